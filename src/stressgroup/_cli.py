@@ -1,0 +1,101 @@
+"""Command line: ``python -m stressgroup.evaluate DATA [DATA ...] [options]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from typing import Sequence
+
+__all__ = ["main", "build_parser"]
+
+_WAVES = ("pre", "post", "follow-up")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m stressgroup.evaluate",
+        description="Evaluate pre/post change on a questionnaire: per subscale and total, "
+                    "paired t test with 95%% CI, Holm-adjusted p, dz with CI, Wilcoxon, "
+                    "alpha and omega at pre, and reliable change per person.",
+        epilog="One file holds a wave column (one row per person per wave) or wave-prefixed "
+               "item columns (pre_IND1, post_IND1, ...); two files are pre and post.")
+    p.add_argument("data", nargs="+", metavar="DATA", help="survey export(s): .csv or .xlsx")
+    p.add_argument("--instrument", default="five-level-stress", metavar="NAME|PATH",
+                   help="built-in instrument id or YAML file (default: five-level-stress)")
+    p.add_argument("--id", dest="id_col", metavar="COL", help="column holding person ids")
+    p.add_argument("--wave", dest="wave_col", metavar="COL",
+                   help="column holding the wave (pre/post/...)")
+    p.add_argument("--group", metavar="COL",
+                   help="column holding the group (default: a column named 'group')")
+    p.add_argument("--control", metavar="LABEL", help="label of the control group")
+    p.add_argument("--correction", choices=("holm", "fdr_bh", "none"), default="holm",
+                   help="p adjustment over the subscales (default: holm)")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="table language")
+    p.add_argument("--seed", type=int, default=None, help="seed for resampling methods")
+    p.add_argument("--json", metavar="PATH", help="write the JSON result (- for stdout)")
+    return p
+
+
+def _load(args):
+    from .io import read_survey, read_waves
+
+    kw = dict(instrument=args.instrument_obj, id_col=args.id_col)
+    if len(args.data) == 1:
+        return read_survey(args.data[0], wave_col=args.wave_col, **kw)
+    if len(args.data) > len(_WAVES):
+        raise SystemExit(_fail(f"give at most {len(_WAVES)} files (pre, post, follow-up)"))
+    return read_waves(dict(zip(_WAVES, args.data)), **kw)
+
+
+def _fail(msg: str) -> int:
+    print(f"stressgroup: error: {msg}", file=sys.stderr)
+    return 2
+
+
+def main(argv: "Sequence[str] | None" = None) -> int:
+    """Run the command line; return the exit status (0 ok, 2 user error)."""
+    from .errors import StressgroupError, StressgroupWarning
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or usage error (2)
+        return int(exc.code or 0)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", StressgroupWarning)
+            from .analysis import evaluate
+            from .instruments import load_instrument
+
+            args.instrument_obj = load_instrument(args.instrument)
+            responses = _load(args)
+            ev = evaluate(responses, args.instrument_obj, group=args.group,
+                          control=args.control, correction=args.correction, seed=args.seed)
+        report = responses.report
+        print(report.summary(), file=sys.stderr)
+        for w in caught:
+            if issubclass(w.category, StressgroupWarning):
+                print(f"note: {w.message}", file=sys.stderr)
+            else:  # pragma: no cover - pass other warnings on unchanged
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        if args.json:
+            result = ev.to_dict()
+            result["load"] = report.to_dict()
+            text = json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False)
+            if args.json == "-":
+                print(text)
+            else:
+                with open(args.json, "w", encoding="utf-8") as fh:
+                    fh.write(text + "\n")
+                print(ev.table(lang=args.lang))
+        else:
+            print(ev.table(lang=args.lang))
+    except StressgroupError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".strip())
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

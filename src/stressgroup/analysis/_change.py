@@ -1,0 +1,158 @@
+"""Reliable change (Jacobson & Truax, 1991) and multiple-comparison adjustment."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .._results import ResultMixin, jsonable
+
+__all__ = ["reliable_change", "ReliableChangeResult", "adjust_p"]
+
+
+@dataclass(frozen=True, repr=False)
+class ReliableChangeResult(ResultMixin):
+    """Per-person reliable change index and the counts per category.
+
+    Attributes
+    ----------
+    improved, unchanged, deteriorated : int
+        People with both scores, by category (``|RCI| > criterion`` is reliable).
+    rci : tuple of float
+        One value per input pair, NaN where pre or post is missing.
+    sd_pre, r_xx, s_diff : float
+        ``s_diff = sqrt(2) * sd_pre * sqrt(1 - r_xx)``.
+    criterion : float
+    higher_is : {"worse", "better"}
+    table : DataFrame
+        ``id`` (when given), ``pre``, ``post``, ``change``, ``rci``, ``category``.
+    """
+
+    improved: int
+    unchanged: int
+    deteriorated: int
+    rci: tuple
+    sd_pre: float
+    r_xx: float
+    s_diff: float
+    criterion: float
+    higher_is: str
+    table: pd.DataFrame
+    _title = "Reliable change (Jacobson & Truax, 1991)"
+
+    def to_dict(self) -> dict:
+        return jsonable({"improved": self.improved, "unchanged": self.unchanged,
+                         "deteriorated": self.deteriorated, "rci": list(self.rci),
+                         "sd_pre": self.sd_pre, "r_xx": self.r_xx, "s_diff": self.s_diff,
+                         "criterion": self.criterion, "higher_is": self.higher_is})
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def _summary_lines(self) -> list[str]:
+        return [f"improved {self.improved}, unchanged {self.unchanged}, deteriorated "
+                f"{self.deteriorated} (|RCI| > {self.criterion:g}; higher is "
+                f"{self.higher_is}); SD_pre = {self.sd_pre:.4f}, r_xx = {self.r_xx:.4f}, "
+                f"S_diff = {self.s_diff:.4f}"]
+
+
+def reliable_change(pre, post, *, reliability: float, sd_pre: "float | None" = None,
+                    higher_is: Literal["worse", "better"] = "worse",
+                    criterion: float = 1.96, ids=None) -> ReliableChangeResult:
+    """Jacobson-Truax reliable change index for each person.
+
+    Parameters
+    ----------
+    pre, post : array-like
+        Aligned scores; missing values allowed.
+    reliability : float
+        Reliability of the score (``r_xx``, e.g. Cronbach's alpha at baseline).
+    sd_pre : float, optional
+        Baseline SD. Default: the SD (n - 1) of every non-missing ``pre``,
+        including people without a post score.
+    higher_is : {"worse", "better"}
+        Direction of the scale: with ``"worse"`` a reliable decrease is an
+        improvement.
+    criterion : float
+        ``|RCI|`` must exceed this (strictly) to count as reliable.
+    ids : array-like, optional
+        Person ids for the per-person table.
+
+    Returns
+    -------
+    ReliableChangeResult
+
+    Notes
+    -----
+    ``RCI = (post - pre) / S_diff`` with ``S_diff = sqrt(2) * SD_pre *
+    sqrt(1 - r_xx)`` (Jacobson & Truax, 1991).
+
+    Examples
+    --------
+    >>> from stressgroup import reliable_change
+    >>> res = reliable_change([3.0, 3.5, 2.0, 4.0], [2.0, 3.4, 2.1, None],
+    ...                       reliability=0.8, sd_pre=0.5)
+    >>> res.improved, res.unchanged, res.deteriorated
+    (1, 2, 0)
+    """
+    if higher_is not in ("worse", "better"):
+        raise ValueError(f"higher_is must be 'worse' or 'better', not {higher_is!r}")
+    if not 0 <= reliability < 1:
+        raise ValueError(f"reliability must lie in [0, 1), got {reliability!r}")
+    a = np.asarray(pre, dtype=float)
+    b = np.asarray(post, dtype=float)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError("pre and post must be aligned 1-D arrays of the same length")
+    if sd_pre is None:
+        base = a[~np.isnan(a)]
+        sd_pre = float(np.std(base, ddof=1)) if base.size > 1 else float("nan")
+    s_diff = math.sqrt(2) * sd_pre * math.sqrt(1 - reliability)
+    change = b - a
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rci = change / s_diff
+    sign = -1.0 if higher_is == "worse" else 1.0
+    cat = np.full(a.shape, None, dtype=object)
+    valid = ~np.isnan(rci)
+    cat[valid] = "unchanged"
+    cat[valid & (sign * rci > criterion)] = "improved"
+    cat[valid & (sign * rci < -criterion)] = "deteriorated"
+    table = pd.DataFrame({"pre": a, "post": b, "change": change, "rci": rci,
+                          "category": cat})
+    if ids is not None:
+        table.insert(0, "id", list(ids))
+    counts = pd.Series(cat[valid]).value_counts()
+    return ReliableChangeResult(
+        improved=int(counts.get("improved", 0)), unchanged=int(counts.get("unchanged", 0)),
+        deteriorated=int(counts.get("deteriorated", 0)), rci=tuple(float(r) for r in rci),
+        sd_pre=float(sd_pre), r_xx=float(reliability), s_diff=float(s_diff),
+        criterion=float(criterion), higher_is=higher_is, table=table)
+
+
+_METHODS = {"holm": "holm", "fdr_bh": "fdr_bh", "bh": "fdr_bh", "none": None}
+
+
+def adjust_p(p, method: str = "holm") -> np.ndarray:
+    """Adjust a family of p values (Holm or Benjamini-Hochberg; via statsmodels).
+
+    NaN p values are left out of the family and stay NaN.
+
+    Examples
+    --------
+    >>> adjust_p([0.01, 0.04, 0.03], "holm").round(4).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    if method not in _METHODS:
+        raise ValueError(f"correction must be one of holm, fdr_bh, none; not {method!r}")
+    p = np.asarray(p, dtype=float)
+    out = p.copy()
+    ok = ~np.isnan(p)
+    if _METHODS[method] is None or not ok.any():
+        return out
+    from statsmodels.stats.multitest import multipletests
+
+    out[ok] = multipletests(p[ok], method=_METHODS[method])[1]
+    return out

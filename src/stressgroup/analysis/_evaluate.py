@@ -1,0 +1,391 @@
+"""The whole pre/post evaluation of an instrument, per group."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .._results import ResultMixin, jsonable
+from ..errors import DataError, DegenerateDataWarning
+from ..instruments import Instrument, load_instrument, score
+from ..instruments._scoring import as_frame, key_items
+from ._change import ReliableChangeResult, adjust_p, reliable_change
+from ._paired import PairedTestResult, paired_test
+
+__all__ = ["evaluate", "Evaluation", "GroupEvaluation"]
+
+_SUBSCALE_KEYS = ("name", "n", "pre_mean", "pre_sd", "post_mean", "post_sd", "mean_diff",
+                  "ci_low", "ci_high", "t", "df", "p", "p_adj", "dz", "dz_ci", "d_av", "g_z",
+                  "wilcoxon_V", "wilcoxon_p", "wilcoxon_method", "rank_biserial",
+                  "alpha_pre", "omega_pre")
+
+
+@dataclass(frozen=True, repr=False)
+class GroupEvaluation(ResultMixin):
+    """The pre/post analysis of one group (or of everyone).
+
+    Attributes
+    ----------
+    label : str or None
+        The group, or None when the data has no group column.
+    n : dict
+        ``pre``, ``post`` and ``paired`` (people with both waves).
+    tests : dict
+        :class:`PairedTestResult` per subscale id (the total last).
+    p_adj : dict
+        Adjusted p per subscale (the total keeps its own p).
+    alpha_pre, omega_pre : dict
+        Raw alpha and omega total at pre per subscale (everyone with a pre row).
+    reliable_change : ReliableChangeResult or None
+        On the total (when the instrument has one).
+    excluded : list of dict
+        ``id`` and ``reason`` for each person or score left out of a test.
+    """
+
+    label: "str | None"
+    n: dict
+    tests: dict
+    p_adj: dict
+    alpha_pre: dict
+    omega_pre: dict
+    reliable_change: "ReliableChangeResult | None"
+    excluded: list = field(default_factory=list)
+    rc_subscale: "str | None" = None
+
+    @property
+    def _title(self) -> str:  # type: ignore[override]
+        return f"Pre/post evaluation: {self.label}" if self.label else "Pre/post evaluation"
+
+    def subscale_dicts(self) -> list[dict]:
+        out = []
+        for sid, res in self.tests.items():
+            d = res.to_dict()
+            row = {"name": sid, **{k: d[k] for k in _SUBSCALE_KEYS if k in d}}
+            row["p_adj"] = self.p_adj[sid]
+            row["alpha_pre"] = self.alpha_pre[sid]
+            row["omega_pre"] = self.omega_pre[sid]
+            out.append({k: row[k] for k in _SUBSCALE_KEYS})
+        return jsonable(out)
+
+    def to_dict(self) -> dict:
+        d = {"n": dict(self.n), "subscales": self.subscale_dicts(),
+             "excluded": list(self.excluded)}
+        if self.reliable_change is not None:
+            rc = self.reliable_change.to_dict()
+            d["reliable_change"] = {"subscale": self.rc_subscale,
+                                    **{k: rc[k] for k in ("improved", "unchanged",
+                                                          "deteriorated", "sd_pre", "r_xx",
+                                                          "s_diff", "criterion")}}
+        return jsonable(d)
+
+    def to_frame(self) -> pd.DataFrame:
+        df = pd.DataFrame(self.subscale_dicts()).set_index("name")
+        df[["dz_ci_low", "dz_ci_high"]] = pd.DataFrame(df.pop("dz_ci").tolist(),
+                                                       index=df.index)
+        return df
+
+    def _summary_lines(self) -> list[str]:
+        return [f"n pre = {self.n['pre']}, post = {self.n['post']}, "
+                f"paired = {self.n['paired']}"]
+
+
+@dataclass(frozen=True, repr=False)
+class Evaluation(ResultMixin):
+    """Result of :func:`evaluate`.
+
+    Attributes
+    ----------
+    instrument : str
+    groups : dict
+        :class:`GroupEvaluation` per group label; a single entry with key
+        ``None`` when the data has no group column.
+    group_column : str or None
+    control : str or None
+    correction : str
+    scores : DataFrame
+        The per-person scores the tests used.
+    higher_is : str
+    """
+
+    instrument: str
+    groups: dict
+    group_column: "str | None"
+    control: "str | None"
+    correction: str
+    scores: pd.DataFrame
+    higher_is: str = "worse"
+    excluded: list = field(default_factory=list)
+    instrument_obj: "Instrument | None" = field(default=None, compare=False)
+    load: "dict | None" = None
+    seed: "int | None" = None
+    _title = "stressgroup evaluation (change = post - pre)"
+
+    @property
+    def grouped(self) -> bool:
+        return self.group_column is not None
+
+    def to_dict(self) -> dict:
+        """The contract's JSON result (see README, "JSON result")."""
+        d: dict = {"instrument": self.instrument, "direction": "post - pre",
+                   "higher_is": self.higher_is, "correction": self.correction}
+        if self.grouped:
+            d["group_column"] = self.group_column
+            d["control"] = self.control
+            d["n"] = {k: sum(g.n[k] for g in self.groups.values())
+                      for k in ("pre", "post", "paired")}
+            d["excluded"] = list(self.excluded) + [
+                {**e, "group": lab} for lab, g in self.groups.items() for e in g.excluded]
+            d["groups"] = {lab: g.to_dict() for lab, g in self.groups.items()}
+        else:
+            g = self.groups[None]
+            gd = g.to_dict()
+            d["n"] = gd["n"]
+            d["excluded"] = list(self.excluded) + gd["excluded"]
+            d["subscales"] = gd["subscales"]
+            if "reliable_change" in gd:
+                d["reliable_change"] = gd["reliable_change"]
+        if self.seed is not None:
+            d["seed"] = self.seed
+        if self.load is not None:
+            d["load"] = self.load
+        return jsonable(d)
+
+    def to_frame(self) -> pd.DataFrame:
+        frames = []
+        for lab, g in self.groups.items():
+            f = g.to_frame()
+            if self.grouped:
+                f.insert(0, "group", lab)
+            frames.append(f)
+        return pd.concat(frames)
+
+    def table(self, lang: str = "en") -> str:
+        """The APA-style text table printed by the command line."""
+        from ..report import format_evaluation
+
+        return format_evaluation(self, lang=lang)
+
+    def __repr__(self) -> str:
+        return self.table()
+
+
+def _group_values(data: pd.DataFrame, group: str) -> tuple[pd.Series, list[dict]]:
+    g = data[group]
+    excluded = []
+    lab = g.astype("string").str.strip().replace("", pd.NA)
+    per_id = pd.DataFrame({"id": data["id"], "g": lab}).dropna().drop_duplicates()
+    conflict = per_id["id"][per_id["id"].duplicated()].unique()
+    for pid in conflict:
+        vals = sorted(per_id.loc[per_id["id"] == pid, "g"].unique())
+        excluded.append({"id": str(pid), "reason": f"group differs between waves ({', '.join(vals)})"})
+    missing_ids = data.loc[lab.isna().to_numpy(dtype=bool), "id"].unique()
+    for pid in missing_ids:
+        if pid not in conflict and pid not in set(per_id["id"]):
+            excluded.append({"id": str(pid), "reason": f"no value in group column {group!r}"})
+    mapping = per_id[~per_id["id"].isin(conflict)].set_index("id")["g"]
+    return data["id"].map(mapping), excluded
+
+
+_CONTROL_WORDS = ("control", "waitlist", "wait-list", "wait list", "waiting list", "对照",
+                  "控制组", "候补")
+
+
+def _guess_control(labels: list[str]) -> "str | None":
+    """The one label that names a control or waiting-list group, if any."""
+    hits = [lab for lab in labels if any(w in lab.lower() for w in _CONTROL_WORDS)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
+             group: "str | None | Literal[False]" = None, control: "str | None" = None,
+             pre: str = "pre", post: str = "post",
+             correction: Literal["holm", "fdr_bh", "none"] = "holm",
+             confidence: float = 0.95, seed: "int | None" = None) -> Evaluation:
+    """Evaluate pre/post change on every subscale and the total.
+
+    Parameters
+    ----------
+    responses : Responses or DataFrame
+        One row per person per wave: ``id``, ``wave`` and item columns
+        (see :func:`read_survey`).
+    instrument : Instrument or str
+        Default: the built-in five-level occupational stressor scale.
+    group : str, optional
+        Column with the group (e.g. intervention / control). By default a
+        column named ``group`` is used when present; pass ``False`` to pool
+        everyone. Each group is analysed on its own, never pooled.
+    control : str, optional
+        Label of the control group (listed last; recorded in the result). By
+        default a single label containing "control", "waitlist" or 对照 is
+        taken as the control group.
+    pre, post : str
+        Wave labels to compare.
+    correction : {"holm", "fdr_bh", "none"}
+        Adjustment of the subscale p values (one family); the total is the
+        primary outcome and is not adjusted.
+    confidence : float
+        Coverage of the confidence intervals.
+    seed : int, optional
+        Recorded in the result (for resampling methods).
+
+    Returns
+    -------
+    Evaluation
+
+    Notes
+    -----
+    Per subscale: the paired test over people with a score at both waves
+    (:func:`paired_test`); ``alpha_pre``/``omega_pre`` from the keyed items
+    of everyone with a pre row (psych conventions); reliable change on the
+    total with ``SD_pre`` and ``r_xx`` (raw alpha) from everyone with a pre
+    total in the group.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from stressgroup import evaluate, load_instrument
+    >>> inst = load_instrument("five-level-stress")
+    >>> rng = np.random.default_rng(7)
+    >>> n = 20
+    >>> trait = rng.normal(size=(n, 1))
+    >>> def wave(shift):
+    ...     x = np.clip(np.rint(3.2 + shift + trait + 0.6 * rng.normal(size=(n, 25))), 1, 5)
+    ...     df = pd.DataFrame(x, columns=inst.item_ids)
+    ...     rev = list(inst.reverse_items)
+    ...     df[rev] = 6 - df[rev]
+    ...     return df
+    >>> pre, post = wave(0), wave(-0.5)
+    >>> pre.insert(0, "id", [f"{i:03d}" for i in range(n)]); pre.insert(1, "wave", "pre")
+    >>> post.insert(0, "id", [f"{i:03d}" for i in range(n)]); post.insert(1, "wave", "post")
+    >>> ev = evaluate(pd.concat([pre, post]), inst)
+    >>> ev.to_dict()["n"]
+    {'pre': 20, 'post': 20, 'paired': 20}
+    >>> ev.to_dict()["subscales"][-1]["name"]
+    'total'
+    """
+    inst = load_instrument(instrument)
+    if correction not in ("holm", "fdr_bh", "none"):
+        raise ValueError(f"correction must be holm, fdr_bh or none, not {correction!r}")
+    data = as_frame(responses).copy()
+    for col in ("id", "wave"):
+        if col not in data.columns:
+            raise DataError(f"the data has no {col!r} column; read it with read_survey() "
+                            "or name the columns id and wave")
+    data["id"] = data["id"].astype(str)
+    wave_str = data["wave"].astype(str)
+    for w in (pre, post):
+        if not (wave_str == w).any():
+            have = ", ".join(map(str, pd.unique(wave_str)))
+            raise DataError(f"no rows for wave {w!r} (waves in the data: {have}); a pre/post "
+                            "evaluation needs both waves")
+    dup = data.duplicated(["id", "wave"], keep=False) & wave_str.isin([pre, post])
+    if dup.any():
+        ids = ", ".join(sorted(data.loc[dup, "id"].unique())[:10])
+        raise DataError(f"some people have more than one row for the same wave ({ids}); "
+                        "read the data with read_survey(), which keeps the latest "
+                        "submission and reports the others")
+    if group is None and "group" in data.columns:
+        group = "group"
+    elif group is False:
+        group = None
+    excluded_global: list[dict] = []
+    if group is not None:
+        if group not in data.columns:
+            raise DataError(f"group column {group!r} not found; columns are: "
+                            f"{', '.join(map(str, data.columns))}")
+        data["_group"], excluded_global = _group_values(data, group)
+        labels = [str(v) for v in pd.unique(data["_group"].dropna())]
+        labels.sort()
+        if control is None:
+            control = _guess_control(labels)
+        if control is not None:
+            if control not in labels:
+                raise DataError(f"control group {control!r} not found in column {group!r} "
+                                f"(groups: {', '.join(labels)})")
+            labels = [lab for lab in labels if lab != control] + [control]
+    else:
+        if control is not None:
+            raise DataError("--control needs a group column (--group COL)")
+        data["_group"] = "all"
+        labels = ["all"]
+
+    scores = score(data, inst, keep=["_group"])
+    keyed = key_items(data, inst)
+    groups: dict = {}
+    for lab in labels:
+        in_g = (data["_group"] == lab).fillna(False).to_numpy(dtype=bool)
+        groups[lab if group is not None else None] = _evaluate_group(
+            lab if group is not None else None, data[in_g], scores[in_g], keyed[in_g],
+            inst, pre, post, correction, confidence)
+    scores = scores.rename(columns={"_group": group or "group"})
+    if group is None:
+        scores = scores.drop(columns="group")
+    return Evaluation(instrument=inst.id, groups=groups, group_column=group, control=control,
+                      correction=correction, scores=scores, higher_is=inst.higher_is,
+                      excluded=excluded_global, instrument_obj=inst, seed=seed)
+
+
+def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post: str,
+                    correction: str, confidence: float) -> GroupEvaluation:
+    wave = data["wave"].astype(str)
+    ids_pre = set(data.loc[wave == pre, "id"])
+    ids_post = set(data.loc[wave == post, "id"])
+    paired_ids = ids_pre & ids_post
+    excluded = [{"id": i, "reason": f"no {post} wave (dropout)"} for i in sorted(ids_pre - ids_post)]
+    excluded += [{"id": i, "reason": f"no {pre} wave"} for i in sorted(ids_post - ids_pre)]
+    sw = scores.assign(_w=wave.to_numpy())
+    s_pre = sw[sw["_w"] == pre].set_index("id")
+    s_post = sw[sw["_w"] == post].set_index("id")
+    order = sorted(paired_ids)
+    tests: dict[str, PairedTestResult] = {}
+    alpha_pre: dict[str, float] = {}
+    omega_pre: dict[str, float] = {}
+    from ..reliability import cronbach_alpha, omega
+
+    k_pre = keyed[(wave == pre).to_numpy()]
+    for sub in inst.scored:
+        a = s_pre[sub.id].reindex(order)
+        b = s_post[sub.id].reindex(order)
+        for pid in order:
+            miss = [w for w, v in ((pre, a[pid]), (post, b[pid])) if np.isnan(v)]
+            if miss:
+                excluded.append({"id": pid, "subscale": sub.id,
+                                 "reason": f"{sub.id}: fewer than {sub.min_items} of "
+                                           f"{sub.k} items answered at {' and '.join(miss)}"})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateDataWarning)
+            tests[sub.id] = paired_test(a.to_numpy(), b.to_numpy(), confidence=confidence)
+        items = k_pre[list(sub.items)]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DegenerateDataWarning)
+                alpha_pre[sub.id] = cronbach_alpha(items).raw_alpha
+                omega_pre[sub.id] = omega(items).omega_total
+        except (ValueError, np.linalg.LinAlgError):
+            alpha_pre.setdefault(sub.id, float("nan"))
+            omega_pre[sub.id] = float("nan")
+    sub_ids = [s.id for s in inst.subscales]
+    adj = adjust_p([tests[s].p for s in sub_ids], correction)
+    p_adj = dict(zip(sub_ids, adj.tolist()))
+    rc = None
+    rc_sub = None
+    if inst.total is not None:
+        rc_sub = inst.total.id
+        r_xx = alpha_pre[rc_sub]
+        if np.isfinite(r_xx) and 0 <= r_xx < 1:
+            base = s_pre[rc_sub].dropna()
+            sd_pre = float(base.std(ddof=1)) if len(base) > 1 else float("nan")
+            rc = reliable_change(s_pre[rc_sub].reindex(order).to_numpy(),
+                                 s_post[rc_sub].reindex(order).to_numpy(),
+                                 reliability=r_xx, sd_pre=sd_pre, higher_is=inst.higher_is,
+                                 ids=order)
+        p_adj[rc_sub] = tests[rc_sub].p
+    return GroupEvaluation(label=label, n={"pre": len(ids_pre), "post": len(ids_post),
+                                           "paired": len(paired_ids)},
+                           tests=tests, p_adj=p_adj, alpha_pre=alpha_pre,
+                           omega_pre=omega_pre, reliable_change=rc, excluded=excluded,
+                           rc_subscale=rc_sub)

@@ -1,0 +1,14 @@
+"""Loading survey exports into :class:`Responses` (one row per person per wave).
+
+``read_survey`` reads one file (CSV/TSV, Excel) or DataFrame; ``read_waves`` reads
+one file per wave. Every load carries a :class:`LoadReport` listing what was read,
+kept, excluded and altered, with spreadsheet row numbers.
+"""
+
+from __future__ import annotations
+
+from ._read import read_survey, read_waves
+from ._report import FileReport, LoadReport  # noqa: F401  (FileReport: stressgroup.io.FileReport)
+from ._responses import Responses
+
+__all__ = ["read_survey", "read_waves", "Responses", "LoadReport"]

@@ -1,0 +1,287 @@
+"""Finding the id, wave, submit-time, item and PII columns of a table."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from ..errors import DataError
+from ._text import is_missing, name_key, nfkc, normalise_wave, text_key, WAVE_ORDER
+
+__all__ = [
+    "ID_NAMES",
+    "WAVE_NAMES",
+    "find_column",
+    "find_id_column",
+    "find_wave_column",
+    "find_time_column",
+    "split_wave_affix",
+    "ItemMatcher",
+    "pii_reason",
+    "looks_like_pii",
+]
+
+#: Header names taken as the id column, in order of preference (compared with name_key).
+#: 序号 is deliberately absent: in 问卷星 exports it is the row number, not a person.
+ID_NAMES = ("id", "respondentid", "participantid", "participant", "personid", "code",
+            "编号", "被试编号", "工号")
+#: Header names taken as the wave column.
+WAVE_NAMES = ("wave", "time", "timepoint", "时间点", "测量", "测量时间", "测量阶段", "phase", "阶段")
+#: Header names taken as the submission time, best first.
+TIME_NAMES = ("submitted", "submittime", "submittedat", "submissiontime", "提交答卷时间",
+              "提交时间", "recordeddate", "enddate", "timestamp", "时间戳", "startdate")
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(repr(n) for n in names)
+
+
+def find_column(columns: Sequence[str], wanted: str, *, what: str, param: str,
+                file: str) -> str:
+    """Find ``wanted`` among ``columns`` (exact, then case/space-insensitive) or raise."""
+    if wanted in columns:
+        return wanted
+    key = name_key(wanted)
+    hits = [c for c in columns if name_key(c) == key]
+    if len(hits) == 1:
+        return hits[0]
+    raise DataError(
+        f"{file}: {param}={wanted!r} is not a column. The {what} column must be one of: "
+        f"{_quoted(columns)}."
+    )
+
+
+def find_id_column(columns: Sequence[str], file: str) -> str:
+    """The id column by name (see ``ID_NAMES``), or a DataError saying to pass ``id_col``."""
+    keys = {c: name_key(c) for c in columns}
+    for wanted in ID_NAMES:
+        for col in columns:
+            if keys[col] == wanted:
+                return col
+    raise DataError(
+        f"{file}: no id column found (looked for a column named id, respondent_id, "
+        f"participant, code, 编号 or 工号). The columns are: {_quoted(columns)}. "
+        "Pass id_col='COLUMN' (on the command line --id COLUMN) to name the column that "
+        "identifies each person."
+    )
+
+
+def find_wave_column(columns: Sequence[str], cells: Mapping[str, np.ndarray]) -> str | None:
+    """A column named like a wave (wave, 时间点, phase, time...) whose values look like waves.
+
+    A column named ``wave``, ``时间点``, ``测量``, ``phase``... is taken when at
+    least one value is a known wave label or it has at most six distinct values.
+    A column named only ``time`` must have mostly known wave labels (it is often
+    a timestamp).
+    """
+    for wanted in WAVE_NAMES:
+        for col in columns:
+            if name_key(col) != wanted:
+                continue
+            values = [v for v in cells[col] if not is_missing(v)]
+            distinct = set(values)
+            known = sum(normalise_wave(v) in WAVE_ORDER for v in values)
+            if wanted == "time":
+                if values and known > len(values) / 2:
+                    return col
+            elif known or len(distinct) <= 6:
+                return col
+    return None
+
+
+def find_time_column(columns: Sequence[str]) -> str | None:
+    """The submission-time column (submitted, 提交答卷时间, RecordedDate, EndDate, ...)."""
+    keys = {c: name_key(c) for c in columns}
+    for wanted in TIME_NAMES:
+        for col in columns:
+            if keys[col] == wanted:
+                return col
+    return None
+
+
+# ---------------------------------------------------------------------------
+# wave affixes of wide files
+# ---------------------------------------------------------------------------
+
+_AFFIX = r"(pre|post|follow[-_.]?up|fu)"
+_PREFIX_RE = re.compile(_AFFIX + r"[_.](.+)", re.IGNORECASE)
+_SUFFIX_RE = re.compile(r"(.+?)[_.]" + _AFFIX, re.IGNORECASE)
+
+
+def split_wave_affix(column: str) -> tuple[str, str] | None:
+    """``"pre_IND1"`` / ``"IND1.post"`` -> ``("IND1", "pre")``; ``None`` without an affix."""
+    name = nfkc(column).strip()
+    m = _PREFIX_RE.fullmatch(name)
+    if m:
+        return m.group(2), normalise_wave(m.group(1)) or m.group(1)
+    m = _SUFFIX_RE.fullmatch(name)
+    if m:
+        return m.group(1), normalise_wave(m.group(2)) or m.group(2)
+    return None
+
+
+# ---------------------------------------------------------------------------
+# items
+# ---------------------------------------------------------------------------
+
+_QNUM_RE = re.compile(r"^\s*(?:[QqＱｑ]|第)?\s*\d+\s*(?:题)?\s*(?:[、.．:：)）\]】_\-]\s*|\s+|$)")
+_PAREN_RE = re.compile(r"[(（]([^()（）]*)[)）]")
+
+
+def _text_candidates(name: str) -> list[str]:
+    """Keys a column header might match an item text by (question number and brackets stripped)."""
+    name = nfkc(name).strip()
+    stripped = _QNUM_RE.sub("", name, count=1)
+    out = [stripped]
+    inner = _PAREN_RE.findall(stripped)
+    out += inner
+    outer = _PAREN_RE.sub("", stripped)
+    out.append(outer)
+    for sep in ("—", "——", "-", ":", "|"):
+        if sep in stripped:
+            out.append(stripped.rsplit(sep, 1)[-1])
+    keys = []
+    for c in out:
+        k = text_key(c)
+        if k and k not in keys:
+            keys.append(k)
+    return keys
+
+
+@dataclass
+class ItemMatcher:
+    """Maps export column names to item ids (explicit mapping, item id, item text)."""
+
+    item_ids: tuple[str, ...]
+    item_text: Mapping[str, Any]
+    columns_map: Mapping[str, str] | None
+
+    def __post_init__(self) -> None:
+        self._by_id = {name_key(i): i for i in self.item_ids}
+        self._by_text: dict[str, str] = {}
+        for item, texts in (self.item_text or {}).items():
+            if item not in self.item_ids:
+                continue
+            values = texts.values() if isinstance(texts, Mapping) else [texts]
+            for t in values:
+                if isinstance(t, str) and text_key(t):
+                    self._by_text.setdefault(text_key(t), item)
+        self._patterns: list[tuple[str, re.Pattern[str] | None, str]] = []
+        for key, target in (self.columns_map or {}).items():
+            try:
+                pattern = re.compile(str(key))
+            except re.error:
+                pattern = None
+            self._patterns.append((str(key), pattern, str(target)))
+        self.used_keys: set[str] = set()
+
+    def explicit(self, name: str) -> str | None:
+        for key, _, target in self._patterns:
+            if key == name:
+                self.used_keys.add(key)
+                return target
+        for key, pattern, target in self._patterns:
+            if pattern is not None and pattern.fullmatch(name):
+                self.used_keys.add(key)
+                return target
+        return None
+
+    def match(self, name: str) -> tuple[str, str] | None:
+        """``(item, how)`` for a column name, ``how`` one of columns/id/text; else None."""
+        target = self.explicit(name)
+        if target is not None:
+            return target, "columns"
+        item = self._by_id.get(name_key(name))
+        if item is not None:
+            return item, "id"
+        for key in _text_candidates(name):
+            item = self._by_text.get(key)
+            if item is not None:
+                return item, "text"
+        return None
+
+
+# ---------------------------------------------------------------------------
+# personal data
+# ---------------------------------------------------------------------------
+
+_PII_EXACT = {
+    "name": "name", "fullname": "name", "firstname": "name", "lastname": "name",
+    "recipientfirstname": "name", "recipientlastname": "name", "姓名": "name",
+    "名字": "name", "真实姓名": "name", "您的姓名": "name",
+    "ip": "IP address", "ipaddress": "IP address", "ipaddr": "IP address",
+    "来自ip": "IP address", "来源ip": "IP address", "ip地址": "IP address",
+    "email": "e-mail address", "e-mail": "e-mail address", "mail": "e-mail address",
+    "recipientemail": "e-mail address",
+    "latitude": "location", "longitude": "location", "locationlatitude": "location",
+    "locationlongitude": "location", "lat": "location", "lon": "location", "lng": "location",
+    "idcard": "ID card number", "idcardnumber": "ID card number",
+}
+_PII_CONTAINS = (
+    ("phone", "phone number"), ("mobile", "phone number"), ("手机", "phone number"),
+    ("电话", "phone number"), ("联系方式", "phone number"),
+    ("身份证", "ID card number"), ("idcard", "ID card number"),
+    ("email", "e-mail address"), ("邮箱", "e-mail address"), ("ipaddress", "IP address"),
+    ("姓名", "name"), ("纬度", "location"), ("经度", "location"), ("ip地址", "IP address"),
+)
+
+_PHONE_RE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
+_IDCARD_RE = re.compile(r"\d{17}[\dXx]")
+_IPV4_RE = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def pii_header_reason(column: str) -> str | None:
+    """What kind of personal data a header names (``"phone number"``...), or None."""
+    key = name_key(column)
+    if key in _PII_EXACT:
+        return _PII_EXACT[key]
+    for part, kind in _PII_CONTAINS:
+        if part in key:
+            return kind
+    return None
+
+
+def _value_kind(value: str) -> str | None:
+    v = re.sub(r"[\s\-]", "", nfkc(value))
+    if _PHONE_RE.fullmatch(v):
+        return "phone number"
+    if _IDCARD_RE.fullmatch(v):
+        return "ID card number"
+    m = _IPV4_RE.fullmatch(v)
+    if m and all(int(g) <= 255 for g in m.groups()):
+        return "IP address"
+    if _EMAIL_RE.fullmatch(v):
+        return "e-mail address"
+    return None
+
+
+def looks_like_pii(values: np.ndarray) -> str | None:
+    """The kind of personal data most (> half) of the answered values look like, or None."""
+    answered = [v for v in values if not is_missing(v)]
+    if not answered:
+        return None
+    kinds: dict[str, int] = {}
+    for v in answered:
+        k = _value_kind(v)
+        if k:
+            kinds[k] = kinds.get(k, 0) + 1
+    if not kinds:
+        return None
+    kind, count = max(kinds.items(), key=lambda kv: kv[1])
+    return kind if count > len(answered) / 2 else None
+
+
+def pii_reason(column: str, values: np.ndarray) -> str | None:
+    """Why a column holds personal data (``"header names a phone number"``), or None."""
+    kind = pii_header_reason(column)
+    if kind:
+        return f"personal data ({kind}, by header)"
+    kind = looks_like_pii(values)
+    if kind:
+        return f"personal data (values look like {kind}s)"
+    return None

@@ -1,0 +1,900 @@
+"""``read_survey`` and ``read_waves``: from an export to :class:`Responses`."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import secrets
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, DataQualityWarning
+from ._columns import (
+    ItemMatcher,
+    find_column,
+    find_id_column,
+    find_time_column,
+    find_wave_column,
+    looks_like_pii,
+    pii_header_reason,
+    pii_reason,
+    split_wave_affix,
+)
+from ._report import FileReport, LoadReport, make_table
+from ._responses import Responses
+from ._sources import RawTable, read_source
+from ._text import (
+    WAVE_ORDER,
+    format_number,
+    is_missing,
+    name_key,
+    nfkc,
+    normalise_id,
+    normalise_wave,
+    parse_number,
+)
+
+__all__ = ["read_survey", "read_waves"]
+
+Duplicates = Literal["latest", "first", "error"]
+PII = Literal["drop", "pseudonymize", "keep"]
+
+_GROUP_NAMES = {"group", "组别", "分组", "组", "组名"}
+_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_LEADING_ZERO_RE = re.compile(r"[+-]?0\d")
+_ID_PII_KINDS = ("phone number", "ID card number")
+
+
+# ---------------------------------------------------------------------------
+# parameter checks
+# ---------------------------------------------------------------------------
+
+def _check_choice(name: str, value: Any, choices: Sequence[str]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name}={value!r} is not valid; use one of "
+                         + ", ".join(repr(c) for c in choices))
+
+
+def _resolve_instrument(instrument: Any) -> Any:
+    if instrument is None:
+        return None
+    if isinstance(instrument, (str, os.PathLike)):
+        from ..instruments import load_instrument  # lazy: io does not need it otherwise
+
+        return load_instrument(instrument)
+    if not hasattr(instrument, "item_ids"):
+        raise TypeError("instrument must be an instrument name, a path to an instrument "
+                        "file or an instrument object with .item_ids, not "
+                        f"{type(instrument).__name__}")
+    return instrument
+
+
+@dataclass
+class _Scale:
+    """What the loader needs of an instrument: items, range, labels, texts."""
+
+    id: str | None
+    item_ids: tuple[str, ...]
+    low: float | None
+    high: float | None
+    whole: bool
+    labels: dict[str, float]
+    item_text: Mapping[str, Any]
+
+    @classmethod
+    def from_instrument(cls, inst: Any) -> _Scale:
+        if inst is None:
+            return cls(None, (), None, None, False, {}, {})
+        labels_in = dict(getattr(inst, "labels", None) or {})
+        labels: dict[str, float] = {}
+        whole = bool(labels_in)
+        for key, texts in labels_in.items():
+            value = float(key)
+            whole = whole and value.is_integer()
+            values = texts.values() if isinstance(texts, Mapping) else [texts]
+            for t in values:
+                if isinstance(t, str) and t.strip():
+                    labels.setdefault(nfkc(t).strip().casefold(), value)
+        low = getattr(inst, "response_min", None)
+        high = getattr(inst, "response_max", None)
+        return cls(
+            id=str(getattr(inst, "id", None)) if getattr(inst, "id", None) is not None else None,
+            item_ids=tuple(str(i) for i in inst.item_ids),
+            low=None if low is None else float(low),
+            high=None if high is None else float(high),
+            whole=whole,
+            labels=labels,
+            item_text=dict(getattr(inst, "item_text", None) or {}),
+        )
+
+    @property
+    def range_text(self) -> str:
+        if self.low is None or self.high is None:
+            return ""
+        return f"{format_number(self.low)}-{format_number(self.high)}"
+
+
+# ---------------------------------------------------------------------------
+# conversions
+# ---------------------------------------------------------------------------
+
+def _convert_items(values: np.ndarray, scale: _Scale, *, checked: bool
+                   ) -> tuple[np.ndarray, list[tuple[int, str, str]], int]:
+    """Text -> float; returns (numbers, [(index, raw value, reason)], labels used)."""
+    out = np.full(len(values), np.nan)
+    problems: list[tuple[int, str, str]] = []
+    cache: dict[str, tuple[float, str | None, bool]] = {}
+    n_labels = 0
+    for i, raw in enumerate(values):
+        hit = cache.get(raw)
+        if hit is None:
+            hit = _convert_one(raw, scale, checked=checked)
+            cache[raw] = hit
+        number, reason, by_label = hit
+        if reason is not None:
+            problems.append((i, raw, reason))
+        else:
+            out[i] = number
+            n_labels += by_label
+    return out, problems, n_labels
+
+
+def _convert_one(raw: str, scale: _Scale, *, checked: bool) -> tuple[float, str | None, bool]:
+    if is_missing(raw):
+        return math.nan, None, False
+    number = parse_number(raw)
+    by_label = False
+    if number is None:
+        number = scale.labels.get(nfkc(raw).strip().casefold())
+        by_label = number is not None
+    if number is None:
+        return math.nan, "not a number", False
+    if checked and scale.low is not None and scale.high is not None:
+        if not scale.low <= number <= scale.high:
+            return math.nan, f"out of range {scale.range_text}", False
+        if scale.whole and not float(number).is_integer():
+            return math.nan, f"not a whole number (answers are {scale.range_text})", False
+    return float(number), None, by_label
+
+
+def _pseudonym(value: str, salt: str) -> str:
+    return hashlib.sha256(f"{salt}\x00{value}".encode()).hexdigest()[:16]
+
+
+def _extra_series(values: np.ndarray, *, as_text: bool) -> pd.Series:
+    """Text of an extra column -> numbers when every answered value is a plain number."""
+    stripped = [None if is_missing(v) else v.strip() for v in values]
+    answered = [v for v in stripped if v is not None]
+    if (not as_text and answered
+            and all(_NUMBER_RE.fullmatch(v) for v in answered)
+            and not any(_LEADING_ZERO_RE.match(v) for v in answered)):
+        numbers = np.array([np.nan if v is None else float(v) for v in stripped])
+        if len(answered) == len(stripped) and all(float(v).is_integer() for v in answered):
+            return pd.Series(numbers.astype("int64"))
+        return pd.Series(numbers, dtype="float64")
+    if not answered:
+        return pd.Series([np.nan] * len(stripped), dtype="float64")
+    return pd.Series(stripped)
+
+
+def _wave_categorical(values: Sequence[str]) -> pd.Categorical:
+    present = list(dict.fromkeys(values))
+    known = [w for w in WAVE_ORDER if w in present]
+    other = [w for w in present if w not in WAVE_ORDER]
+    return pd.Categorical(list(values), categories=known + other, ordered=True)
+
+
+def _wave_rank(wave: str) -> tuple[int, str]:
+    return (WAVE_ORDER.index(wave), "") if wave in WAVE_ORDER else (len(WAVE_ORDER), wave)
+
+
+# ---------------------------------------------------------------------------
+# the loader
+# ---------------------------------------------------------------------------
+
+@dataclass
+class _Options:
+    id_col: str | None
+    wave: str | None
+    wave_col: str | None
+    columns: Mapping[str, str] | None
+    duplicates: str
+    pii: str
+    salt: str
+    salt_given: bool
+
+
+@dataclass
+class _Loaded:
+    data: pd.DataFrame
+    report: LoadReport
+    item_ids: tuple[str, ...]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
+    file = raw.file
+    cols = list(raw.columns)
+    n = raw.n_rows
+    notes = list(raw.notes)
+
+    # -- id ----------------------------------------------------------------
+    if opt.id_col is not None:
+        idc = find_column(cols, str(opt.id_col), what="id", param="id_col", file=file)
+    else:
+        idc = find_id_column(cols, file)
+    rest = [c for c in cols if c != idc]
+
+    # -- wave: column, fixed, or wide ------------------------------------------
+    fixed = None
+    if opt.wave is not None:
+        fixed = normalise_wave(str(opt.wave))
+        if fixed is None:
+            raise ValueError(f"wave={opt.wave!r} is not a wave label; use e.g. 'pre' or 'post'")
+    wcol = None
+    if opt.wave_col is not None:
+        wcol = find_column(rest, str(opt.wave_col), what="wave", param="wave_col", file=file)
+    else:
+        wcol = find_wave_column(rest, raw.cells)
+    if wcol is not None and fixed is not None:
+        seen = {normalise_wave(v) for v in raw.cells[wcol]} - {None}
+        if seen - {fixed}:
+            raise DataError(
+                f"{file}: wave={opt.wave!r} was given, but column {wcol!r} holds the waves "
+                f"{', '.join(sorted(map(str, seen)))}. Give either one file per wave with wave= "
+                "(or read_waves), or leave wave= out to use the column.")
+        notes.append(f"{file}: column {wcol!r} agrees with wave={fixed!r} and was not kept")
+    if wcol is not None:
+        rest = [c for c in rest if c != wcol]
+
+    columns_map = opt.columns
+    if columns_map is not None and not isinstance(columns_map, Mapping):
+        raise TypeError("columns must be a mapping {export column name or regex: item id}")
+    matcher = ItemMatcher(scale.item_ids, scale.item_text, columns_map)
+    if scale.id is not None and columns_map:
+        bad = [f"{k!r} -> {v!r}" for k, v in columns_map.items() if str(v) not in scale.item_ids]
+        if bad:
+            raise DataError(
+                f"columns= maps to ids that are not items of {scale.id}: {', '.join(bad)}. "
+                f"Its items are: {', '.join(scale.item_ids)}.")
+    if scale.id is not None:
+        item_ids = scale.item_ids
+    else:
+        item_ids = tuple(dict.fromkeys(str(v) for v in (columns_map or {}).values()))
+
+    item_cols: dict[tuple[str, str | None], str] = {}
+    how: dict[str, str] = {}
+    extras: list[str] = []
+    wave_extras: dict[tuple[str, str], str] = {}   # (stem, wave) -> column (wide only)
+
+    def claim(key: tuple[str, str | None], col: str, kind: str) -> None:
+        if key in item_cols:
+            wave_part = f" (wave {key[1]})" if key[1] else ""
+            raise DataError(
+                f"{file}: columns {item_cols[key]!r} and {col!r} both give item "
+                f"{key[0]!r}{wave_part}. Remove one, or pass columns={{...}} to say which "
+                "column is which item.")
+        item_cols[key] = col
+        how[col] = kind
+
+    layout = "long"
+    if wcol is None and fixed is None:
+        affixed = {c: split_wave_affix(c) for c in rest}
+        affixed = {c: a for c, a in affixed.items() if a is not None}
+        wide_items = {}
+        for c, (stem, w) in affixed.items():
+            target = matcher.explicit(c)
+            m = (target, "columns") if target is not None else matcher.match(stem)
+            if m is not None and (m[0] in item_ids or scale.id is None):
+                wide_items[c] = (m, w)
+        if wide_items or (scale.id is None and affixed):
+            layout = "wide"
+        else:
+            raise DataError(
+                f"{file}: cannot tell which wave each row belongs to. There is no wave column "
+                "(looked for wave, time, 时间点, 测量, phase) and no wave-prefixed item columns "
+                "such as pre_IND1 / IND1_post. Pass wave_col='COLUMN' (--wave COLUMN), or "
+                "wave='pre' if the whole file is one wave, or give one file per wave "
+                "(read_waves({'pre': ..., 'post': ...})).")
+        for c in rest:
+            if c in wide_items:
+                (item, kind), w = wide_items[c]
+                claim((item, w), c, kind)
+            elif c in affixed:
+                stem, w = affixed[c]
+                wave_extras[(stem, w)] = c
+            else:
+                m = matcher.match(c)
+                if m is not None and m[0] in item_ids:
+                    notes.append(f"{file}: column {c!r} looks like item {m[0]} but has no wave "
+                                 "prefix (pre_/post_); kept as an extra column")
+                extras.append(c)
+        # a per-wave extra whose stem is also a plain column stays as it is
+        for (stem, w), c in list(wave_extras.items()):
+            if stem in extras or stem in ("id", "wave"):
+                del wave_extras[(stem, w)]
+                extras.append(c)
+        extras.sort(key=cols.index)
+    else:
+        for c in rest:
+            m = matcher.match(c)
+            if m is None and fixed is not None:
+                # one file per wave may still carry the wave in its names (pre_IND1)
+                aff = split_wave_affix(c)
+                if aff is not None and aff[1] == fixed:
+                    m = matcher.match(aff[0])
+            if m is not None and (m[0] in item_ids):
+                claim((m[0], None), c, m[1])
+            else:
+                extras.append(c)
+
+    by_text = [f"{c!r} -> {k[0]}" for k, c in item_cols.items() if how[c] == "text"]
+    if by_text:
+        notes.append(f"{file}: columns matched to items by their text: " + ", ".join(by_text))
+    if columns_map:
+        unused = [k for k in columns_map if str(k) not in matcher.used_keys]
+        if unused:
+            notes.append(f"{file}: columns= entries that matched no column: "
+                         + ", ".join(repr(str(k)) for k in unused))
+
+    # -- waves of a wide file, missing items --------------------------------------
+    if layout == "wide":
+        waves_in = sorted({w for (_, w) in item_cols} | {w for (_, w) in wave_extras},
+                          key=_wave_rank)
+    else:
+        waves_in = [None]
+    missing_items: list[dict[str, Any]] = []
+    warn_msgs: list[str] = []
+    if scale.id is not None:
+        if not item_cols:
+            raise DataError(
+                f"{file}: none of the {len(item_ids)} items of {scale.id} "
+                f"({', '.join(item_ids)}) was found. The columns are: "
+                f"{', '.join(repr(c) for c in cols)}. Check that this is the right instrument, "
+                "or pass columns={'export column': 'item id'} (a regex may be used as the key).")
+        for w in waves_in:
+            for item in item_ids:
+                if (item, w) not in item_cols:
+                    missing_items.append({
+                        "file": file, "item": item, "wave": w if layout == "wide" else fixed,
+                        "reason": "no column for this item" + (f" in wave {w}" if w else "")
+                                  + "; its answers are all missing"})
+        if missing_items:
+            listed = ", ".join(
+                f"{m['item']}" + (f" ({m['wave']})" if layout == "wide" else "")
+                for m in missing_items)
+            warn_msgs.append(
+                f"{file}: {len(missing_items)} item(s) of {scale.id} not found, left missing: "
+                f"{listed}. Pass columns={{'export column': 'item id'}} if they are there "
+                "under another name.")
+
+    # -- ids ----------------------------------------------------------------------
+    ids_raw = raw.cells[idc]
+    ids = np.array([normalise_id(v) for v in ids_raw], dtype=object)
+
+    # -- PII ----------------------------------------------------------------------
+    dropped: list[dict[str, Any]] = []
+    pseudo: list[dict[str, Any]] = []
+    pii_cols: dict[str, str] = {}
+    for c in extras + list(wave_extras.values()):
+        reason = pii_reason(c, raw.cells[c])
+        if reason:
+            pii_cols[c] = reason
+    if opt.pii == "drop":
+        for c, reason in pii_cols.items():
+            dropped.append({"file": file, "column": c,
+                            "reason": f"{reason}; pass pii='keep' or 'pseudonymize' to keep it"})
+    elif opt.pii == "pseudonymize":
+        for c, reason in pii_cols.items():
+            pseudo.append({"file": file, "column": c, "reason": f"{reason}; values replaced by "
+                           "salted SHA-256 hashes"})
+    elif pii_cols:
+        notes.append(f"{file}: personal data kept because pii='keep': "
+                     + ", ".join(f"{c!r} ({r})" for c, r in pii_cols.items()))
+    drop_set = set(pii_cols) if opt.pii == "drop" else set()
+    hash_set = set(pii_cols) if opt.pii == "pseudonymize" else set()
+    extras = [c for c in extras if c not in drop_set]
+    wave_extras = {k: c for k, c in wave_extras.items() if c not in drop_set}
+
+    id_kind = pii_header_reason(idc)
+    id_kind = id_kind if id_kind in _ID_PII_KINDS else None
+    if id_kind is None:
+        content = looks_like_pii(ids_raw)
+        id_kind = content if content in _ID_PII_KINDS else None
+    hash_ids = id_kind is not None and opt.pii != "keep"
+    if id_kind is not None:
+        if hash_ids:
+            pseudo.append({"file": file, "column": idc,
+                           "reason": f"the id column holds {id_kind}s; ids replaced by salted "
+                                     "SHA-256 hashes (pass pii='keep' to keep them)"})
+        else:
+            notes.append(f"{file}: the id column {idc!r} holds {id_kind}s; kept because pii='keep'")
+    if pseudo:
+        notes.append(f"{file}: pseudonymized with "
+                     + ("the salt given" if opt.salt_given else
+                        "a random salt made for this call (not stored, so the hashes cannot be "
+                        "linked to another load; pass salt= to make them repeatable)"))
+    final_ids = np.array([_pseudonym(i, opt.salt) if (hash_ids and i) else i for i in ids],
+                         dtype=object)
+
+    id_changes = []
+    if not hash_ids:
+        for i in range(n):
+            if ids[i] and ids[i] != ids_raw[i]:
+                id_changes.append({"file": file, "row": int(raw.rows[i]),
+                                   "original": ids_raw[i], "id": ids[i]})
+
+    # -- items -> numbers -----------------------------------------------------------
+    checked = scale.id is not None
+    values: dict[tuple[str, str | None], np.ndarray] = {}
+    given: dict[tuple[str, str | None], np.ndarray] = {}   # cell not blank as written
+    problems: list[tuple[int, str, str, str]] = []   # index, column, value, reason
+    n_labels = 0
+    answered = 0
+    for key, c in item_cols.items():
+        nums, probs, k = _convert_items(raw.cells[c], scale, checked=checked)
+        values[key] = nums
+        given[key] = np.array([not is_missing(v) for v in raw.cells[c]], dtype=bool)
+        n_labels += k
+        answered += int(np.sum(~np.isnan(nums))) + len(probs)
+        problems += [(i, c, v, r) for i, v, r in probs]
+    if n_labels:
+        notes.append(f"{file}: {n_labels} text answers converted to numbers by the response labels")
+    if problems and len(problems) > answered / 2:
+        table = make_table("cells", [
+            {"file": file, "row": int(raw.rows[i]), "column": c, "id": final_ids[i] or None,
+             "value": v, "reason": r} for i, c, v, r in problems])
+        first = problems[0]
+        raise DataError(
+            f"{file}: {len(problems)} of {answered} answers cannot be used "
+            f"(e.g. row {raw.rows[first[0]]}, column {first[1]!r}: {first[2]!r}, {first[3]}). "
+            "This is probably the wrong instrument or the wrong columns; check instrument= and "
+            "columns=. The failing cells are in this error's .problems table.", problems=table)
+
+    # -- exclusions -----------------------------------------------------------------
+    reason = np.full(n, None, dtype=object)
+    reason[ids == ""] = "missing id"
+    if layout == "long":
+        if wcol is not None and fixed is None:
+            waves = np.array([normalise_wave(v) for v in raw.cells[wcol]], dtype=object)
+            reason[(reason == None) & (waves == None)] = "missing wave"  # noqa: E711
+        else:
+            waves = np.full(n, fixed, dtype=object)
+        if item_cols:
+            stack = np.vstack([given[(item, None)] for item in item_ids
+                               if (item, None) in given])
+            empty = ~np.any(stack, axis=0)
+            reason[(reason == None) & empty] = "no item answers"  # noqa: E711
+    else:
+        waves = np.full(n, None, dtype=object)
+        present = {}
+        for w in waves_in:
+            arrays = [given[(item, w)] for item in item_ids if (item, w) in given]
+            if not arrays:   # no instrument: the per-wave columns decide
+                arrays = [np.array([not is_missing(v) for v in raw.cells[c]], dtype=bool)
+                          for (_stem, ww), c in wave_extras.items() if ww == w]
+            present[w] = np.any(np.vstack(arrays), axis=0) if arrays \
+                else np.zeros(n, dtype=bool)
+        any_wave = np.any(np.vstack([present[w] for w in waves_in]), axis=0) if waves_in \
+            else np.zeros(n, dtype=bool)
+        reason[(reason == None) & ~any_wave] = "no answers in any wave"  # noqa: E711
+
+    # duplicates per (id, wave) (long) or per id (wide)
+    tcol = find_time_column(extras)
+    times = None
+    if tcol is not None:
+        parsed = pd.to_datetime(pd.Series([None if is_missing(v) else nfkc(v).strip()
+                                           for v in raw.cells[tcol]], dtype=object),
+                                errors="coerce", format="mixed")
+        if parsed.notna().any():
+            times = parsed.to_numpy()
+        else:
+            notes.append(f"{file}: submit-time column {tcol!r} could not be read as dates; "
+                         "duplicates resolved by file order")
+    groups: dict[tuple[str, Any], list[int]] = {}
+    for i in np.flatnonzero(reason == None):  # noqa: E711
+        key = (ids[i], waves[i] if layout == "long" else None)
+        groups.setdefault(key, []).append(int(i))
+    dups = {k: v for k, v in groups.items() if len(v) > 1}
+    if dups and opt.duplicates == "error":
+        recs = []
+        text = []
+        for (_pid, w), idx in dups.items():
+            rows = [int(raw.rows[i]) for i in idx]
+            label = f"id {final_ids[idx[0]]!r}" + (f" wave {w}" if w else "")
+            text.append(f"{label}: rows {', '.join(map(str, rows))}")
+            recs += [{"file": file, "row": r, "id": final_ids[idx[0]],
+                      "reason": f"duplicate submission ({label})"} for r in rows]
+        shown = "; ".join(text[:5]) + ("; ..." if len(text) > 5 else "")
+        raise DataError(
+            f"{file}: {len(dups)} people have more than one row for the same wave ({shown}). "
+            "Remove the extra rows, or pass duplicates='latest' or 'first' to keep one.",
+            problems=make_table("excluded", recs))
+    for idx in dups.values():
+        if times is not None:
+            # submission order: rows without a readable time count as earliest,
+            # ties keep file order
+            unknown = [i for i in idx if pd.isna(times[i])]
+            known = sorted((i for i in idx if not pd.isna(times[i])), key=lambda i: (times[i], i))
+            order = unknown + known
+        else:
+            order = list(idx)
+        keep = order[-1] if opt.duplicates == "latest" else order[0]
+        for i in idx:
+            if i != keep:
+                reason[i] = f"duplicate submission (kept row {raw.rows[keep]})"
+
+    kept = reason == None  # noqa: E711
+    excluded = [{"file": file, "row": int(raw.rows[i]), "id": final_ids[i] or None,
+                 "reason": reason[i]} for i in np.flatnonzero(~kept)]
+    cells = [{"file": file, "row": int(raw.rows[i]), "column": c, "id": final_ids[i] or None,
+              "value": v, "reason": r} for i, c, v, r in sorted(problems, key=lambda p: (p[0], cols.index(p[1])))
+             if kept[i]]
+
+    # -- extra columns -------------------------------------------------------------------
+    def extra_values(c: str) -> pd.Series:
+        if c in hash_set:
+            return pd.Series([None if is_missing(v) else _pseudonym(nfkc(v).strip(), opt.salt)
+                              for v in raw.cells[c]])
+        is_group = name_key(c) in _GROUP_NAMES
+        if raw.original is not None:
+            pos = raw.meta["positions"][c]
+            series = raw.original.iloc[(raw.rows - 2), pos].reset_index(drop=True)
+            if is_group and (series.dtype == object or pd.api.types.is_string_dtype(series)):
+                series = series.map(lambda v: v.strip() if isinstance(v, str) else v)
+            return series
+        return _extra_series(raw.cells[c], as_text=is_group)
+
+    def out_name(name: str, taken: set[str]) -> str:
+        new = name
+        while new in taken:
+            new = f"{new}_extra"
+        if new != name:
+            notes.append(f"{file}: extra column {name!r} renamed {new!r} (the name is taken)")
+        return new
+
+    taken = {"id", "wave", *item_ids}
+    extra_out: dict[str, pd.Series] = {}
+    for c in extras:
+        name = out_name(c, taken)
+        taken.add(name)
+        extra_out[name] = extra_values(c)
+    wave_extra_names: dict[str, str] = {}
+    for stem, _w in wave_extras:
+        if stem not in wave_extra_names:
+            wave_extra_names[stem] = out_name(stem, taken)
+            taken.add(wave_extra_names[stem])
+
+    # -- assemble ---------------------------------------------------------------------------
+    waves_absent: list[dict[str, Any]] = []
+    if layout == "long":
+        idx = np.flatnonzero(kept)
+        out: dict[str, Any] = {"id": pd.Series(final_ids[idx].tolist(), dtype="str"),
+                               "wave": _wave_categorical(waves[idx].tolist())}
+        for item in item_ids:
+            arr = values.get((item, None))
+            out[item] = arr[idx] if arr is not None else np.full(len(idx), np.nan)
+        for name, series in extra_out.items():
+            out[name] = series.iloc[idx].reset_index(drop=True)
+        data = pd.DataFrame(out)
+        records = len(data)
+    else:
+        rec_rows: list[int] = []
+        rec_waves: list[str] = []
+        for i in np.flatnonzero(kept):
+            for w in waves_in:
+                if present[w][i]:
+                    rec_rows.append(int(i))
+                    rec_waves.append(w)
+                else:
+                    waves_absent.append({"file": file, "row": int(raw.rows[i]),
+                                         "id": final_ids[i], "wave": w})
+        sel = np.array(rec_rows, dtype=np.int64)
+        out = {"id": pd.Series(final_ids[sel].tolist() if len(sel) else [], dtype="str"),
+               "wave": _wave_categorical(rec_waves)}
+        for item in item_ids:
+            col = np.full(len(sel), np.nan)
+            for w in waves_in:
+                arr = values.get((item, w))
+                mask = np.array([rw == w for rw in rec_waves], dtype=bool)
+                if arr is not None and mask.any():
+                    col[mask] = arr[sel[mask]]
+            out[item] = col
+        for name, series in extra_out.items():
+            out[name] = series.iloc[sel].reset_index(drop=True)
+        for stem, name in wave_extra_names.items():
+            per_wave = {w: extra_values(c) for (s, w), c in wave_extras.items() if s == stem}
+            vals = [per_wave[w].iloc[i] if w in per_wave else np.nan
+                    for i, w in zip(rec_rows, rec_waves, strict=True)]
+            out[name] = pd.Series(vals, dtype=object).infer_objects() if vals else \
+                pd.Series([], dtype=object)
+        data = pd.DataFrame(out)
+        records = len(data)
+
+    rows_excluded = int((~kept).sum())
+    freport = FileReport(file=file, source=raw.source, encoding=raw.encoding, layout=layout,
+                         rows_read=n, rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
+                         records=records, sheet=raw.meta.get("sheet"), wave=fixed)
+    report = LoadReport(
+        files=(freport,), rows_read=n, rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
+        excluded=make_table("excluded", excluded), cells=make_table("cells", cells),
+        columns_dropped=make_table("columns_dropped", dropped),
+        columns_pseudonymized=make_table("columns_pseudonymized", pseudo),
+        id_changes=make_table("id_changes", id_changes),
+        waves_absent=make_table("waves_absent", waves_absent),
+        items_missing=make_table("items_missing", missing_items),
+        notes=tuple(notes),
+    )
+    return _Loaded(data=data, report=report, item_ids=tuple(item_ids), warnings=warn_msgs)
+
+
+# ---------------------------------------------------------------------------
+# public functions
+# ---------------------------------------------------------------------------
+
+def _read_one(src: Any, *, instrument: Any, source: str, id_col: str | None, wave: Any,
+              wave_col: str | None, columns: Mapping[str, str] | None, duplicates: str,
+              pii: str, sheet: str | int | None, encoding: str | None, salt: str,
+              salt_given: bool, label: str | None = None) -> tuple[_Loaded, _Scale]:
+    _check_choice("duplicates", duplicates, ("latest", "first", "error"))
+    _check_choice("pii", pii, ("drop", "pseudonymize", "keep"))
+    _check_choice("source", source, ("auto", "csv", "excel", "dataframe"))
+    scale = _Scale.from_instrument(_resolve_instrument(instrument))
+    raw = read_source(src, source=source, sheet=sheet, encoding=encoding, label=label)
+    opt = _Options(id_col=id_col, wave=None if wave is None else str(wave), wave_col=wave_col,
+                   columns=columns, duplicates=duplicates, pii=pii, salt=salt,
+                   salt_given=salt_given)
+    return _load(raw, scale, opt), scale
+
+
+def read_survey(
+    path_or_frame: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    instrument: Any = None,
+    source: Literal["auto", "csv", "excel", "dataframe"] = "auto",
+    id_col: str | None = None,
+    wave: str | None = None,
+    wave_col: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    duplicates: Duplicates = "latest",
+    pii: PII = "drop",
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    salt: str | None = None,
+) -> Responses:
+    """Read a survey export (CSV, Excel or a DataFrame) into :class:`Responses`.
+
+    Every cell is read as text first (so ``"007"`` stays ``"007"``), then ids,
+    waves and answers are converted by one set of rules, and everything that was
+    excluded or altered is listed in ``Responses.report``.
+
+    Parameters
+    ----------
+    path_or_frame : str, path-like or pandas.DataFrame
+        A ``.csv``/``.txt``/``.tsv`` file (separator sniffed: comma, tab or
+        semicolon), an ``.xlsx``/``.xls`` workbook, or a DataFrame.
+    instrument : instrument, str or None
+        The instrument (an object with ``id``, ``item_ids``, ``response_min``,
+        ``response_max``, ``labels``, ``item_text``) or a name/path for
+        ``stressgroup.load_instrument``. Without one, no column is an item unless
+        ``columns`` names it, and all other columns are kept as extra columns.
+    source : {"auto", "csv", "excel", "dataframe"}
+        The format; ``"auto"`` goes by the file extension.
+    id_col : str, optional
+        The id column. Default: a column named id, respondent_id, participant_id,
+        participant, code, 编号 or 工号 (case-insensitive; 序号 is a row number, not an id).
+    wave : str, optional
+        The wave of every row, for a file that holds one wave (``"pre"``, ``"T2"``...).
+    wave_col : str, optional
+        The wave column. Default: a column named wave, time, 时间点, 测量 or phase.
+        Labels are normalised: pre/pretest/baseline/T1/1/前测 -> ``"pre"``,
+        post/posttest/T2/2/后测 -> ``"post"``, follow-up/fu/T3/3/追踪/随访 ->
+        ``"follow-up"``; other labels are kept and ordered after these.
+        Without a wave column or ``wave``, wave-affixed item columns (``pre_IND1``,
+        ``IND1_post``, ``fu.IND1``) make the file *wide*; it is reshaped to one row
+        per person per wave answered.
+    columns : dict, optional
+        ``{export column name or regex: item id}``; names are matched exactly first,
+        then as ``re.fullmatch`` patterns. Otherwise a column is an item if its name
+        is the item id (any case, wave affix removed) or its header is the item's
+        text in the instrument (question numbers such as ``8、`` and matrix
+        parentheses removed).
+    duplicates : {"latest", "first", "error"}
+        Several rows for one (id, wave): keep the latest (by a submit-time column
+        such as submitted, 提交答卷时间, RecordedDate or EndDate if there is one,
+        else the last in the file), the first (earliest submitted, else first in
+        the file), or raise :class:`~stressgroup.errors.DataError`.
+    pii : {"drop", "pseudonymize", "keep"}
+        Columns holding personal data (name, phone, ID card, IP, e-mail, location,
+        by header or because most values look like Chinese mobile numbers, ID card
+        numbers, IPv4 or e-mail addresses): drop them, replace values by salted
+        SHA-256 hashes (16 hex digits), or keep them. An id column of phone or ID
+        card numbers is pseudonymized unless ``pii="keep"``.
+    sheet : str or int, optional
+        Excel sheet (name or 0-based number); default the first.
+    encoding : str, optional
+        Text encoding of a CSV file. Default: UTF-8 (with or without BOM), then
+        GB18030 (which covers GBK).
+    salt : str, optional
+        Salt for pseudonymizing; default a random one per call.
+
+    Returns
+    -------
+    Responses
+        ``data`` with columns ``id`` (text), ``wave`` (ordered Categorical), one
+        float64 column per item in questionnaire order, then the extra columns;
+        ``report`` (:class:`LoadReport`); ``instrument_id``; ``item_ids``.
+
+    Raises
+    ------
+    DataError
+        The file cannot be used: not found, empty, no id column, no way to tell
+        the wave, no item of the instrument found, more than half of the answers
+        unusable, or duplicates with ``duplicates="error"``. The message names the
+        file, row and column and says what to do; ``.problems`` lists the cells.
+
+    Notes
+    -----
+    Row numbers are those of a spreadsheet: the header is row 1, so the first data
+    row is row 2; for a DataFrame the row is its 0-based position + 2. Blank rows
+    are skipped and not counted.
+
+    Counting: ``rows_read`` is the number of data rows; each row is either kept or
+    excluded once, with the first reason that applies, in this order: missing id,
+    missing wave, no item answers (long) / no answers in any wave (wide), duplicate
+    submission. A wide row is one row read and, if kept, one row kept even when it
+    gives several waves (``FileReport.records`` counts the rows of ``data``); a wave
+    with no answers is attrition, listed in ``report.waves_absent``, not an exclusion.
+
+    Answers: missing markers (blank, NA, N/A, NaN, ``.``, ``-``) are missing. Other
+    text is NFKC-normalised (full-width ``３`` -> ``3``) and read as a number or, if
+    it is a response label of the instrument (zh or en, English case-insensitive),
+    as the label's number. Anything else ("not a number"), a number outside the
+    declared range ("out of range 1-5"), or a fraction when the labels are whole
+    numbers, becomes NaN and is listed in ``report.cells``; values are never
+    clipped. If more than half of the answered cells fail, DataError is raised.
+    Only kept rows' cells are listed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from stressgroup.io import read_survey
+    >>> df = pd.DataFrame({
+    ...     "编号": ["007", "０08", "009"],
+    ...     "wave": ["前测", "前测", "后测"],
+    ...     "Q1": ["3", "非常同意", "7"],
+    ...     "group": ["A ", "B", "A"],
+    ... })
+    >>> from types import SimpleNamespace
+    >>> inst = SimpleNamespace(id="demo", item_ids=("Q1",), response_min=1, response_max=5,
+    ...                        labels={5: {"en": "Strongly agree", "zh": "非常同意"}},
+    ...                        item_text={})
+    >>> r = read_survey(df, instrument=inst)
+    >>> r.data
+        id  wave   Q1 group
+    0  007   pre  3.0     A
+    1  008   pre  5.0     B
+    2  009  post  NaN     A
+    >>> r.report.cells[["row", "column", "value", "reason"]]
+       row column value            reason
+    0    4     Q1     7  out of range 1-5
+    >>> r.report.id_changes[["row", "original", "id"]]
+       row original   id
+    0    3      ０08  008
+    """
+    given = salt is not None
+    loaded, scale = _read_one(
+        path_or_frame, instrument=instrument, source=source, id_col=id_col, wave=wave,
+        wave_col=wave_col, columns=columns, duplicates=duplicates, pii=pii, sheet=sheet,
+        encoding=encoding, salt=salt if given else secrets.token_hex(16), salt_given=given)
+    for msg in loaded.warnings:
+        warnings.warn(msg, DataQualityWarning, stacklevel=2)
+    return Responses(data=loaded.data, report=loaded.report, instrument_id=scale.id,
+                     item_ids=loaded.item_ids)
+
+
+def read_waves(
+    files: Mapping[str, Any] | Sequence[Any],
+    **kwargs: Any,
+) -> Responses:
+    """Read one file per wave and stack them into one :class:`Responses`.
+
+    Parameters
+    ----------
+    files : dict or sequence
+        ``{"pre": path_or_frame, "post": path_or_frame, ...}``; the keys are wave
+        labels (normalised as in :func:`read_survey`). A sequence is read as
+        pre, post, follow-up in that order.
+    **kwargs
+        Passed to :func:`read_survey` for every file (``instrument``, ``id_col``,
+        ``columns``, ``duplicates``, ``pii``, ``salt``...), except ``wave`` and
+        ``wave_col``. One salt is shared by all files, so pseudonymized ids still
+        match across waves.
+
+    Returns
+    -------
+    Responses
+        The rows of all files (ids normalised the same way), ``wave`` an ordered
+        Categorical, and one report whose ``files`` has one entry per file.
+
+    Raises
+    ------
+    DataError
+        As :func:`read_survey`, or when two files give the same wave.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from stressgroup.io import read_waves
+    >>> pre = pd.DataFrame({"id": ["1", "2"], "score": [10, 12]})
+    >>> post = pd.DataFrame({"id": ["1", "２"], "score": [8, 11]})
+    >>> r = read_waves({"pre": pre, "post": post})
+    >>> r.data
+      id  wave  score
+    0  1   pre     10
+    1  2   pre     12
+    2  1  post      8
+    3  2  post     11
+    >>> [f.rows_read for f in r.report.files]
+    [2, 2]
+    """
+    for bad in ("wave", "wave_col"):
+        if bad in kwargs:
+            raise TypeError(f"read_waves() takes the waves from the keys of files; "
+                            f"do not pass {bad}=")
+    if isinstance(files, Mapping):
+        pairs = [(str(k), v) for k, v in files.items()]
+    elif isinstance(files, (list, tuple)):
+        if len(files) > len(WAVE_ORDER):
+            raise ValueError(f"files: a list can hold at most {len(WAVE_ORDER)} files "
+                             "(pre, post, follow-up); use a dict for more waves")
+        pairs = list(zip(WAVE_ORDER, files, strict=False))
+    else:
+        raise TypeError("files must be a dict {wave: path_or_frame} or a list of paths")
+    if not pairs:
+        raise ValueError("files is empty; give at least one file")
+    seen: dict[str, str] = {}
+    for key, _ in pairs:
+        w = normalise_wave(key)
+        if w is None:
+            raise ValueError(f"files: {key!r} is not a wave label")
+        if w in seen:
+            raise DataError(f"files {seen[w]!r} and {key!r} are both wave {w}; "
+                            "give one file per wave.")
+        seen[w] = key
+    salt = kwargs.pop("salt", None)
+    given = salt is not None
+    salt = salt if given else secrets.token_hex(16)
+    loads = []
+    scale = None
+    for key, src in pairs:
+        label = f"<DataFrame: {key}>" if isinstance(src, pd.DataFrame) else None
+        loaded, scale = _read_one(src, wave=key, wave_col=None, salt=salt, salt_given=given,
+                                  label=label, **_defaults(kwargs))
+        loads.append(loaded)
+    for loaded in loads:
+        for msg in loaded.warnings:
+            warnings.warn(msg, DataQualityWarning, stacklevel=2)
+    item_ids = loads[0].item_ids
+    frames = [ld.data.assign(wave=ld.data["wave"].astype(object)) for ld in loads]
+    data = pd.concat(frames, ignore_index=True)
+    data["wave"] = _wave_categorical(data["wave"].tolist())
+    report = LoadReport.combine([ld.report for ld in loads])
+    return Responses(data=data, report=report, instrument_id=scale.id if scale else None,
+                     item_ids=item_ids)
+
+
+def _defaults(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    allowed = {"instrument": None, "source": "auto", "id_col": None, "columns": None,
+               "duplicates": "latest", "pii": "drop", "sheet": None, "encoding": None}
+    unknown = set(kwargs) - set(allowed)
+    if unknown:
+        raise TypeError(f"read_waves() got unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+    return {**allowed, **kwargs}

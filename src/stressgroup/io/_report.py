@@ -1,0 +1,327 @@
+"""The load report: what a loader read, kept, excluded and altered."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import PurePath
+from typing import Any
+
+import pandas as pd
+
+from .._results import jsonable
+
+__all__ = ["FileReport", "LoadReport", "TABLE_COLUMNS"]
+
+#: Columns of each event table of a :class:`LoadReport`.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "excluded": ("file", "row", "id", "reason"),
+    "cells": ("file", "row", "column", "id", "value", "reason"),
+    "columns_dropped": ("file", "column", "reason"),
+    "columns_pseudonymized": ("file", "column", "reason"),
+    "id_changes": ("file", "row", "original", "id"),
+    "waves_absent": ("file", "row", "id", "wave"),
+    "items_missing": ("file", "item", "wave", "reason"),
+}
+
+_KINDS = {
+    "excluded": "row excluded",
+    "cells": "cell set to missing",
+    "columns_dropped": "column dropped",
+    "columns_pseudonymized": "column pseudonymized",
+    "id_changes": "id normalised",
+    "waves_absent": "wave absent",
+    "items_missing": "item missing",
+}
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty event table with the right columns (row numbers as int64)."""
+    cols = TABLE_COLUMNS[name]
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else object) for c in cols})
+
+
+def make_table(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Build an event table from dict records, columns in the fixed order."""
+    if not records:
+        return empty_table(name)
+    frame = pd.DataFrame.from_records(records, columns=list(TABLE_COLUMNS[name]))
+    if "row" in frame:
+        frame["row"] = frame["row"].astype("int64")
+    return frame
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What was read from one file (or DataFrame).
+
+    Attributes
+    ----------
+    file : str
+        The path as given, or ``"<DataFrame>"``.
+    source : str
+        Format read: ``"csv"``, ``"excel"`` or ``"dataframe"``.
+    encoding : str or None
+        ``"utf-8"``, ``"utf-8-sig"`` (UTF-8 with a byte-order mark), ``"gb18030"``
+        (also covers GBK/GB2312) or the ``encoding=`` given; None for Excel and DataFrames.
+    layout : str
+        ``"long"`` (one row per person per wave) or ``"wide"`` (one row per person,
+        wave-prefixed item columns).
+    rows_read, rows_kept, rows_excluded : int
+        Data rows of the file (blank rows are skipped and not counted);
+        ``rows_read == rows_kept + rows_excluded``. A wide row is one row read and,
+        if it gives at least one wave, one row kept.
+    records : int
+        Rows this file contributed to ``Responses.data`` (a wide row gives one per
+        wave answered, so ``records`` may exceed ``rows_kept``).
+    sheet : str or None
+        The Excel sheet read.
+    wave : str or None
+        The wave given for the whole file (``wave=`` or ``read_waves``).
+    """
+
+    file: str
+    source: str
+    encoding: str | None
+    layout: str
+    rows_read: int
+    rows_kept: int
+    rows_excluded: int
+    records: int
+    sheet: str | None = None
+    wave: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-safe dict."""
+        return jsonable({f.name: getattr(self, f.name) for f in fields(self)})
+
+
+def _base(file: str) -> str:
+    return PurePath(file).name if not file.startswith("<") else file
+
+
+def _reason_head(reason: str) -> str:
+    """Reason without its details: "out of range 1-5" -> "out of range"."""
+    head = str(reason).split(" (", 1)[0]
+    return re.sub(r"\s+-?[\d.]+\s*-\s*-?[\d.]+$", "", head)
+
+
+def _count_phrase(series: pd.Series) -> str:
+    counts = series.map(_reason_head).value_counts()
+    return ", ".join(f"{n} {r}" for r, n in counts.items())
+
+
+@dataclass(frozen=True, eq=False)
+class LoadReport:
+    """What a loader read, kept, excluded and altered.
+
+    Plain data: every table is a DataFrame, every row number is the row the user
+    sees in a spreadsheet (the header is row 1, so the first data row is row 2;
+    for a DataFrame it is the 0-based position + 2).
+
+    Attributes
+    ----------
+    files : tuple of FileReport
+        One entry per file read (see :class:`FileReport`).
+    rows_read, rows_kept, rows_excluded : int
+        Totals over the files; ``rows_read == rows_kept + rows_excluded`` always.
+    excluded : pandas.DataFrame
+        Excluded rows: ``file``, ``row``, ``id``, ``reason`` ("missing id", "missing wave",
+        "no item answers", "no answers in any wave", "duplicate submission (kept row N)").
+    cells : pandas.DataFrame
+        Item cells set to missing: ``file``, ``row``, ``column`` (as in the file), ``id``,
+        ``value`` (as written), ``reason`` ("not a number", "out of range 1-5",
+        "not a whole number (answers are 1-5)").
+    columns_dropped : pandas.DataFrame
+        Columns removed (personal data): ``file``, ``column``, ``reason``.
+    columns_pseudonymized : pandas.DataFrame
+        Columns whose values were replaced by salted hashes: ``file``, ``column``, ``reason``.
+    id_changes : pandas.DataFrame
+        Ids changed by normalisation: ``file``, ``row``, ``original``, ``id``.
+    waves_absent : pandas.DataFrame
+        Wide files: people with no answers for a wave (attrition, not an exclusion):
+        ``file``, ``row``, ``id``, ``wave``.
+    items_missing : pandas.DataFrame
+        Instrument items with no column in the file: ``file``, ``item``, ``wave``, ``reason``.
+    notes : tuple of str
+        Anything else worth knowing (encoding guesses, columns matched by text, PII kept...).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from stressgroup.io import read_survey
+    >>> df = pd.DataFrame({"id": ["01", "02", "02"], "wave": ["pre"] * 3,
+    ...                    "Q1": ["3", "9", "4"]})
+    >>> report = read_survey(df).report
+    >>> print(report.summary())
+    <DataFrame>: 3 rows read (dataframe, long), 2 kept, 1 excluded; 0 cells set to missing; 0 PII columns dropped
+    excluded rows: 1 duplicate submission
+    >>> report.rows_read == report.rows_kept + report.rows_excluded
+    True
+    """
+
+    files: tuple[FileReport, ...] = ()
+    rows_read: int = 0
+    rows_kept: int = 0
+    rows_excluded: int = 0
+    excluded: pd.DataFrame = field(default_factory=lambda: empty_table("excluded"))
+    cells: pd.DataFrame = field(default_factory=lambda: empty_table("cells"))
+    columns_dropped: pd.DataFrame = field(default_factory=lambda: empty_table("columns_dropped"))
+    columns_pseudonymized: pd.DataFrame = field(
+        default_factory=lambda: empty_table("columns_pseudonymized"))
+    id_changes: pd.DataFrame = field(default_factory=lambda: empty_table("id_changes"))
+    waves_absent: pd.DataFrame = field(default_factory=lambda: empty_table("waves_absent"))
+    items_missing: pd.DataFrame = field(default_factory=lambda: empty_table("items_missing"))
+    notes: tuple[str, ...] = ()
+
+    _title = "Load report"
+
+    def __post_init__(self) -> None:
+        if self.rows_read != self.rows_kept + self.rows_excluded:  # pragma: no cover - a bug
+            raise RuntimeError(
+                f"load report does not add up: {self.rows_read} read != "
+                f"{self.rows_kept} kept + {self.rows_excluded} excluded")
+
+    # -- convenience ----------------------------------------------------------
+    def _unique(self, attr: str) -> str | None:
+        values = {getattr(f, attr) for f in self.files}
+        return values.pop() if len(values) == 1 else None
+
+    @property
+    def source(self) -> str | None:
+        """The format read, if every file had the same one (else None; see ``files``)."""
+        return self._unique("source")
+
+    @property
+    def encoding(self) -> str | None:
+        """The text encoding used, if every file had the same one (else None; see ``files``)."""
+        return self._unique("encoding")
+
+    @property
+    def layout(self) -> str | None:
+        """``"long"`` or ``"wide"``, if every file had the same layout (else None)."""
+        return self._unique("layout")
+
+    @classmethod
+    def combine(cls, reports: list[LoadReport], notes: tuple[str, ...] = ()) -> LoadReport:
+        """One report for several loads (used by ``read_waves``)."""
+        def cat(name: str) -> pd.DataFrame:
+            parts = [getattr(r, name) for r in reports if len(getattr(r, name))]
+            return pd.concat(parts, ignore_index=True) if parts else empty_table(name)
+
+        return cls(
+            files=tuple(f for r in reports for f in r.files),
+            rows_read=sum(r.rows_read for r in reports),
+            rows_kept=sum(r.rows_kept for r in reports),
+            rows_excluded=sum(r.rows_excluded for r in reports),
+            **{name: cat(name) for name in TABLE_COLUMNS},
+            notes=tuple(n for r in reports for n in r.notes) + tuple(notes),
+        )
+
+    # -- views ---------------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """All events in one table: ``kind``, ``file``, ``row``, ``column``, ``id``, ``value``, ``reason``.
+
+        ``kind`` is one of "row excluded", "cell set to missing", "column dropped",
+        "column pseudonymized", "id normalised" (``value`` is the id as written),
+        "wave absent" (``value`` is the wave), "item missing" (``column`` is the item)
+        and "note". ``row`` is a nullable integer.
+        """
+        cols = ["kind", "file", "row", "column", "id", "value", "reason"]
+        parts = []
+        for name, kind in _KINDS.items():
+            table = getattr(self, name)
+            if not len(table):
+                continue
+            t = table.copy()
+            if name == "id_changes":
+                t = t.rename(columns={"original": "value"})
+                t["reason"] = "id normalised to " + t["id"].map(repr)
+            elif name == "waves_absent":
+                t["value"] = t["wave"]
+                t["reason"] = "no answers for wave " + t["wave"].astype(str)
+            elif name == "items_missing":
+                t["column"] = t["item"]
+            t.insert(0, "kind", kind)
+            parts.append(t.reindex(columns=cols))
+        if self.notes:
+            parts.append(pd.DataFrame({"kind": "note", "reason": list(self.notes)}).reindex(columns=cols))
+        if not parts:
+            frame = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        else:
+            frame = pd.concat(parts, ignore_index=True)
+        frame["row"] = frame["row"].astype("Int64")
+        return frame
+
+    def summary(self) -> str:
+        """A few lines of plain text: one per file, then totals, exclusions and notes."""
+        lines = []
+        for f in self.files:
+            cells = self.cells[self.cells["file"] == f.file]
+            dropped = self.columns_dropped[self.columns_dropped["file"] == f.file]
+            how = ", ".join(x for x in (f.encoding if f.encoding else f.source, f.layout) if x)
+            cell_part = f"{len(cells)} cells set to missing"
+            if len(cells):
+                cell_part += f" ({_count_phrase(cells['reason'])})"
+            lines.append(
+                f"{_base(f.file)}: {f.rows_read} rows read ({how}), {f.rows_kept} kept, "
+                f"{f.rows_excluded} excluded; {cell_part}; {len(dropped)} PII columns dropped")
+        if len(self.files) > 1:
+            lines.append(f"total: {self.rows_read} rows read, {self.rows_kept} kept, "
+                         f"{self.rows_excluded} excluded; {len(self.cells)} cells set to missing")
+        if len(self.excluded):
+            lines.append(f"excluded rows: {_count_phrase(self.excluded['reason'])}")
+        if len(self.waves_absent):
+            per = self.waves_absent["wave"].astype(str).value_counts()
+            lines.append("no answers (attrition): " + ", ".join(
+                f"{n} for wave {w}" for w, n in per.items()))
+        if len(self.id_changes):
+            lines.append(f"{len(self.id_changes)} ids normalised (full-width characters or spaces)")
+        if len(self.columns_pseudonymized):
+            lines.append("pseudonymized columns: "
+                         + ", ".join(dict.fromkeys(self.columns_pseudonymized["column"])))
+        if len(self.items_missing):
+            lines.append("items not in the data: " + ", ".join(
+                dict.fromkeys(self.items_missing["item"].astype(str))))
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict: totals, ``source``, ``encoding``, ``files`` and each table as a list of records."""
+        out: dict[str, Any] = {
+            "rows_read": self.rows_read,
+            "rows_kept": self.rows_kept,
+            "rows_excluded": self.rows_excluded,
+            "source": self.source,
+            "encoding": self.encoding,
+            "files": [f.to_dict() for f in self.files],
+        }
+        for name in TABLE_COLUMNS:
+            table = getattr(self, name)
+            out[name] = [
+                {k: (None if _isna(v) else v) for k, v in rec.items()}
+                for rec in table.to_dict("records")
+            ]
+        out["notes"] = list(self.notes)
+        return jsonable(out)
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        head = f"<p><strong>{html.escape(self._title)}</strong></p>"
+        text = f"<pre>{html.escape(self.summary())}</pre>"
+        events = self.to_frame()
+        events = events[events["kind"] != "note"]
+        table = events.head(50).to_html(index=False, na_rep="") if len(events) else ""
+        more = (f"<p>... {len(events) - 50} more events (see <code>to_frame()</code>)</p>"
+                if len(events) > 50 else "")
+        return f"<div>{head}{text}{table}{more}</div>"
+
+
+def _isna(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,38 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reftools import SAMPLE
+
+
+@pytest.fixture(scope="session")
+def sample_long_path() -> Path:
+    return SAMPLE / "qcity_long.csv"
+
+
+@pytest.fixture(scope="session")
+def sample_wide_path() -> Path:
+    return SAMPLE / "qcity_wide.csv"
+
+
+@pytest.fixture(scope="session")
+def sample_long_frame(sample_long_path) -> pd.DataFrame:
+    return pd.read_csv(sample_long_path, dtype={"id": str})
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(20261127)
+
+
+@pytest.fixture(scope="session")
+def five_level():
+    from stressgroup import load_instrument
+
+    return load_instrument("five-level-stress")

@@ -1,0 +1,118 @@
+"""Instrument YAML loading and validation."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from stressgroup import InstrumentError, list_instruments, load_instrument
+
+GOOD = """
+id: mini
+name: {en: Mini scale, zh: 小量表}
+response:
+  min: 1
+  max: 4
+  labels:
+    1: {en: Never, zh: 从不}
+    4: {en: Always, zh: 总是}
+higher_is: better
+scoring: sum
+subscales:
+  - id: a
+    items: [A1, A2, A3]
+    reverse: [A2]
+  - id: b
+    name: {en: B part}
+    items:
+      - {id: B1, text: {zh: 我能应对, en: I can cope}}
+      - B2
+total:
+  id: total
+  items: all
+"""
+
+
+def write(tmp_path, text: str):
+    p = tmp_path / "inst.yaml"
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return p
+
+
+def test_builtin_five_level(five_level):
+    assert [s.id for s in five_level.subscales] == ["individual", "family", "work",
+                                                    "organization", "society"]
+    assert len(five_level.item_ids) == 25 and len(set(five_level.item_ids)) == 25
+    assert all(s.k == 5 for s in five_level.subscales)
+    assert five_level.total is not None and five_level.total.k == 25
+    assert set(five_level.reverse_items) == {"IND4", "FAM3", "WORK5", "ORG2", "SOC4"}
+    assert five_level.higher_is == "worse"
+    assert (five_level.response_min, five_level.response_max) == (1.0, 5.0)
+    # every item has wording in both languages
+    for item in five_level.item_ids:
+        assert five_level.item_text[item]["zh"] and five_level.item_text[item]["en"]
+
+
+def test_user_file_loads(tmp_path):
+    inst = load_instrument(write(tmp_path, GOOD))
+    assert inst.item_ids == ("A1", "A2", "A3", "B1", "B2")
+    assert inst.subscale("a").reverse == ("A2",)
+    assert inst.subscale("a").scoring == "sum"
+    assert inst.subscale("b").label("en") == "B part"
+    assert inst.subscale("a").label("zh") == "a"  # the id when no name is given
+    assert inst.item_text["B1"]["zh"] == "我能应对"
+    assert inst.total.reverse == ("A2",)
+    assert inst.labels[1]["zh"] == "从不"
+
+
+@pytest.mark.parametrize("edit,message", [
+    (("items: [A1, A2, A3]", "items: [A1, A2, A3, B1]"), "'B1' is in two subscales"),
+    (("reverse: [A2]", "reverse: [B2]"), "reverse-keyed item 'B2' is not an item"),
+    (("max: 4", "max: 1"), r"response.min \(1\) must be less than response.max \(1\)"),
+    (("scoring: sum", "scoring: sum\ncolour: blue"), "unknown key 'colour'"),
+    (("  - id: b\n", "  - id: a\n"), "duplicate subscale id 'a'"),
+    (("higher_is: better", "higher_is: up"), "higher_is must be"),
+    (("items: [A1, A2, A3]", "items: [A1, A2, A2]"), "'A2' listed twice"),
+])
+def test_schema_errors_name_problem_and_line(tmp_path, edit, message):
+    bad = textwrap.dedent(GOOD).replace(*edit, 1)
+    with pytest.raises(InstrumentError, match=message) as err:
+        load_instrument(write(tmp_path, bad))
+    assert any(p.startswith("line ") for p in err.value.problems)
+
+
+def test_every_problem_is_listed_at_once(tmp_path):
+    bad = (textwrap.dedent(GOOD).replace("max: 4", "max: 0")
+           .replace("reverse: [A2]", "reverse: [Z9]").replace("higher_is: better", "higher_is: x"))
+    with pytest.raises(InstrumentError) as err:
+        load_instrument(write(tmp_path, bad))
+    assert len(err.value.problems) == 3
+    assert "3 problem(s)" in str(err.value)
+
+
+@pytest.mark.parametrize("arg,message", [
+    ("no-such-instrument", "unknown instrument 'no-such-instrument'"),
+    ("missing/file.yaml", "instrument file not found"),
+])
+def test_unknown_instrument(arg, message):
+    with pytest.raises(InstrumentError, match=message):
+        load_instrument(arg)
+
+
+def test_not_yaml(tmp_path):
+    with pytest.raises(InstrumentError, match="not valid YAML"):
+        load_instrument(write(tmp_path, "id: [unclosed"))
+
+
+def test_list_instruments_table():
+    table = list_instruments()
+    row = table.set_index("id").loc["five-level-stress"]
+    assert row["items"] == 25 and row["range"] == "1-5"
+    assert {"name_en", "name_zh", "subscales", "citation"} <= set(table.columns)
+
+
+def test_repr_mentions_reverse_items(five_level):
+    text = repr(five_level)
+    assert "IND4" in text and "25 items" in text
+    assert "<table" in five_level._repr_html_()
