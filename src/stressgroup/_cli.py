@@ -49,6 +49,24 @@ def _load(args):
     return read_waves(dict(zip(_WAVES, args.data)), **kw)
 
 
+_MAX_DETAILS = 20
+
+
+def _print_details(report) -> None:
+    """List excluded rows and altered cells (file, row, column) on stderr."""
+    lines = []
+    for r in report.excluded.itertuples(index=False):
+        lines.append(f"  {r.file}, row {r.row}: excluded ({r.reason})")
+    for c in report.cells.itertuples(index=False):
+        lines.append(f"  {c.file}, row {c.row}, column {c.column}: {c.value!r} set to "
+                     f"missing ({c.reason})")
+    for line in lines[:_MAX_DETAILS]:
+        print(line, file=sys.stderr)
+    if len(lines) > _MAX_DETAILS:
+        print(f"  ... and {len(lines) - _MAX_DETAILS} more (see --json, key 'load')",
+              file=sys.stderr)
+
+
 def _fail(msg: str) -> int:
     print(f"stressgroup: error: {msg}", file=sys.stderr)
     return 2
@@ -75,6 +93,7 @@ def main(argv: "Sequence[str] | None" = None) -> int:
                           control=args.control, correction=args.correction, seed=args.seed)
         report = responses.report
         print(report.summary(), file=sys.stderr)
+        _print_details(report)
         for w in caught:
             if issubclass(w.category, StressgroupWarning):
                 print(f"note: {w.message}", file=sys.stderr)

@@ -350,12 +350,12 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
     for sub in inst.scored:
         a = s_pre[sub.id].reindex(order)
         b = s_post[sub.id].reindex(order)
-        for pid in order:
-            miss = [w for w, v in ((pre, a[pid]), (post, b[pid])) if np.isnan(v)]
-            if miss:
-                excluded.append({"id": pid, "subscale": sub.id,
-                                 "reason": f"{sub.id}: fewer than {sub.min_items} of "
-                                           f"{sub.k} items answered at {' and '.join(miss)}"})
+        na_pre, na_post = a.isna().to_numpy(), b.isna().to_numpy()
+        for j in np.flatnonzero(na_pre | na_post):
+            miss = " and ".join(w for w, m in ((pre, na_pre[j]), (post, na_post[j])) if m)
+            excluded.append({"id": order[j], "subscale": sub.id,
+                             "reason": f"{sub.id}: fewer than {sub.min_items} of "
+                                       f"{sub.k} items answered at {miss}"})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DegenerateDataWarning)
             tests[sub.id] = paired_test(a.to_numpy(), b.to_numpy(), confidence=confidence)

@@ -346,8 +346,14 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
 
     # -- waves of a wide file, missing items --------------------------------------
     if layout == "wide":
-        waves_in = sorted({w for (_, w) in item_cols} | {w for (_, w) in wave_extras},
-                          key=_wave_rank)
+        # with items, a wave exists when it has item columns (a lone fu_date is an extra)
+        found = {w for (_, w) in item_cols} or {w for (_, w) in wave_extras}
+        waves_in = sorted(found, key=_wave_rank)
+        for (stem, w), c in list(wave_extras.items()):
+            if w not in waves_in:      # e.g. fu_date without follow-up items: a plain extra
+                del wave_extras[(stem, w)]
+                extras.append(c)
+        extras.sort(key=cols.index)
     else:
         waves_in = [None]
     missing_items: list[dict[str, Any]] = []
