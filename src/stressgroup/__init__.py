@@ -13,7 +13,8 @@ Examples
 from __future__ import annotations
 
 from .analysis import (Evaluation, GroupEvaluation, PairedTestResult, ReliableChangeResult,
-                       adjust_p, evaluate, paired_test, reliable_change)
+                       ScreeningResult, adjust_p, evaluate, paired_test, person_history,
+                       reliable_change, screen)
 from .errors import (DataError, DataQualityWarning, DegenerateDataWarning, InstrumentError,
                      StressgroupError, StressgroupWarning)
 from .instruments import Instrument, Subscale, list_instruments, load_instrument, score
@@ -30,6 +31,7 @@ __all__ = [
     "ReliabilityTable",
     "paired_test", "PairedTestResult", "reliable_change", "ReliableChangeResult",
     "adjust_p", "evaluate", "Evaluation", "GroupEvaluation",
+    "screen", "ScreeningResult", "person_history",
     "StressgroupError", "DataError", "InstrumentError", "StressgroupWarning",
     "DegenerateDataWarning", "DataQualityWarning",
     "__version__",

@@ -116,3 +116,69 @@ def test_repr_mentions_reverse_items(five_level):
     text = repr(five_level)
     assert "IND4" in text and "25 items" in text
     assert "<table" in five_level._repr_html_()
+
+
+EXTENDED = """
+id: ext
+response: {min: 1, max: 4}
+scoring: sum
+min_answered: 1.0
+items:
+  - {id: S1, values: {1: 0, 2: 0, 3: 1, 4: 1}}
+  - {id: S5, type: sum, sub_items: [S5A, S5B, S5C]}
+  - {id: S6, type: count, options: [none, spouse, parents, friends], none: none}
+subscales:
+  - {id: a, items: [S1, S5, S6]}
+total: {id: total, items: all}
+indices:
+  - {id: high_items, type: count_at_least, items: all, value: 2}
+norms:
+  - {scale: total, mean: 10, sd: 3, n: 100, population: adults, source: somewhere}
+bands:
+  total:
+    - {label: {en: low, zh: 低}}
+    - {from: 8, label: {en: high, zh: 高}}
+screening:
+  any:
+    - {scale: total, op: ">", value: 12}
+    - {scale: high_items, op: ">=", value: 3}
+"""
+
+
+def test_extended_schema_loads(tmp_path):
+    inst = load_instrument(write(tmp_path, EXTENDED))
+    assert inst.item_spec("S1").values == {1.0: 0.0, 2.0: 0.0, 3.0: 1.0, 4.0: 1.0}
+    assert inst.item_spec("S5").sub_items == ("S5A", "S5B", "S5C")
+    assert (inst.item_spec("S5").min, inst.item_spec("S5").max) == (3, 12)
+    assert (inst.item_spec("S6").min, inst.item_spec("S6").max) == (0, 3)
+    assert inst.input_items == ("S1", "S5A", "S5B", "S5C", "S6")
+    assert inst.input_range("S5B") == (1, 4)
+    assert inst.score_ids == ("a", "total", "high_items")
+    assert inst.norm("total").sd == 3
+    assert [b.text("zh") for b in inst.bands["total"]] == ["低", "高"]
+    assert inst.screening.conditions[1].describe() == "high_items >= 3"
+
+
+@pytest.mark.parametrize("edit,message", [
+    (("type: count, options: [none, spouse, parents, friends], none: none",
+      "type: count, none: none"), "a count item needs a list of options"),
+    (("none: none}", "none: nobody}"), "none option 'nobody' is not one of its options"),
+    (("type: sum, sub_items: [S5A, S5B, S5C]", "type: sum, sub_items: [S5A]"),
+     "at least two sub_items"),
+    (("values: {1: 0, 2: 0, 3: 1, 4: 1}", "values: {1: zero}"), "must be numbers"),
+    (("- {from: 8, label: {en: high, zh: 高}}",
+      "- {from: 8, label: {en: high, zh: 高}}\n    - {from: 6, label: mid}"),
+     "increasing order"),
+    (("{scale: total, op: \">\", value: 12}", "{scale: totl, op: \">\", value: 12}"),
+     r"unknown scale\(s\) \['totl'\]"),
+    (("op: \">=\", value: 3", "op: \"=>\", value: 3"), "screening op must be one of"),
+    (("{scale: total, mean: 10, sd: 3,", "{scale: total, mean: 10, sd: 0,"),
+     "positive sd"),
+    (("type: count_at_least", "type: count_above"), "type must be one of"),
+    (("type: sum, sub_items", "type: summed, sub_items"), "type must be likert, count or sum"),
+])
+def test_extended_schema_errors(tmp_path, edit, message):
+    bad = EXTENDED.replace(*edit, 1)
+    assert bad != EXTENDED
+    with pytest.raises(InstrumentError, match=message):
+        load_instrument(write(tmp_path, bad))

@@ -91,7 +91,7 @@ def test_missing_item_column_raises(five_level):
 def test_text_item_column_raises(five_level):
     df = pd.DataFrame([{"id": "1", "wave": "pre", **{i: 3.0 for i in five_level.item_ids}}])
     df["IND1"] = ["three"]
-    with pytest.raises(DataError, match="hold text"):
+    with pytest.raises(DataError, match="IND1.* holds text"):
         score(df, five_level)
 
 
@@ -119,3 +119,68 @@ def test_reverse_keying_twice_is_identity(five_level, values):
     once = key_items(x, five_level, ["IND4"])
     twice = key_items(once, five_level, ["IND4"])
     pd.testing.assert_frame_equal(twice, x)
+
+
+EXT = """
+id: ext
+response: {min: 1, max: 4}
+scoring: sum
+min_answered: 1.0
+items:
+  - {id: S1, values: {1: 0, 2: 0, 3: 1, 4: 1}}
+  - {id: S5, type: sum, sub_items: [S5A, S5B, S5C]}
+  - {id: S6, type: count, options: [none, spouse, parents, friends], none: none}
+subscales:
+  - {id: a, items: [S1, S5, S6]}
+total: {id: total, items: all}
+indices:
+  - {id: high_items, type: count_at_least, items: all, value: 2}
+  - {id: high_mean, type: mean_at_least, items: all, value: 2}
+"""
+
+
+@pytest.fixture(scope="module")
+def ext(tmp_path_factory):
+    p = tmp_path_factory.mktemp("ext") / "ext.yaml"
+    p.write_text(EXT, encoding="utf-8")
+    return load_instrument(p)
+
+
+def test_value_map_sum_item_and_count_from_options(ext):
+    df = pd.DataFrame({
+        "id": ["1", "2", "3", "4"],
+        "S1": [1, 4, 3, 2],
+        "S5A": [1, 4, 2, np.nan], "S5B": [2, 4, 2, 1], "S5C": [3, 4, 2, 1],
+        # options in order: none, spouse, parents, friends (0/1 columns)
+        "S6_1": [0, 1, 0, np.nan], "S6_2": [1, 1, 0, np.nan],
+        "S6_3": [1, 0, 0, np.nan], "S6_4": [0, 1, 1, np.nan],
+    })
+    keyed = key_items(df, ext)
+    # S1 through its value map; S5 = A + B + C; S6 = spouse + parents + friends,
+    # but ticking "none" gives 0 (person 2), nothing answered gives NaN (person 4)
+    assert keyed["S1"].tolist() == [0, 1, 1, 0]
+    assert_allclose(keyed["S5"], [6, 12, 6, np.nan])
+    assert_allclose(keyed["S6"], [2, 0, 1, np.nan])
+    s = score(df, ext)
+    assert_allclose(s["a"], [8, 13, 8, np.nan])  # min_answered 1.0: all 3 needed
+    # indices over keyed item scores: items >= 2 are S5 (6, 12, 6, -) and S6 (2, -, -, -);
+    # person 4 answered 1 of 3 items, below min_answered (1.0): NaN, not a count of 0
+    assert_allclose(s["high_items"], [2, 1, 1, np.nan])
+    assert_allclose(s["high_mean"], [4, 12, 6, np.nan])
+
+
+def test_count_item_from_a_numeric_column(ext):
+    df = pd.DataFrame({"id": ["1"], "S1": [1], "S5": [7], "S6": [3]})
+    assert score(df, ext)["a"].tolist() == [10.0]
+
+
+def test_count_out_of_range(ext):
+    df = pd.DataFrame({"id": ["1"], "S1": [1], "S5": [7], "S6": [4]})
+    with pytest.raises(DataError, match="range 0-3.*S6"):
+        score(df, ext)
+
+
+def test_unmapped_answer_is_an_error(ext):
+    df = pd.DataFrame({"id": ["1"], "S1": [5], "S5": [7], "S6": [1]})
+    with pytest.raises(DataError, match="answer 5 in column 'S1'"):
+        score(df, ext)

@@ -373,8 +373,11 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
     p_adj = dict(zip(sub_ids, adj.tolist()))
     rc = None
     rc_sub = None
-    if inst.total is not None:
-        rc_sub = inst.total.id
+    # reliable change on the total; a one-factor scale without a total uses its scale
+    rc_scale = inst.total if inst.total is not None else (
+        inst.subscales[0] if len(inst.subscales) == 1 else None)
+    if rc_scale is not None:
+        rc_sub = rc_scale.id
         r_xx = alpha_pre[rc_sub]
         if np.isfinite(r_xx) and 0 <= r_xx < 1:
             base = s_pre[rc_sub].dropna()
@@ -383,7 +386,8 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
                                  s_post[rc_sub].reindex(order).to_numpy(),
                                  reliability=r_xx, sd_pre=sd_pre, higher_is=inst.higher_is,
                                  ids=order)
-        p_adj[rc_sub] = tests[rc_sub].p
+        if inst.total is not None:
+            p_adj[rc_sub] = tests[rc_sub].p
     return GroupEvaluation(label=label, n={"pre": len(ids_pre), "post": len(ids_post),
                                            "paired": len(paired_ids)},
                            tests=tests, p_adj=p_adj, alpha_pre=alpha_pre,

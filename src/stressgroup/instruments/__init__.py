@@ -1,8 +1,9 @@
 """Instruments: the YAML schema, the built-in instruments and scoring."""
 
-from ._schema import (Instrument, Subscale, builtin_instrument_ids, list_instruments,
-                      load_instrument)
+from ._schema import (Band, Condition, Index, Instrument, ItemSpec, Norm, Screening, Subscale,
+                      builtin_instrument_ids, list_instruments, load_instrument)
 from ._scoring import key_items, score
 
-__all__ = ["Instrument", "Subscale", "load_instrument", "list_instruments",
+__all__ = ["Instrument", "Subscale", "ItemSpec", "Norm", "Band", "Index", "Condition",
+           "Screening", "load_instrument", "list_instruments",
            "builtin_instrument_ids", "score", "key_items"]

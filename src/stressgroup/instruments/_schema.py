@@ -12,15 +12,15 @@ import yaml
 
 from ..errors import InstrumentError
 
-__all__ = ["Instrument", "Subscale", "load_instrument", "list_instruments",
-           "builtin_instrument_ids"]
+__all__ = ["Instrument", "Subscale", "ItemSpec", "Norm", "Band", "Index", "Condition",
+           "Screening", "load_instrument", "list_instruments", "builtin_instrument_ids"]
 
 _TOP_KEYS = {"id", "name", "version", "citation", "licence", "license", "description",
              "response", "higher_is", "scoring", "items", "min_answered", "subscales",
-             "total", "notes"}
+             "total", "notes", "norms", "bands", "indices", "screening", "population"}
 _SUB_KEYS = {"id", "name", "items", "reverse", "scoring", "min_answered", "description"}
 _RESPONSE_KEYS = {"min", "max", "labels"}
-_ITEM_KEYS = {"id", "text"}
+_ITEM_KEYS = {"id", "text", "type", "values", "options", "none", "sub_items", "range"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,104 @@ class Subscale:
 
 
 @dataclass(frozen=True)
+class ItemSpec:
+    """How one item turns answers into a score (see the README's schema).
+
+    ``kind`` is ``likert`` (the answer, optionally through ``values``),
+    ``count`` (the number of ``options`` ticked; the ``none`` option counts
+    0) or ``sum`` (the sum of ``sub_items``). ``min``/``max`` is the range
+    of the item's score, used for range checks and reverse keying.
+    """
+
+    id: str
+    kind: Literal["likert", "count", "sum"] = "likert"
+    values: dict = field(default_factory=dict)
+    options: tuple[str, ...] = ()
+    none: "str | None" = None
+    sub_items: tuple[str, ...] = ()
+    min: float = math.nan
+    max: float = math.nan
+    sub_min: float = math.nan
+    sub_max: float = math.nan
+
+    @property
+    def score_range(self) -> tuple[float, float]:
+        if self.values:
+            v = list(self.values.values())
+            return float(min(v)), float(max(v))
+        return self.min, self.max
+
+
+@dataclass(frozen=True)
+class Norm:
+    """Normative mean and SD of a scale in a named population."""
+
+    scale: str
+    mean: float
+    sd: float
+    n: "int | None" = None
+    population: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Band:
+    """A named score band: scores ``>= start`` (and below the next band)."""
+
+    label: dict
+    start: float = -math.inf
+
+    def text(self, lang: str = "en") -> str:
+        return self.label.get(lang) or self.label.get("en") or next(iter(self.label.values()))
+
+
+@dataclass(frozen=True)
+class Index:
+    """An instrument-specific score computed from item scores.
+
+    ``type`` is ``mean``/``sum`` (of answered items), ``count_at_least``
+    (number of items scored ``>= value``) or ``mean_at_least`` (mean of the
+    items scored ``>= value``; SCL-90's PSDI).
+    """
+
+    id: str
+    type: str
+    items: tuple[str, ...]
+    value: float = math.nan
+    name: dict = field(default_factory=dict)
+    min_answered: float = 0.8
+
+    @property
+    def min_items(self) -> int:
+        """Answered items needed for a value (else NaN), as for subscales."""
+        return max(1, math.ceil(round(self.min_answered * len(self.items), 9)))
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One screening condition: ``scale op value``, or any of ``scales``."""
+
+    scales: tuple[str, ...]
+    op: str
+    value: float
+    any_of: bool = False
+
+    def describe(self) -> str:
+        target = (f"any of {', '.join(self.scales)}" if self.any_of else self.scales[0])
+        return f"{target} {self.op} {self.value:g}"
+
+
+@dataclass(frozen=True)
+class Screening:
+    """A screening rule: a person is flagged when any (or all) conditions hold."""
+
+    conditions: tuple[Condition, ...]
+    combine: Literal["any", "all"] = "any"
+    name: dict = field(default_factory=dict)
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Instrument:
     """A questionnaire with its keys, as described by an instrument YAML file.
 
@@ -108,6 +206,46 @@ class Instrument:
     version: str = ""
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    item_specs: dict = field(default_factory=dict, repr=False)
+    norms: tuple = ()
+    bands: dict = field(default_factory=dict, repr=False)
+    indices: tuple = ()
+    screening: "Screening | None" = None
+
+    def item_spec(self, item: str) -> ItemSpec:
+        """The scoring spec of ``item`` (a plain Likert item by default)."""
+        spec = self.item_specs.get(item)
+        if spec is None:
+            return ItemSpec(item, min=self.response_min, max=self.response_max)
+        return spec
+
+    @property
+    def input_items(self) -> tuple[str, ...]:
+        """The columns read from the data: items, with sum items replaced by their
+        sub-items (a loader maps and range-checks these)."""
+        out: list[str] = []
+        for it in self.item_ids:
+            spec = self.item_specs.get(it)
+            out.extend(spec.sub_items if spec is not None and spec.kind == "sum" else (it,))
+        return tuple(out)
+
+    def input_range(self, column: str) -> tuple[float, float]:
+        """Declared range of an input column (item or sub-item)."""
+        for spec in self.item_specs.values():
+            if column in spec.sub_items:
+                return spec.sub_min, spec.sub_max
+        spec = self.item_spec(column)
+        if spec.values:
+            return float(min(spec.values)), float(max(spec.values))
+        return spec.min, spec.max
+
+    @property
+    def score_ids(self) -> tuple[str, ...]:
+        """Every score column ``score()`` returns: subscales, total, indices."""
+        return tuple(s.id for s in self.scored) + tuple(i.id for i in self.indices)
+
+    def norm(self, scale: str) -> "Norm | None":
+        return next((n for n in self.norms if n.scale == scale), None)
 
     @property
     def scored(self) -> tuple[Subscale, ...]:
@@ -207,7 +345,9 @@ def _names(value: Any, default: str) -> dict[str, str]:
 
 
 def _parse_items(node: yaml.Node | None, where: str, P: _Problems,
-                 texts: dict[str, dict[str, str]]) -> list[tuple[str, yaml.Node]]:
+                 texts: dict[str, dict[str, str]],
+                 specs: "dict[str, tuple[dict, yaml.Node]] | None" = None
+                 ) -> list[tuple[str, yaml.Node]]:
     if not isinstance(node, yaml.SequenceNode):
         P.add(f"{where}: 'items' must be a list of item ids", node)
         return []
@@ -224,9 +364,96 @@ def _parse_items(node: yaml.Node | None, where: str, P: _Problems,
             iid = str(m["id"][1].value)
             if "text" in m:
                 texts[iid] = _names(_to_py(m["text"][1]), iid)
+            extra = {k: _to_py(v) for k, (_, v) in m.items() if k not in ("id", "text")}
+            if extra and specs is not None:
+                if iid in specs:
+                    P.add(f"item {iid!r}: its type/values are given twice", it)
+                specs[iid] = (extra, it)
             out.append((iid, m["id"][1]))
         else:
             P.add(f"{where}: an item must be an id or {{id: ..., text: ...}}", it)
+    return out
+
+
+def _number(x: Any) -> "float | None":
+    if isinstance(x, bool):
+        return None
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return None
+
+
+def _build_item_specs(specs: dict, rmin: float, rmax: float, texts: dict,
+                      P: _Problems) -> dict[str, ItemSpec]:
+    """Validate the per-item keys (type, values, options, none, sub_items, range)."""
+    out: dict[str, ItemSpec] = {}
+    for iid, (d, node) in specs.items():
+        kind = d.get("type", "likert")
+        if kind not in ("likert", "count", "sum"):
+            P.add(f"item {iid!r}: type must be likert, count or sum, not {kind!r}", node)
+            continue
+        lo, hi = rmin, rmax
+        if "range" in d:
+            r = d["range"]
+            lo2 = _number(r.get("min")) if isinstance(r, dict) else None
+            hi2 = _number(r.get("max")) if isinstance(r, dict) else None
+            if lo2 is None or hi2 is None or lo2 >= hi2:
+                P.add(f"item {iid!r}: range must be {{min: a, max: b}} with a < b", node)
+            else:
+                lo, hi = lo2, hi2
+        values: dict[float, float] = {}
+        if "values" in d:
+            v = d["values"]
+            if not isinstance(v, dict) or not v:
+                P.add(f"item {iid!r}: values must map answers to scores", node)
+            else:
+                for raw, sc in v.items():
+                    a, b = _number(raw), _number(sc)
+                    if a is None or b is None:
+                        P.add(f"item {iid!r}: values {raw!r}: {sc!r} must be numbers", node)
+                    else:
+                        values[a] = b
+                if "range" not in d and values:
+                    lo, hi = min(values), max(values)
+        options: tuple[str, ...] = ()
+        none = None
+        subs: tuple[str, ...] = ()
+        if kind == "count":
+            opts = d.get("options")
+            if not isinstance(opts, list) or not opts:
+                P.add(f"item {iid!r}: a count item needs a list of options", node)
+                opts = []
+            options = tuple(map(str, opts))
+            none = d.get("none")
+            if none is not None and str(none) not in options:
+                P.add(f"item {iid!r}: none option {none!r} is not one of its options", node)
+            none = None if none is None else str(none)
+            lo, hi = 0.0, float(len(options) - (1 if none is not None else 0))
+        elif "options" in d or "none" in d:
+            P.add(f"item {iid!r}: options/none need type: count", node)
+        if kind == "sum":
+            sub = d.get("sub_items")
+            if not isinstance(sub, list) or len(sub) < 2:
+                P.add(f"item {iid!r}: a sum item needs a list of at least two sub_items",
+                      node)
+                sub = []
+            ids = []
+            for x in sub:
+                if isinstance(x, dict):
+                    sid = str(x.get("id", ""))
+                    if "text" in x:
+                        texts[sid] = _names(x["text"], sid)
+                else:
+                    sid = str(x)
+                ids.append(sid)
+            subs = tuple(ids)
+            lo, hi = len(subs) * lo, len(subs) * hi
+        elif "sub_items" in d:
+            P.add(f"item {iid!r}: sub_items need type: sum", node)
+        out[iid] = ItemSpec(iid, kind, values, options, none, subs, lo, hi,
+                            sub_min=rmin if kind == "sum" else lo,
+                            sub_max=rmax if kind == "sum" else hi)
     return out
 
 
@@ -305,9 +532,10 @@ def _parse(text: str, source: str) -> Instrument:
         min_answered = 0.8
 
     texts: dict[str, dict[str, str]] = {}
+    raw_specs: dict = {}
     declared: list[str] = []
     if "items" in top:
-        for item, node in _parse_items(top["items"][1], "items", P, texts):
+        for item, node in _parse_items(top["items"][1], "items", P, texts, raw_specs):
             if item in declared:
                 P.add(f"item {item!r} listed twice in 'items'", node)
             declared.append(item)
@@ -333,7 +561,7 @@ def _parse(text: str, source: str) -> Instrument:
             elif sid in seen_ids:
                 P.add(f"duplicate subscale id {sid!r}", sm["id"][1])
             seen_ids.add(sid)
-            items = _parse_items(sm.get("items", (None, None))[1], where, P, texts)
+            items = _parse_items(sm.get("items", (None, None))[1], where, P, texts, raw_specs)
             ids = []
             for item, node in items:
                 if item in owner and owner[item] != sid:
@@ -416,6 +644,25 @@ def _parse(text: str, source: str) -> Instrument:
             total = Subscale(tid, _names(tv.get("name"), tid), tuple(t_ids), t_rev,
                              t_scoring, float(tv.get("min_answered", min_answered)))
 
+    item_specs = _build_item_specs(raw_specs, rmin, rmax, texts, P)
+    for it, spec in item_specs.items():
+        if it not in item_ids:
+            P.add(f"item {it!r} has a type or values but is in no subscale",
+                  raw_specs[it][1])
+        clash = [x for x in spec.sub_items if x in item_ids]
+        if clash:
+            P.add(f"sub-items {clash} of {it!r} are also items", raw_specs[it][1])
+        if spec.kind != "likert" and it in {r for s_ in subscales for r in s_.reverse}:
+            P.add(f"item {it!r}: only likert items can be reverse-keyed", raw_specs[it][1])
+    scale_ids = {s_.id for s_ in subscales} | ({total.id} if total else set())
+    indices = _parse_indices(top.get("indices", (None, None))[1], item_ids, scale_ids, P,
+                             float(min_answered))
+    scale_ids |= {i.id for i in indices}
+    norms = _parse_norms(top.get("norms", (None, None))[1], scale_ids, P)
+    bands = _parse_bands(top.get("bands", (None, None))[1], scale_ids, P)
+    screening = _parse_screening(top.get("screening", (None, None))[1], scale_ids,
+                                 [s_.id for s_ in subscales], P)
+
     if P.items:
         lines = "\n".join(f"  - {p}" for p in P.items)
         raise InstrumentError(
@@ -427,7 +674,153 @@ def _parse(text: str, source: str) -> Instrument:
         labels=labels, higher_is=higher_is, item_ids=item_ids, item_text=texts,
         subscales=tuple(subscales), total=total, citation=str(citation).strip(),
         licence=str(licence), version=str(val("version", "") or ""), source=source,
-        extra={k: val(k) for k in ("description", "notes") if k in top})
+        extra={k: val(k) for k in ("description", "notes", "population") if k in top},
+        item_specs=item_specs, norms=norms, bands=bands, indices=indices,
+        screening=screening)
+
+
+_OPS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b,
+        "<=": lambda a, b: a <= b}
+_INDEX_TYPES = ("mean", "sum", "count_at_least", "mean_at_least")
+
+
+def _parse_indices(node, item_ids, scale_ids, P: _Problems, min_answered: float = 0.8
+                   ) -> tuple[Index, ...]:
+    if node is None:
+        return ()
+    if not isinstance(node, yaml.SequenceNode):
+        P.add("'indices' must be a list of {id, type, items, value}", node)
+        return ()
+    out = []
+    for n in node.value:
+        d = _to_py(n)
+        if not isinstance(d, dict) or "id" not in d or "type" not in d:
+            P.add("an index needs 'id' and 'type'", n)
+            continue
+        iid = str(d["id"])
+        if iid in scale_ids or iid in {i.id for i in out}:
+            P.add(f"index id {iid!r} is already used", n)
+        unknown = set(d) - {"id", "type", "items", "value", "name", "min_answered"}
+        if unknown:
+            P.add(f"index {iid!r}: unknown key(s) {sorted(unknown)}", n)
+        if d["type"] not in _INDEX_TYPES:
+            P.add(f"index {iid!r}: type must be one of {', '.join(_INDEX_TYPES)}", n)
+        items = d.get("items", "all")
+        items = tuple(item_ids) if items == "all" else tuple(map(str, items or []))
+        bad = [i for i in items if i not in item_ids]
+        if bad:
+            P.add(f"index {iid!r}: unknown items {bad}", n)
+        value = _number(d.get("value"))
+        if d["type"].endswith("_at_least") and value is None:
+            P.add(f"index {iid!r}: type {d['type']} needs a numeric 'value'", n)
+        share = _number(d.get("min_answered", min_answered))
+        if share is None or not 0 < share <= 1:
+            P.add(f"index {iid!r}: min_answered must be a share in (0, 1]", n)
+            share = min_answered
+        out.append(Index(iid, str(d["type"]), items, math.nan if value is None else value,
+                         _names(d.get("name"), iid), float(share)))
+    return tuple(out)
+
+
+def _parse_norms(node, scale_ids, P: _Problems) -> tuple[Norm, ...]:
+    if node is None:
+        return ()
+    if not isinstance(node, yaml.SequenceNode):
+        P.add("'norms' must be a list of {scale, mean, sd, population, source}", node)
+        return ()
+    out = []
+    for n in node.value:
+        d = _to_py(n)
+        if not isinstance(d, dict):
+            P.add("each norm must be a mapping", n)
+            continue
+        unknown = set(d) - {"scale", "mean", "sd", "n", "population", "source"}
+        if unknown:
+            P.add(f"norm: unknown key(s) {sorted(unknown)}", n)
+        scale = str(d.get("scale", ""))
+        if scale not in scale_ids:
+            P.add(f"norm for unknown scale {scale!r}", n)
+        m, sd = _number(d.get("mean")), _number(d.get("sd"))
+        if m is None or sd is None or sd <= 0:
+            P.add(f"norm for {scale!r} needs a numeric mean and a positive sd", n)
+            continue
+        out.append(Norm(scale, m, sd, d.get("n"), str(d.get("population", "")),
+                        str(d.get("source", ""))))
+    return tuple(out)
+
+
+def _parse_bands(node, scale_ids, P: _Problems) -> dict[str, tuple[Band, ...]]:
+    if node is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        P.add("'bands' must map a scale id to a list of {from, label}", node)
+        return {}
+    out = {}
+    for k, v in node.value:
+        scale = str(k.value)
+        if scale not in scale_ids:
+            P.add(f"bands for unknown scale {scale!r}", k)
+        lst = _to_py(v)
+        if not isinstance(lst, list) or len(lst) < 2:
+            P.add(f"bands of {scale!r} must be a list of at least two bands", v)
+            continue
+        bands = []
+        for j, b in enumerate(lst):
+            if not isinstance(b, dict) or "label" not in b:
+                P.add(f"bands of {scale!r}: each band needs a label", v)
+                continue
+            start = _number(b.get("from")) if j else -math.inf
+            if j and start is None:
+                P.add(f"bands of {scale!r}: band {j + 1} needs a numeric 'from'", v)
+                continue
+            if j == 0 and "from" in b and _number(b["from"]) is not None:
+                start = -math.inf  # the first band starts at the bottom of the scale
+            if bands and start <= bands[-1].start:
+                P.add(f"bands of {scale!r} must be in increasing order of 'from'", v)
+            bands.append(Band(_names(b["label"], str(b["label"])), float(start)))
+        out[scale] = tuple(bands)
+    return out
+
+
+def _parse_screening(node, scale_ids, subscale_ids, P: _Problems) -> "Screening | None":
+    if node is None:
+        return None
+    d = _to_py(node)
+    if not isinstance(d, dict):
+        P.add("'screening' must be a mapping with 'any' or 'all' conditions", node)
+        return None
+    combine = "any" if "any" in d else "all" if "all" in d else None
+    if combine is None:
+        P.add("screening needs a list under 'any' or 'all'", node)
+        return None
+    unknown = set(d) - {"any", "all", "name", "source"}
+    if unknown:
+        P.add(f"screening: unknown key(s) {sorted(unknown)}", node)
+    conds = []
+    for c in d[combine] or []:
+        if not isinstance(c, dict) or "op" not in c or "value" not in c:
+            P.add("a screening condition needs 'scale' (or 'any_of'), 'op' and 'value'",
+                  node)
+            continue
+        if c["op"] not in _OPS:
+            P.add(f"screening op must be one of {', '.join(_OPS)}, not {c['op']!r}", node)
+            continue
+        value = _number(c["value"])
+        if value is None:
+            P.add("screening value must be a number", node)
+            continue
+        if "any_of" in c:
+            scales = subscale_ids if c["any_of"] == "subscales" else list(map(str, c["any_of"]))
+            any_of = True
+        else:
+            scales = [str(c.get("scale", ""))]
+            any_of = False
+        bad = [x for x in scales if x not in scale_ids]
+        if bad:
+            P.add(f"screening refers to unknown scale(s) {bad}", node)
+        conds.append(Condition(tuple(scales), str(c["op"]), value, any_of))
+    return Screening(tuple(conds), combine, _names(d.get("name"), "screening"),
+                     str(d.get("source", "")))
 
 
 _DATA = "stressgroup.instruments.data"

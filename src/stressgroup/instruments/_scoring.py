@@ -25,18 +25,87 @@ def as_frame(responses: "Responses | pd.DataFrame") -> pd.DataFrame:
     return data
 
 
+def _numeric(data: pd.DataFrame, col: str, instrument: Instrument) -> np.ndarray:
+    try:
+        return np.array(pd.to_numeric(data[col], errors="raise").to_numpy(
+            dtype=float, na_value=np.nan), dtype=float, copy=True)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"item column {col!r} holds text; load the file with read_survey(), which "
+            "converts answers and lists the cells it cannot read") from None
+
+
+def _check_range(x: np.ndarray, lo: float, hi: float, col: str, instrument: Instrument
+                 ) -> None:
+    bad = (x < lo) | (x > hi)
+    if bad.any():
+        r = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"{int(bad.sum())} answer(s) lie outside the declared range {lo:g}-{hi:g} of "
+            f"{instrument.id!r}, e.g. {x[r]:g} in column {col!r} (row {r}); read the file "
+            "with read_survey(), which sets such cells to missing and lists them")
+
+
+def _item_score(data: pd.DataFrame, item: str, instrument: Instrument) -> np.ndarray:
+    """Score of one item before reverse keying (value maps, counts, sums applied)."""
+    spec = instrument.item_spec(item)
+    if spec.kind == "sum":
+        if item in data.columns and not set(spec.sub_items) <= set(data.columns):
+            x = _numeric(data, item, instrument)
+            _check_range(x, spec.min, spec.max, item, instrument)
+            return x
+        parts = [_numeric(data, c, instrument) for c in spec.sub_items]
+        for c, x in zip(spec.sub_items, parts):
+            _check_range(x, spec.sub_min, spec.sub_max, c, instrument)
+        return np.sum(parts, axis=0)  # NaN when any sub-item is missing
+    if spec.kind == "count":
+        if item in data.columns:
+            x = _numeric(data, item, instrument)
+            _check_range(x, spec.min, spec.max, item, instrument)
+            return x
+        cols = [f"{item}_{k}" for k in range(1, len(spec.options) + 1)]
+        ticks = np.column_stack([_numeric(data, c, instrument) for c in cols])
+        for c, x in zip(cols, ticks.T):
+            _check_range(x, 0, 1, c, instrument)
+        counted = [k for k, o in enumerate(spec.options) if o != spec.none]
+        with np.errstate(invalid="ignore"):
+            count = np.nansum(ticks[:, counted], axis=1)
+        count[np.isnan(ticks).all(axis=1)] = np.nan
+        if spec.none is not None:
+            none_col = ticks[:, spec.options.index(spec.none)]
+            count[none_col == 1] = 0.0
+        return count
+    x = _numeric(data, item, instrument)
+    if spec.values:
+        known = np.isin(x, list(spec.values)) | np.isnan(x)
+        if not known.all():
+            r = int(np.flatnonzero(~known)[0])
+            raise DataError(
+                f"answer {x[r]:g} in column {item!r} (row {r}) is not one of the answers "
+                f"{sorted(spec.values)} that {instrument.id!r} scores for this item")
+        out = np.full(x.shape, np.nan)
+        ok = ~np.isnan(x)
+        out[ok] = [spec.values[v] for v in x[ok]]
+        return out
+    _check_range(x, spec.min, spec.max, item, instrument)
+    return x
+
+
 def key_items(data: pd.DataFrame, instrument: Instrument,
               items: "tuple[str, ...] | list[str] | None" = None) -> pd.DataFrame:
-    """Return the keyed item values: reverse items become ``min + max - x``.
+    """Return the keyed item scores: reverse items become ``min + max - x``.
 
     The declared response range of the instrument is used, never the
-    observed one. Values outside the declared range raise :class:`DataError`
-    (loaders set them to missing and list them first).
+    observed one. Items with a value map, count items (options ticked) and
+    sum items (sub-items added) are scored first. Values outside the declared
+    range raise :class:`DataError` (loaders set them to missing and list them
+    first).
 
     Parameters
     ----------
     data : DataFrame
-        One column per item (other columns are ignored).
+        One column per item (sub-item, or option for count items given as
+        ``<item>_1 ... <item>_k`` 0/1 columns); other columns are ignored.
     instrument : Instrument
     items : sequence of str, optional
         Items to return (default: all the instrument's items).
@@ -56,35 +125,48 @@ def key_items(data: pd.DataFrame, instrument: Instrument,
     [5.0, 1.0, nan]
     """
     items = list(instrument.item_ids if items is None else items)
-    missing = [i for i in items if i not in data.columns]
-    if missing:
+    needed = []
+    for it in items:
+        spec = instrument.item_spec(it)
+        if it in data.columns:
+            continue
+        if spec.kind == "sum":
+            needed += [c for c in spec.sub_items if c not in data.columns]
+        elif spec.kind == "count":
+            cols = [f"{it}_{k}" for k in range(1, len(spec.options) + 1)]
+            if not set(cols) <= set(data.columns):
+                needed.append(it)
+        else:
+            needed.append(it)
+    if needed:
         raise DataError(
-            f"the data has no column for item(s) {', '.join(missing)} of instrument "
+            f"the data has no column for item(s) {', '.join(needed)} of instrument "
             f"{instrument.id!r}; name the columns after the item ids or map them with "
             "columns= / read_survey")
-    block = data[items]
-    try:
-        x = np.array(block.to_numpy(dtype=float, na_value=np.nan), dtype=float, copy=True)
-    except (TypeError, ValueError):
-        bad = [c for c in items if not pd.api.types.is_numeric_dtype(block[c])]
-        raise DataError(
-            f"item column(s) {', '.join(bad)} hold text; load the file with "
-            "read_survey(), which converts answers and lists the cells it cannot read"
-        ) from None
-    lo, hi = instrument.response_min, instrument.response_max
-    out_of_range = (x < lo) | (x > hi)
-    if out_of_range.any():
-        r, c = np.argwhere(out_of_range)[0]
-        raise DataError(
-            f"{int(out_of_range.sum())} answer(s) lie outside the declared range "
-            f"{lo:g}-{hi:g} of {instrument.id!r}, e.g. {x[r, c]:g} in column {items[c]!r} "
-            f"(row {r}); read the file with read_survey(), which sets such cells to "
-            "missing and lists them")
     rev = set(instrument.reverse_items)
-    cols = [j for j, it in enumerate(items) if it in rev]
-    if cols:
-        x[:, cols] = lo + hi - x[:, cols]
-    return pd.DataFrame(x, columns=items, index=data.index)
+    out = {}
+    for it in items:
+        x = _item_score(data, it, instrument)
+        if it in rev:
+            lo, hi = instrument.item_spec(it).score_range
+            x = lo + hi - x
+        out[it] = x
+    return pd.DataFrame(out, index=data.index, columns=items, dtype=float)
+
+
+def _index_values(x: np.ndarray, idx) -> np.ndarray:
+    answered = (~np.isnan(x)).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if idx.type == "mean":
+            v = np.nansum(x, axis=1) / answered
+        elif idx.type == "sum":
+            v = np.nansum(x, axis=1)
+        elif idx.type == "count_at_least":
+            v = (x >= idx.value).sum(axis=1).astype(float)
+        else:  # mean_at_least
+            hit = x >= idx.value
+            v = np.where(hit, x, 0.0).sum(axis=1) / hit.sum(axis=1)
+    return np.where(answered >= idx.min_items, v, np.nan)
 
 
 def _score_block(keyed: np.ndarray, sub: Subscale) -> tuple[np.ndarray, np.ndarray]:
@@ -119,9 +201,10 @@ def score(responses: "Responses | pd.DataFrame", instrument: "Instrument | str",
     -------
     DataFrame
         ``id``, ``wave``, the ``keep`` columns, one column per subscale and
-        the total (the score, NaN when too few items were answered), and one
-        ``<subscale>_answered`` column per score with the number of answered
-        items.
+        the total (the score, NaN when too few items were answered), one
+        column per instrument index (e.g. SCL-90 ``gsi``, ``positive_items``,
+        ``psdi``), and one ``<subscale>_answered`` column per score with the
+        number of answered items.
 
     Notes
     -----
@@ -157,6 +240,8 @@ def score(responses: "Responses | pd.DataFrame", instrument: "Instrument | str",
         value, answered = _score_block(x[:, [idx[i] for i in sub.items]], sub)
         out[sub.id] = value
         counts[f"{sub.id}_answered"] = answered
+    for ix in instrument.indices:
+        out[ix.id] = _index_values(x[:, [idx[i] for i in ix.items]], ix)
     for k, v in counts.items():
         out[k] = v
     return out

@@ -129,7 +129,8 @@ def format_evaluation(ev: "Evaluation", lang: str = "en") -> str:
     corr = ev.correction
     p_head = "p_adj" if corr == "none" else f"p_{'holm' if corr == 'holm' else 'BH'}"
     for lab, g in ev.groups.items():
-        head = (f"{L['group']}: {lab}" if lab is not None else L["all"])
+        sep = ": " if lang == "en" else "："
+        head = (f"{L['group']}{sep}{lab}" if lab is not None else L["all"])
         out += ["", f"{head} ({L['counts'].format(**g.n)})" if lang == "en"
                 else f"{head}（{L['counts'].format(**g.n)}）", "", L["tests"]]
         rows_a, rows_b = [], []
@@ -163,7 +164,7 @@ def format_evaluation(ev: "Evaluation", lang: str = "en") -> str:
                                        unc=rc.unchanged, det=rc.deteriorated)]
         if g.excluded:
             items = "; ".join(f"{e['id']}: {e['reason']}" for e in g.excluded)
-            out += [f"{L['excluded']}: {items}"]
+            out += [f"{L['excluded']}{': ' if lang == 'en' else '：'}{items}"]
     k = len(inst.subscales) if inst is not None else "the"
     out += ["", L["note"].format(corr=p_head[2:], corr_name=L["corr"][corr], k=k)]
     if ev.excluded:

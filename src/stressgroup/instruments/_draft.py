@@ -1,0 +1,172 @@
+"""Draft an instrument YAML from a questionnaire export (问卷星 first)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import OrderedDict
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError
+
+__all__ = ["draft_instrument"]
+
+# columns every 问卷星 export starts with (and other platforms' meta columns)
+_META = {"序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自ip", "ip", "总分",
+         "timestamp", "startdate", "enddate", "status", "ipaddress", "progress",
+         "duration (in seconds)", "finished", "recordeddate", "responseid"}
+_QNUM = re.compile(r"^\s*(?:Q|q|第)?(\d+)\s*(?:[、.．:：)）]|题)\s*(.*)$", re.S)
+_ROW = re.compile(r"^(.*?)[(（]([^()（）]*)[)）]\s*$", re.S)
+
+#: Known Likert label sets, low to high (matched when drafting from text exports).
+LIKERT_SETS: list[list[str]] = [
+    ["非常不同意", "不同意", "一般", "同意", "非常同意"],
+    ["非常不同意", "比较不同意", "不确定", "比较同意", "非常同意"],
+    ["完全不同意", "不同意", "中立", "同意", "完全同意"],
+    ["非常不符合", "不太符合", "一般", "比较符合", "非常符合"],
+    ["完全不符合", "比较不符合", "不确定", "比较符合", "完全符合"],
+    ["非常不符合", "比较不符合", "不确定", "比较符合", "非常符合"],
+    ["从不", "很少", "有时", "经常", "总是"],
+    ["从不", "偶尔", "有时", "经常", "总是"],
+    ["没有", "很轻", "中等", "偏重", "严重"],
+    ["完全不正确", "有点正确", "多数正确", "完全正确"],
+    ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"],
+    ["Never", "Rarely", "Sometimes", "Often", "Always"],
+]
+_SENTINELS = {"(空)", "（空）", "(跳过)", "（跳过）", "-2", "-3", ""}
+
+
+def _norm(s: str) -> str:
+    return unicodedata.normalize("NFKC", str(s)).strip()
+
+
+def _read_any(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise DataError(f"file not found: {path}")
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return pd.read_excel(path, dtype=str, keep_default_na=False)
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
+        except UnicodeDecodeError:
+            continue
+    raise DataError(f"{path}: cannot decode the file as UTF-8 or GBK")
+
+
+def _parse_columns(columns) -> "OrderedDict[str, dict]":
+    """Group export columns into questions: number -> stem, rows [(column, row text)]."""
+    questions: "OrderedDict[str, dict]" = OrderedDict()
+    for col in columns:
+        name = _norm(col)
+        if name.lower() in _META:
+            continue
+        m = _QNUM.match(name)
+        if not m:
+            continue
+        num, rest = m.group(1), m.group(2).strip()
+        q = questions.setdefault(num, {"stem": "", "rows": []})
+        r = _ROW.match(rest)
+        if r:
+            stem, row = r.group(1).strip(), r.group(2).strip()
+            if stem and not q["stem"]:
+                q["stem"] = stem
+            q["rows"].append((col, row))
+        else:
+            q["stem"] = q["stem"] or rest
+            q["rows"].append((col, None))
+    return questions
+
+
+def _labels_from(values: set[str]) -> "tuple[dict[int, str] | None, list[str]]":
+    """Match observed text answers to a known Likert set (low to high)."""
+    found = {v for v in values if v not in _SENTINELS}
+    if not found:
+        return None, []
+    if all(re.fullmatch(r"-?\d+(\.\d+)?", v) for v in found):
+        return None, sorted(found, key=float)
+    for labels in LIKERT_SETS:
+        if found <= set(labels):
+            return {k + 1: lab for k, lab in enumerate(labels)}, []
+    return None, sorted(found)
+
+
+def _q(s: str) -> str:
+    """Quote a YAML scalar."""
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def draft_instrument(export: "str | Path", *, instrument_id: str | None = None) -> str:
+    """Draft an instrument YAML from a survey export.
+
+    Each matrix (Likert) question becomes a subscale and each of its rows an
+    item with its wording; answer labels are taken from the answers of a text
+    export (按选项文本) when they match a known Likert set, otherwise left for
+    the user to fill in; the range comes from the labels or the observed
+    numbers. The user then renames subscales, marks reverse-keyed items and
+    checks the range. Questions that are not matrices (gender, age, ...) are
+    listed as comments: they stay demographic columns.
+
+    Parameters
+    ----------
+    export : path
+        A 问卷星 (or similarly numbered, ``N、题干(行)``) Excel or CSV export.
+    instrument_id : str, optional
+        Id of the drafted instrument (default: from the file name).
+
+    Returns
+    -------
+    str
+        The YAML text.
+    """
+    path = Path(export)
+    frame = _read_any(path)
+    questions = _parse_columns(frame.columns)
+    matrices = {n: q for n, q in questions.items() if len(q["rows"]) >= 2
+                and all(r is not None for _, r in q["rows"])}
+    if not matrices:
+        raise DataError(
+            f"{path}: found no matrix (Likert) questions: expected headers like "
+            "'12、stem(row text)' followed by '12、(row text)' as 问卷星 writes them")
+    iid = instrument_id or re.sub(r"[^0-9A-Za-z_-]+", "-", path.stem).strip("-").lower() \
+        or "my-instrument"
+    answers: set[str] = set()
+    for q in matrices.values():
+        for col, _ in q["rows"]:
+            answers |= {_norm(v) for v in frame[col].unique()}
+    labels, observed = _labels_from(answers)
+    lines = [
+        f"# Drafted by stressgroup from {path.name}. Check every line marked TODO,",
+        "# rename the subscales, list reverse-keyed items under 'reverse', then load it",
+        "# with stressgroup.load_instrument('this-file.yaml').",
+        f"id: {iid}",
+        f"name: {{en: {_q(iid)}, zh: {_q(iid)}}}  # TODO: the questionnaire's name",
+        "response:",
+    ]
+    if labels:
+        lines += [f"  min: {min(labels)}", f"  max: {max(labels)}", "  labels:"]
+        lines += [f"    {k}: {{zh: {_q(v)}}}" for k, v in labels.items()]
+    elif observed and all(re.fullmatch(r"-?\d+(\.\d+)?", v) for v in observed):
+        nums = [float(v) for v in observed]
+        lines += [f"  min: {min(nums):g}  # TODO: the lowest possible answer, not the observed",
+                  f"  max: {max(nums):g}  # TODO: the highest possible answer",
+                  "  # labels:  # TODO (optional): 1: {zh: 非常不符合, en: Strongly disagree}"]
+    else:
+        lines += ["  min: 1  # TODO", "  max: 5  # TODO", "  labels:  # TODO: give each answer its number"]
+        lines += [f"    # ?: {{zh: {_q(v)}}}" for v in observed]
+    lines += ["higher_is: worse  # TODO: worse (stress, symptoms) or better (support)",
+              "scoring: mean", "min_answered: 0.8", "subscales:"]
+    for n, q in matrices.items():
+        stem = q["stem"] or f"question {n}"
+        lines += [f"  - id: q{n}  # TODO: a short id such as 'work'",
+                  f"    name: {{zh: {_q(stem)}}}", "    items:"]
+        for k, (_, row) in enumerate(q["rows"], start=1):
+            lines.append(f"      - {{id: Q{n}_{k}, text: {{zh: {_q(row)}}}}}")
+        lines.append("    reverse: []  # TODO: reverse-keyed items of this subscale")
+    lines += ["total:", "  id: total", "  items: all"]
+    others = [f"{n}、{q['stem']}" for n, q in questions.items() if n not in matrices]
+    if others:
+        lines.append("# Not included (not matrix questions; kept as extra columns):")
+        lines += [f"#   {o}" for o in others]
+    return "\n".join(lines) + "\n"
