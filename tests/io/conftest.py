@@ -67,3 +67,19 @@ def long_frame() -> pd.DataFrame:
         "A2": ["5", "4", "3", "4", "3", "2"],
         "A3": ["1", "1", "2", "2", "3", "3"],
     })
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """Every core fixture file rendered once from the truth table (see fixtures/render.py)."""
+    from fixtures.render import render_all
+
+    return render_all(tmp_path_factory.mktemp("rendered"))
+
+
+@pytest.fixture(scope="session")
+def truth():
+    """The truth table the fixtures are rendered from (data/sample/qcity_long.csv)."""
+    from fixtures.truth import load_truth
+
+    return load_truth()

@@ -185,8 +185,8 @@ def test_empty_frame(inst3):
 
 
 def test_unsupported_extension(write_text, inst3):
-    with pytest.raises(DataError, match=r"unsupported file type '\.sav'"):
-        read_survey(write_text("x.sav", "abc"), instrument=inst3)
+    with pytest.raises(DataError, match=r"unsupported file type '\.pdf'"):
+        read_survey(write_text("x.pdf", "abc"), instrument=inst3)
 
 
 def test_bad_argument_types(inst3):

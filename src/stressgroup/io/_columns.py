@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass
-from typing import Any
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from ..errors import DataError
-from ._text import is_missing, name_key, nfkc, normalise_wave, text_key, WAVE_ORDER
+from ._text import WAVE_ORDER, is_missing, name_key, nfkc, normalise_wave, text_key
 
 __all__ = [
     "ID_NAMES",
     "WAVE_NAMES",
+    "ItemMatcher",
     "find_column",
     "find_id_column",
-    "find_wave_column",
+    "find_tidy_columns",
     "find_time_column",
-    "split_wave_affix",
-    "ItemMatcher",
-    "pii_reason",
+    "find_wave_column",
     "looks_like_pii",
+    "looks_like_question",
+    "pii_reason",
+    "split_wave_affix",
+    "strip_question_number",
 ]
 
 #: Header names taken as the id column, in order of preference (compared with name_key).
@@ -49,18 +53,35 @@ def find_column(columns: Sequence[str], wanted: str, *, what: str, param: str,
     hits = [c for c in columns if name_key(c) == key]
     if len(hits) == 1:
         return hits[0]
+    if not hits:   # a 问卷星 question column: "3、工号" for --id 工号
+        hits = [c for c in columns if _plain_key(c) == key]
+        if len(hits) == 1:
+            return hits[0]
     raise DataError(
         f"{file}: {param}={wanted!r} is not a column. The {what} column must be one of: "
         f"{_quoted(columns)}."
     )
 
 
-def find_id_column(columns: Sequence[str], file: str) -> str:
-    """The id column by name (see ``ID_NAMES``), or a DataError saying to pass ``id_col``."""
+def find_id_column(columns: Sequence[str], file: str, *, hint: str | None = None,
+                   exclude: Iterable[str] = ()) -> str:
+    """The id column by name (see ``ID_NAMES``), or a DataError saying to pass ``id_col``.
+
+    A reader's ``hint`` (``meta["id_column"]``) wins when it is a column. A question
+    column such as ``3、工号`` or ``3、您的工号：`` counts as ``工号``.
+    """
+    if hint is not None and hint in columns:
+        return hint
+    skip = set(exclude)
     keys = {c: name_key(c) for c in columns}
     for wanted in ID_NAMES:
         for col in columns:
-            if keys[col] == wanted:
+            if col not in skip and keys[col] == wanted:
+                return col
+    plain = {c: _plain_key(c) for c in columns}
+    for wanted in ID_NAMES:
+        for col in columns:
+            if col not in skip and plain[col] == wanted:
                 return col
     raise DataError(
         f"{file}: no id column found (looked for a column named id, respondent_id, "
@@ -93,8 +114,10 @@ def find_wave_column(columns: Sequence[str], cells: Mapping[str, np.ndarray]) ->
     return None
 
 
-def find_time_column(columns: Sequence[str]) -> str | None:
+def find_time_column(columns: Sequence[str], hint: str | None = None) -> str | None:
     """The submission-time column (submitted, 提交答卷时间, RecordedDate, EndDate, ...)."""
+    if hint is not None and hint in columns:
+        return hint
     keys = {c: name_key(c) for c in columns}
     for wanted in TIME_NAMES:
         for col in columns:
@@ -130,6 +153,25 @@ def split_wave_affix(column: str) -> tuple[str, str] | None:
 
 _QNUM_RE = re.compile(r"^\s*(?:[QqＱｑ]|第)?\s*\d+\s*(?:题)?\s*(?:[、.．:：)）\]】_\-]\s*|\s+|$)")
 _PAREN_RE = re.compile(r"[(（]([^()（）]*)[)）]")
+_QSTART_RE = re.compile(r"^\s*(?:(?:[QqＱｑ]\s*)?\d+\s*(?:[、.．:：)）\]】_]|\s)|第\s*\d+\s*题)")
+_ASK_RE = re.compile(r"^(?:请输入|请填写|请问|您的|你的)+")
+_TRAIL_RE = re.compile(r"[\s:：。.！!？?*＊]+$")
+
+
+def strip_question_number(name: str) -> str:
+    """``"8、题干"``, ``"Q8. 题干"``, ``"8.题干"``, ``"第8题 题干"`` -> ``"题干"`` (NFKC, stripped)."""
+    return _QNUM_RE.sub("", nfkc(name).strip(), count=1).strip()
+
+
+def _plain_key(name: str) -> str:
+    """Header without question number, "您的/请输入" and trailing punctuation, as a name key."""
+    text = _TRAIL_RE.sub("", strip_question_number(name))
+    return name_key(_ASK_RE.sub("", text))
+
+
+def looks_like_question(name: str) -> bool:
+    """True for headers numbered like survey questions: ``8、…``, ``Q8.…``, ``第8题…``."""
+    return bool(_QSTART_RE.match(nfkc(name)))
 
 
 def _text_candidates(name: str) -> list[str]:
@@ -152,13 +194,25 @@ def _text_candidates(name: str) -> list[str]:
     return keys
 
 
+#: A close text match needs at least this difflib ratio (and must be unique).
+FUZZY_RATIO = 0.9
+
+
 @dataclass
 class ItemMatcher:
-    """Maps export column names to item ids (explicit mapping, item id, item text)."""
+    """Maps export column names to item ids (explicit mapping, item id, item text).
+
+    ``match`` returns ``(item, how)`` with ``how`` one of ``"columns"``, ``"id"``,
+    ``"text"`` (the header, or the question text a platform reader gives, equals
+    an item's zh or en text after NFKC, without question number, brackets,
+    spaces and punctuation) or ``"fuzzy"`` (a unique close text match, difflib
+    ratio >= 0.9; ``fuzzy_ratio[column]`` keeps the ratio for the report).
+    """
 
     item_ids: tuple[str, ...]
     item_text: Mapping[str, Any]
     columns_map: Mapping[str, str] | None
+    fuzzy_ratio: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._by_id = {name_key(i): i for i in self.item_ids}
@@ -190,19 +244,67 @@ class ItemMatcher:
                 return target
         return None
 
-    def match(self, name: str) -> tuple[str, str] | None:
-        """``(item, how)`` for a column name, ``how`` one of columns/id/text; else None."""
+    def _fuzzy(self, keys: list[str]) -> tuple[str, float] | None:
+        best: dict[str, float] = {}
+        for key in keys:
+            if len(key) < 4:
+                continue
+            for text, item in self._by_text.items():
+                sm = difflib.SequenceMatcher(None, key, text, autojunk=False)
+                if sm.real_quick_ratio() < FUZZY_RATIO or sm.quick_ratio() < FUZZY_RATIO:
+                    continue
+                ratio = sm.ratio()
+                if ratio >= FUZZY_RATIO and ratio > best.get(item, 0.0):
+                    best[item] = ratio
+        if len(best) == 1:
+            return next(iter(best.items()))
+        return None
+
+    def match(self, name: str, text: str | None = None) -> tuple[str, str] | None:
+        """``(item, how)`` for a column name (and a platform's question text); else None."""
         target = self.explicit(name)
         if target is not None:
             return target, "columns"
         item = self._by_id.get(name_key(name))
         if item is not None:
             return item, "id"
-        for key in _text_candidates(name):
+        keys = _text_candidates(name)
+        if text:
+            keys += [k for k in _text_candidates(text) if k not in keys]
+        for key in keys:
             item = self._by_text.get(key)
             if item is not None:
                 return item, "text"
+        hit = self._fuzzy(keys) if self._by_text else None
+        if hit is not None:
+            self.fuzzy_ratio[name] = hit[1]
+            return hit[0], "fuzzy"
         return None
+
+
+# ---------------------------------------------------------------------------
+# long tidy files (id, wave, item, value)
+# ---------------------------------------------------------------------------
+
+TIDY_ITEM_NAMES = ("item", "itemid", "题目", "条目", "题号", "question", "questionid", "variable")
+TIDY_VALUE_NAMES = ("value", "score", "得分", "分数", "answer", "答案", "response", "回答", "选项")
+
+
+def find_tidy_columns(columns: Sequence[str]) -> tuple[str, str] | None:
+    """``(item column, value column)`` of a long tidy file, or None."""
+    keys = {c: name_key(c) for c in columns}
+
+    def pick(names: Sequence[str]) -> str | None:
+        for wanted in names:
+            for c in columns:
+                if keys[c] == wanted:
+                    return c
+        return None
+
+    item, value = pick(TIDY_ITEM_NAMES), pick(TIDY_VALUE_NAMES)
+    if item is None or value is None or item == value:
+        return None
+    return item, value
 
 
 # ---------------------------------------------------------------------------
@@ -261,24 +363,41 @@ def _value_kind(value: str) -> str | None:
 
 
 def looks_like_pii(values: np.ndarray) -> str | None:
-    """The kind of personal data most (> half) of the answered values look like, or None."""
-    answered = [v for v in values if not is_missing(v)]
-    if not answered:
+    """The kind of personal data most (> half) of the answered values look like, or None.
+
+    Each distinct value is looked at once (at most the first 2000 distinct values,
+    weighted by how often they occur).
+    """
+    import pandas as pd
+
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), sort=False)
+    if not len(uniques):
         return None
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    limit = min(len(uniques), 2000)
     kinds: dict[str, int] = {}
-    for v in answered:
-        k = _value_kind(v)
+    answered = 0
+    for u, n in zip(uniques[:limit], counts[:limit]):
+        if is_missing(u):
+            continue
+        answered += int(n)
+        k = _value_kind(u)
         if k:
-            kinds[k] = kinds.get(k, 0) + 1
+            kinds[k] = kinds.get(k, 0) + int(n)
     if not kinds:
         return None
     kind, count = max(kinds.items(), key=lambda kv: kv[1])
-    return kind if count > len(answered) / 2 else None
+    return kind if count > answered / 2 else None
 
 
-def pii_reason(column: str, values: np.ndarray) -> str | None:
-    """Why a column holds personal data (``"header names a phone number"``), or None."""
-    kind = pii_header_reason(column)
+def pii_reason(column: str, values: np.ndarray, known: Iterable[str] = ()) -> str | None:
+    """Why a column holds personal data (``"header names a phone number"``), or None.
+
+    ``known``: columns a reader declared personal (``meta["pii_columns"]``).
+    """
+    kind = pii_header_reason(column) or pii_header_reason(strip_question_number(column))
+    if kind is None and column in set(known):
+        kind = "declared personal by the export format"
     if kind:
         return f"personal data ({kind}, by header)"
     kind = looks_like_pii(values)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
 import os
 import re
 import secrets
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,16 +21,18 @@ from ._columns import (
     ItemMatcher,
     find_column,
     find_id_column,
+    find_tidy_columns,
     find_time_column,
     find_wave_column,
     looks_like_pii,
+    looks_like_question,
     pii_header_reason,
     pii_reason,
     split_wave_affix,
 )
 from ._report import FileReport, LoadReport, make_table
 from ._responses import Responses
-from ._sources import RawTable, read_source
+from ._sources import FOOTER_REASON, RawTable, factorized, read_source, source_names
 from ._text import (
     WAVE_ORDER,
     format_number,
@@ -49,7 +52,7 @@ PII = Literal["drop", "pseudonymize", "keep"]
 _GROUP_NAMES = {"group", "组别", "分组", "组", "组名"}
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _LEADING_ZERO_RE = re.compile(r"[+-]?0\d")
-_ID_PII_KINDS = ("phone number", "ID card number")
+_ID_PII_KINDS = ("phone number", "ID card number", "name", "e-mail address", "IP address")
 
 
 # ---------------------------------------------------------------------------
@@ -62,13 +65,26 @@ def _check_choice(name: str, value: Any, choices: Sequence[str]) -> None:
                          + ", ".join(repr(c) for c in choices))
 
 
+_INSTRUMENTS: dict[str, tuple[Any, Any]] = {}   # name or path -> (mtime, instrument)
+
+
 def _resolve_instrument(instrument: Any) -> Any:
     if instrument is None:
         return None
     if isinstance(instrument, (str, os.PathLike)):
         from ..instruments import load_instrument  # lazy: io does not need it otherwise
 
-        return load_instrument(instrument)
+        key = os.fspath(instrument)
+        try:
+            stamp = os.stat(key).st_mtime_ns   # a file: reload when it changes
+        except OSError:
+            stamp = None                       # a built-in name
+        hit = _INSTRUMENTS.get(key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        inst = load_instrument(instrument)
+        _INSTRUMENTS[key] = (stamp, inst)
+        return inst
     if not hasattr(instrument, "item_ids"):
         raise TypeError("instrument must be an instrument name, a path to an instrument "
                         "file or an instrument object with .item_ids, not "
@@ -125,25 +141,116 @@ class _Scale:
 # conversions
 # ---------------------------------------------------------------------------
 
-def _convert_items(values: np.ndarray, scale: _Scale, *, checked: bool
-                   ) -> tuple[np.ndarray, list[tuple[int, str, str]], int]:
-    """Text -> float; returns (numbers, [(index, raw value, reason)], labels used)."""
-    out = np.full(len(values), np.nan)
-    problems: list[tuple[int, str, str]] = []
-    cache: dict[str, tuple[float, str | None, bool]] = {}
-    n_labels = 0
-    for i, raw in enumerate(values):
-        hit = cache.get(raw)
-        if hit is None:
-            hit = _convert_one(raw, scale, checked=checked)
-            cache[raw] = hit
-        number, reason, by_label = hit
+def _factorize(values: np.ndarray, fact: tuple[np.ndarray, np.ndarray] | None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    if fact is not None:
+        return fact
+    return pd.factorize(np.asarray(values, dtype=object), sort=False)
+
+
+def _map_distinct(values: np.ndarray, func: Any,
+                  fact: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """``func`` applied to each distinct value once; an object array like ``values``."""
+    codes, uniques = _factorize(values, fact)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    for k, u in enumerate(uniques):
+        mapped[k] = func(u)
+    mapped[-1] = func("")
+    return mapped[codes]
+
+
+def parse_times(values: np.ndarray) -> np.ndarray:
+    """Submit times as datetime64 (NaT where unreadable); 问卷星's ``2024/5/12 9:03:15`` too."""
+    texts = pd.Series([None if is_missing(v) else nfkc(v).strip() for v in values], dtype=object)
+    best = None
+    for fmt in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "ISO8601"):
+        parsed = pd.to_datetime(texts, errors="coerce", format=fmt)
+        if best is None or parsed.notna().sum() > best.notna().sum():
+            best = parsed
+        if best.notna().sum() == texts.notna().sum():
+            break
+    if best.notna().sum() < texts.notna().sum():
+        rest = best.isna() & texts.notna()
+        best[rest] = pd.to_datetime(texts[rest], errors="coerce", format="mixed")
+    return best.to_numpy(dtype="datetime64[ns]")
+
+
+def _waves_of(raw: RawTable, wcol: str) -> np.ndarray:
+    """Wave labels of a column, through the reader's ``meta["wave_map"]`` when it has one."""
+    wave_map = {nfkc(str(k)).strip(): str(v) for k, v in (raw.meta.get("wave_map") or {}).items()}
+    return _map_distinct(raw.cells[wcol],
+                         lambda v: normalise_wave(wave_map.get(nfkc(v).strip(), v)))
+
+
+@dataclass
+class _Converted:
+    numbers: np.ndarray
+    given: np.ndarray                       # an answer was written (not blank, not a sentinel)
+    problems: list[tuple[int, str, str]]    # (index, raw value, reason): unusable answers
+    marked: list[tuple[int, str, str]]      # (index, raw value, reason): format's missing codes
+    n_labels: int
+
+
+def _convert_items(values: np.ndarray, scale: _Scale, *, checked: bool,
+                   sentinels: Mapping[str, str] | None = None,
+                   fact: tuple[np.ndarray, np.ndarray] | None = None) -> _Converted:
+    """Text -> float, converting each distinct value once (vectorised over rows)."""
+    codes, uniques = _factorize(values, fact)
+    k = len(uniques)
+    nums = np.full(k + 1, np.nan)
+    reasons: list[str | None] = [None] * (k + 1)
+    is_mark = np.zeros(k + 1, dtype=bool)
+    by_label = np.zeros(k + 1, dtype=bool)
+    given_u = np.zeros(k + 1, dtype=bool)
+    marks = {nfkc(key).strip(): why for key, why in (sentinels or {}).items()}
+    for j, raw in enumerate(uniques):
+        key = nfkc(raw).strip()
+        if key in marks:
+            reasons[j] = marks[key]
+            is_mark[j] = True
+            continue
+        number, reason, label = _convert_one(raw, scale, checked=checked)
+        given_u[j] = not is_missing(raw)
         if reason is not None:
-            problems.append((i, raw, reason))
+            reasons[j] = reason
         else:
-            out[i] = number
-            n_labels += by_label
-    return out, problems, n_labels
+            nums[j] = number
+            by_label[j] = label
+    numbers = nums[codes]
+    bad = np.array([r is not None for r in reasons], dtype=bool)
+    problems: list[tuple[int, str, str]] = []
+    marked: list[tuple[int, str, str]] = []
+    if bad.any():
+        for i in np.flatnonzero(bad[codes]):
+            j = codes[i]
+            (marked if is_mark[j] else problems).append((int(i), values[i], reasons[j]))
+    counts = np.bincount(codes[codes >= 0], minlength=k + 1)
+    return _Converted(numbers=numbers, given=given_u[codes], problems=problems, marked=marked,
+                      n_labels=int(counts[by_label].sum()))
+
+
+_PREFIX_RE = re.compile(r"^\s*[(（]?\s*([0-9]{1,2}|[A-Za-z])\s*[)）]?\s*[.、:：\-]?\s*(.+?)\s*$")
+_OTHER_RE = re.compile(r"〖.*?〗", re.DOTALL)
+
+
+def _shown(value: str) -> str:
+    """A cell value as the report shows it: free text of an "other" answer is not copied."""
+    return _OTHER_RE.sub("〖…〗", value) if "〖" in value else value
+
+
+def _label_number(scale: _Scale, text: str) -> float | None:
+    return scale.labels.get(nfkc(text).strip().casefold())
+
+
+def _suggest(scale: _Scale, text: str) -> str | None:
+    """The nearest response label (difflib), as ``"'比较符合' = 4"``, or None."""
+    if not scale.labels:
+        return None
+    key = nfkc(text).strip().casefold()
+    close = difflib.get_close_matches(key, list(scale.labels), n=1, cutoff=0.6)
+    if not close:
+        return None
+    return f"{close[0]!r} = {format_number(scale.labels[close[0]])}"
 
 
 def _convert_one(raw: str, scale: _Scale, *, checked: bool) -> tuple[float, str | None, bool]:
@@ -152,9 +259,29 @@ def _convert_one(raw: str, scale: _Scale, *, checked: bool) -> tuple[float, str 
     number = parse_number(raw)
     by_label = False
     if number is None:
-        number = scale.labels.get(nfkc(raw).strip().casefold())
+        number = _label_number(scale, raw)
         by_label = number is not None
+    if number is None and scale.labels:
+        # "1 非常不符合", "A. 非常不符合", "(5)非常符合": a numbered label
+        m = _PREFIX_RE.match(nfkc(raw))
+        if m:
+            label = _label_number(scale, m.group(2))
+            if label is not None:
+                prefix = m.group(1)
+                if prefix.isdigit() and float(prefix) != label:
+                    why = (f"number {prefix} and label {m.group(2)!r} "
+                           f"(= {format_number(label)}) disagree")
+                    return math.nan, why, False
+                number, by_label = label, True
     if number is None:
+        stripped = nfkc(raw).strip()
+        if "┋" in stripped:
+            return math.nan, "several options chosen (┋), not a score", False
+        if "〖" in stripped:
+            return math.nan, "an 'other' answer with free text (其他〖…〗), not a score", False
+        hint = _suggest(scale, stripped)
+        if hint is not None:
+            return math.nan, f"unknown answer {_shown(stripped)!r} (did you mean {hint}?)", False
         return math.nan, "not a number", False
     if checked and scale.low is not None and scale.high is not None:
         if not scale.low <= number <= scale.high:
@@ -168,20 +295,26 @@ def _pseudonym(value: str, salt: str) -> str:
     return hashlib.sha256(f"{salt}\x00{value}".encode()).hexdigest()[:16]
 
 
-def _extra_series(values: np.ndarray, *, as_text: bool) -> pd.Series:
+def _extra_series(values: np.ndarray, *, as_text: bool,
+                  fact: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
     """Text of an extra column -> numbers when every answered value is a plain number."""
-    stripped = [None if is_missing(v) else v.strip() for v in values]
-    answered = [v for v in stripped if v is not None]
-    if (not as_text and answered
-            and all(_NUMBER_RE.fullmatch(v) for v in answered)
-            and not any(_LEADING_ZERO_RE.match(v) for v in answered)):
-        numbers = np.array([np.nan if v is None else float(v) for v in stripped])
-        if len(answered) == len(stripped) and all(float(v).is_integer() for v in answered):
+    codes, uniques = _factorize(values, fact)
+    stripped_u = [None if is_missing(u) else u.strip() for u in uniques]
+    answered_u = [v for v in stripped_u if v is not None]
+    missing_u = np.array([v is None for v in stripped_u] + [True], dtype=bool)
+    any_missing = bool(missing_u[codes].any())
+    if (not as_text and answered_u
+            and all(_NUMBER_RE.fullmatch(v) for v in answered_u)
+            and not any(_LEADING_ZERO_RE.match(v) for v in answered_u)):
+        nums_u = np.array([np.nan if v is None else float(v) for v in stripped_u] + [np.nan])
+        numbers = nums_u[codes]
+        if not any_missing and all(float(v).is_integer() for v in answered_u):
             return pd.Series(numbers.astype("int64"))
         return pd.Series(numbers, dtype="float64")
-    if not answered:
-        return pd.Series([np.nan] * len(stripped), dtype="float64")
-    return pd.Series(stripped)
+    if not answered_u:
+        return pd.Series([np.nan] * len(values), dtype="float64")
+    obj_u = np.array(stripped_u + [None], dtype=object)
+    return pd.Series(obj_u[codes], dtype=object)
 
 
 def _wave_categorical(values: Sequence[str]) -> pd.Categorical:
@@ -226,10 +359,12 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
     notes = list(raw.notes)
 
     # -- id ----------------------------------------------------------------
+    meta = raw.meta
     if opt.id_col is not None:
         idc = find_column(cols, str(opt.id_col), what="id", param="id_col", file=file)
     else:
-        idc = find_id_column(cols, file)
+        idc = find_id_column(cols, file, hint=meta.get("id_column"),
+                             exclude=meta.get("not_id_columns", ()))
     rest = [c for c in cols if c != idc]
 
     # -- wave: column, fixed, or wide ------------------------------------------
@@ -241,10 +376,12 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
     wcol = None
     if opt.wave_col is not None:
         wcol = find_column(rest, str(opt.wave_col), what="wave", param="wave_col", file=file)
+    elif meta.get("wave_column") in rest:
+        wcol = meta["wave_column"]
     else:
         wcol = find_wave_column(rest, raw.cells)
     if wcol is not None and fixed is not None:
-        seen = {normalise_wave(v) for v in raw.cells[wcol]} - {None}
+        seen = set(_waves_of(raw, wcol).tolist()) - {None}
         if seen - {fixed}:
             raise DataError(
                 f"{file}: wave={opt.wave!r} was given, but column {wcol!r} holds the waves "
@@ -258,6 +395,7 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
     if columns_map is not None and not isinstance(columns_map, Mapping):
         raise TypeError("columns must be a mapping {export column name or regex: item id}")
     matcher = ItemMatcher(scale.item_ids, scale.item_text, columns_map)
+    qtext: Mapping[str, str] = meta.get("question_text") or {}
     if scale.id is not None and columns_map:
         bad = [f"{k!r} -> {v!r}" for k, v in columns_map.items() if str(v) not in scale.item_ids]
         if bad:
@@ -275,6 +413,16 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
     wave_extras: dict[tuple[str, str], str] = {}   # (stem, wave) -> column (wide only)
 
     def claim(key: tuple[str, str | None], col: str, kind: str) -> None:
+        if key in item_cols and (kind == "columns") != (how[item_cols[key]] == "columns"):
+            # an explicit columns= entry wins over a match by id or text
+            loser, winner = (item_cols[key], col) if kind == "columns" else (col, item_cols[key])
+            notes.append(f"{file}: column {loser!r} would match item {key[0]} but columns= "
+                         f"gives {winner!r}; {loser!r} kept as an extra column")
+            extras.append(loser)
+            how.pop(loser, None)
+            if kind != "columns":
+                return
+            del item_cols[key]
         if key in item_cols:
             wave_part = f" (wave {key[1]})" if key[1] else ""
             raise DataError(
@@ -291,7 +439,7 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
         wide_items = {}
         for c, (stem, w) in affixed.items():
             target = matcher.explicit(c)
-            m = (target, "columns") if target is not None else matcher.match(stem)
+            m = (target, "columns") if target is not None else matcher.match(stem, qtext.get(c))
             if m is not None and (m[0] in item_ids or scale.id is None):
                 wide_items[c] = (m, w)
         if wide_items or (scale.id is None and affixed):
@@ -311,7 +459,7 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
                 stem, w = affixed[c]
                 wave_extras[(stem, w)] = c
             else:
-                m = matcher.match(c)
+                m = matcher.match(c, qtext.get(c))
                 if m is not None and m[0] in item_ids:
                     notes.append(f"{file}: column {c!r} looks like item {m[0]} but has no wave "
                                  "prefix (pre_/post_); kept as an extra column")
@@ -324,7 +472,7 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
         extras.sort(key=cols.index)
     else:
         for c in rest:
-            m = matcher.match(c)
+            m = matcher.match(c, qtext.get(c))
             if m is None and fixed is not None:
                 # one file per wave may still carry the wave in its names (pre_IND1)
                 aff = split_wave_affix(c)
@@ -335,9 +483,15 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
             else:
                 extras.append(c)
 
+    extras = sorted(dict.fromkeys(extras), key=cols.index)
     by_text = [f"{c!r} -> {k[0]}" for k, c in item_cols.items() if how[c] == "text"]
     if by_text:
         notes.append(f"{file}: columns matched to items by their text: " + ", ".join(by_text))
+    by_fuzzy = [f"{c!r} -> {k[0]} (ratio {matcher.fuzzy_ratio.get(c, 0):.2f})"
+                for k, c in item_cols.items() if how[c] == "fuzzy"]
+    if by_fuzzy:
+        notes.append(f"{file}: columns matched to items by a close (fuzzy) match of their "
+                     "text, check them: " + ", ".join(by_fuzzy))
     if columns_map:
         unused = [k for k in columns_map if str(k) not in matcher.used_keys]
         if unused:
@@ -383,14 +537,14 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
 
     # -- ids ----------------------------------------------------------------------
     ids_raw = raw.cells[idc]
-    ids = np.array([normalise_id(v) for v in ids_raw], dtype=object)
+    ids = _map_distinct(ids_raw, normalise_id, factorized(raw, idc))
 
     # -- PII ----------------------------------------------------------------------
     dropped: list[dict[str, Any]] = []
     pseudo: list[dict[str, Any]] = []
     pii_cols: dict[str, str] = {}
     for c in extras + list(wave_extras.values()):
-        reason = pii_reason(c, raw.cells[c])
+        reason = pii_reason(c, raw.cells[c], meta.get("pii_columns", ()))
         if reason:
             pii_cols[c] = reason
     if opt.pii == "drop":
@@ -431,53 +585,68 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
                          dtype=object)
 
     id_changes = []
+    footer_rows = {int(r) for r, why in (meta.get("exclude") or {}).items()
+                   if why == FOOTER_REASON}
     if not hash_ids:
-        for i in range(n):
-            if ids[i] and ids[i] != ids_raw[i]:
-                id_changes.append({"file": file, "row": int(raw.rows[i]),
-                                   "original": ids_raw[i], "id": ids[i]})
+        for i in np.flatnonzero((ids != "") & (ids != ids_raw)):
+            if int(raw.rows[i]) in footer_rows:
+                continue   # a footer's text is not an id (and may name a person)
+            id_changes.append({"file": file, "row": int(raw.rows[i]),
+                               "original": ids_raw[i], "id": ids[i]})
 
     # -- items -> numbers -----------------------------------------------------------
     checked = scale.id is not None
+    missing_values = meta.get("missing_values") or {}
     values: dict[tuple[str, str | None], np.ndarray] = {}
-    given: dict[tuple[str, str | None], np.ndarray] = {}   # cell not blank as written
+    given: dict[tuple[str, str | None], np.ndarray] = {}   # an answer was written
     problems: list[tuple[int, str, str, str]] = []   # index, column, value, reason
+    marked: list[tuple[int, str, str, str]] = []     # missing by a sentinel of the format
     n_labels = 0
     answered = 0
     for key, c in item_cols.items():
-        nums, probs, k = _convert_items(raw.cells[c], scale, checked=checked)
-        values[key] = nums
-        given[key] = np.array([not is_missing(v) for v in raw.cells[c]], dtype=bool)
-        n_labels += k
-        answered += int(np.sum(~np.isnan(nums))) + len(probs)
-        problems += [(i, c, v, r) for i, v, r in probs]
+        sentinels = {**missing_values.get("*", {}), **missing_values.get(c, {})}
+        conv = _convert_items(raw.cells[c], scale, checked=checked, sentinels=sentinels,
+                              fact=factorized(raw, c))
+        values[key] = conv.numbers
+        given[key] = conv.given
+        n_labels += conv.n_labels
+        answered += int(np.sum(~np.isnan(conv.numbers))) + len(conv.problems)
+        problems += [(i, c, v, r) for i, v, r in conv.problems]
+        marked += [(i, c, v, r) for i, v, r in conv.marked]
     if n_labels:
         notes.append(f"{file}: {n_labels} text answers converted to numbers by the response labels")
     if problems and len(problems) > answered / 2:
         table = make_table("cells", [
             {"file": file, "row": int(raw.rows[i]), "column": c, "id": final_ids[i] or None,
-             "value": v, "reason": r} for i, c, v, r in problems])
+             "value": _shown(v), "reason": r} for i, c, v, r in problems])
         first = problems[0]
         raise DataError(
             f"{file}: {len(problems)} of {answered} answers cannot be used "
-            f"(e.g. row {raw.rows[first[0]]}, column {first[1]!r}: {first[2]!r}, {first[3]}). "
-            "This is probably the wrong instrument or the wrong columns; check instrument= and "
-            "columns=. The failing cells are in this error's .problems table.", problems=table)
+            f"(e.g. row {raw.rows[first[0]]}, column {first[1]!r}: {_shown(first[2])!r}, "
+            f"{first[3]}). This is probably the wrong instrument or the wrong columns; check "
+            "instrument= and columns=. The failing cells are in this error's .problems table.",
+            problems=table)
 
     # -- exclusions -----------------------------------------------------------------
     reason = np.full(n, None, dtype=object)
-    reason[ids == ""] = "missing id"
+    hide_id = np.zeros(n, dtype=bool)
+    for row_no, why in (meta.get("exclude") or {}).items():
+        hit = np.flatnonzero(raw.rows == int(row_no))
+        reason[hit] = str(why)
+        if why == FOOTER_REASON:
+            hide_id[hit] = True    # a footer's first cell is text such as a name, not an id
+    reason[(reason == None) & (ids == "")] = "missing id"
     if layout == "long":
         if wcol is not None and fixed is None:
-            waves = np.array([normalise_wave(v) for v in raw.cells[wcol]], dtype=object)
-            reason[(reason == None) & (waves == None)] = "missing wave"  # noqa: E711
+            waves = _waves_of(raw, wcol)
+            reason[(reason == None) & (waves == None)] = "missing wave"
         else:
             waves = np.full(n, fixed, dtype=object)
         if item_cols:
             stack = np.vstack([given[(item, None)] for item in item_ids
                                if (item, None) in given])
             empty = ~np.any(stack, axis=0)
-            reason[(reason == None) & empty] = "no item answers"  # noqa: E711
+            reason[(reason == None) & empty] = "no item answers"
     else:
         waves = np.full(n, None, dtype=object)
         present = {}
@@ -490,25 +659,19 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
                 else np.zeros(n, dtype=bool)
         any_wave = np.any(np.vstack([present[w] for w in waves_in]), axis=0) if waves_in \
             else np.zeros(n, dtype=bool)
-        reason[(reason == None) & ~any_wave] = "no answers in any wave"  # noqa: E711
+        reason[(reason == None) & ~any_wave] = "no answers in any wave"
 
     # duplicates per (id, wave) (long) or per id (wide)
-    tcol = find_time_column(extras)
-    times = None
-    if tcol is not None:
-        parsed = pd.to_datetime(pd.Series([None if is_missing(v) else nfkc(v).strip()
-                                           for v in raw.cells[tcol]], dtype=object),
-                                errors="coerce", format="mixed")
-        if parsed.notna().any():
-            times = parsed.to_numpy()
-        else:
-            notes.append(f"{file}: submit-time column {tcol!r} could not be read as dates; "
-                         "duplicates resolved by file order")
+    tcol = find_time_column(extras, meta.get("time_column"))
+    live = np.flatnonzero(reason == None)
+    key_frame = pd.DataFrame({"id": ids[live],
+                              "wave": waves[live] if layout == "long" else ""})
+    dup_mask = key_frame.duplicated(keep=False).to_numpy()
     groups: dict[tuple[str, Any], list[int]] = {}
-    for i in np.flatnonzero(reason == None):  # noqa: E711
+    for i in live[dup_mask]:
         key = (ids[i], waves[i] if layout == "long" else None)
         groups.setdefault(key, []).append(int(i))
-    dups = {k: v for k, v in groups.items() if len(v) > 1}
+    dups = groups
     if dups and opt.duplicates == "error":
         recs = []
         text = []
@@ -523,12 +686,22 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
             f"{file}: {len(dups)} people have more than one row for the same wave ({shown}). "
             "Remove the extra rows, or pass duplicates='latest' or 'first' to keep one.",
             problems=make_table("excluded", recs))
+    times = None
+    if dups and tcol is not None:
+        # only the rows of a duplicate group need a time
+        at = np.array(sorted(i for idx in dups.values() for i in idx), dtype=np.int64)
+        times = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        times[at] = parse_times(raw.cells[tcol][at])
+        if np.isnat(times[at]).all():
+            times = None
+            notes.append(f"{file}: submit-time column {tcol!r} could not be read as dates; "
+                         "duplicates resolved by file order")
     for idx in dups.values():
         if times is not None:
             # submission order: rows without a readable time count as earliest,
             # ties keep file order
-            unknown = [i for i in idx if pd.isna(times[i])]
-            known = sorted((i for i in idx if not pd.isna(times[i])), key=lambda i: (times[i], i))
+            unknown = [i for i in idx if np.isnat(times[i])]
+            known = sorted((i for i in idx if not np.isnat(times[i])), key=lambda i: (times[i], i))
             order = unknown + known
         else:
             order = list(idx)
@@ -537,18 +710,32 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
             if i != keep:
                 reason[i] = f"duplicate submission (kept row {raw.rows[keep]})"
 
-    kept = reason == None  # noqa: E711
-    excluded = [{"file": file, "row": int(raw.rows[i]), "id": final_ids[i] or None,
+    kept = reason == None
+    excluded = [{"file": file, "row": int(raw.rows[i]),
+                 "id": None if hide_id[i] else (final_ids[i] or None),
                  "reason": reason[i]} for i in np.flatnonzero(~kept)]
+    order_of = {c: k for k, c in enumerate(cols)}
+    cell_events = sorted(problems + marked, key=lambda p: (p[0], order_of[p[1]]))
     cells = [{"file": file, "row": int(raw.rows[i]), "column": c, "id": final_ids[i] or None,
-              "value": v, "reason": r} for i, c, v, r in sorted(problems, key=lambda p: (p[0], cols.index(p[1])))
-             if kept[i]]
+              "value": _shown(v), "reason": r} for i, c, v, r in cell_events if kept[i]]
+
+    # -- columns that look like questions but are no item ---------------------------------
+    unmapped = []
+    if scale.id is not None:
+        for c in extras:
+            if c in pii_cols or not (looks_like_question(c) or c in qtext):
+                continue
+            unmapped.append({"file": file, "column": c,
+                             "reason": f"looks like a question but matches no item of "
+                                       f"{scale.id}; kept as an extra column (pass columns="
+                                       "{'column': 'item id'} if it is an item)"})
 
     # -- extra columns -------------------------------------------------------------------
     def extra_values(c: str) -> pd.Series:
         if c in hash_set:
-            return pd.Series([None if is_missing(v) else _pseudonym(nfkc(v).strip(), opt.salt)
-                              for v in raw.cells[c]])
+            return pd.Series(_map_distinct(
+                raw.cells[c], lambda v: None if is_missing(v) else _pseudonym(nfkc(v).strip(),
+                                                                              opt.salt)))
         is_group = name_key(c) in _GROUP_NAMES
         if raw.original is not None:
             pos = raw.meta["positions"][c]
@@ -556,7 +743,13 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
             if is_group and (series.dtype == object or pd.api.types.is_string_dtype(series)):
                 series = series.map(lambda v: v.strip() if isinstance(v, str) else v)
             return series
-        return _extra_series(raw.cells[c], as_text=is_group)
+        marks = {**missing_values.get("*", {}), **missing_values.get(c, {})}
+        if marks:   # a format's missing codes ((空), -2 ...) are missing in extras too
+            keys = {nfkc(k).strip() for k in marks}
+            cells_c = _map_distinct(raw.cells[c], lambda v: "" if nfkc(v).strip() in keys else v,
+                                    factorized(raw, c))
+            return _extra_series(cells_c, as_text=is_group)
+        return _extra_series(raw.cells[c], as_text=is_group, fact=factorized(raw, c))
 
     def out_name(name: str, taken: set[str]) -> str:
         new = name
@@ -625,9 +818,11 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
         records = len(data)
 
     rows_excluded = int((~kept).sum())
-    freport = FileReport(file=file, source=raw.source, encoding=raw.encoding, layout=layout,
+    freport = FileReport(file=file, source=str(meta.get("platform") or raw.source),
+                         encoding=raw.encoding, layout=layout,
                          rows_read=n, rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
-                         records=records, sheet=raw.meta.get("sheet"), wave=fixed)
+                         records=records, sheet=meta.get("sheet"), wave=fixed,
+                         variant=meta.get("variant"))
     report = LoadReport(
         files=(freport,), rows_read=n, rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
         excluded=make_table("excluded", excluded), cells=make_table("cells", cells),
@@ -636,9 +831,255 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
         id_changes=make_table("id_changes", id_changes),
         waves_absent=make_table("waves_absent", waves_absent),
         items_missing=make_table("items_missing", missing_items),
+        columns_unmapped=make_table("columns_unmapped", unmapped),
         notes=tuple(notes),
     )
     return _Loaded(data=data, report=report, item_ids=tuple(item_ids), warnings=warn_msgs)
+
+
+# ---------------------------------------------------------------------------
+# long tidy files: one row per answer (id, wave, item, value)
+# ---------------------------------------------------------------------------
+
+def _tidy_columns(raw: RawTable, scale: _Scale, opt: _Options) -> tuple[str, str] | None:
+    """``(item column, value column)`` when the table is long tidy, else None."""
+    pair = find_tidy_columns(raw.columns)
+    if pair is None:
+        return None
+    matcher = ItemMatcher(scale.item_ids, scale.item_text, opt.columns)
+    qtext = raw.meta.get("question_text") or {}
+    for c in raw.columns:
+        if c in pair:
+            continue
+        m = matcher.match(c, qtext.get(c))
+        if m is not None and (scale.id is None or m[0] in scale.item_ids):
+            return None   # a wide/long file that also has a "score" or "item" column
+        aff = split_wave_affix(c)
+        if aff is not None and matcher.match(aff[0]) is not None:
+            return None
+    return pair
+
+
+def _load_tidy(raw: RawTable, scale: _Scale, opt: _Options, item_col: str,
+               value_col: str) -> _Loaded:
+    """Pivot a long tidy table (one row per answer) to one row per person per wave.
+
+    Accounting: every input row is a row read; it is kept when it gives a cell
+    (even one then set to missing), and excluded with a reason otherwise: missing
+    id, missing wave, missing or unknown item, or a duplicated (id, wave, item)
+    (the latest by submit time, else the last in the file, is kept with
+    ``duplicates="latest"``).
+    """
+    file, n, meta = raw.file, raw.n_rows, raw.meta
+    cols = list(raw.columns)
+    notes = list(raw.notes)
+    notes.append(f"{file}: long tidy layout (one row per answer, items in {item_col!r}, "
+                 f"answers in {value_col!r}); pivoted to one row per person per wave")
+    if opt.id_col is not None:
+        idc = find_column(cols, str(opt.id_col), what="id", param="id_col", file=file)
+    else:
+        idc = find_id_column([c for c in cols if c not in (item_col, value_col)], file,
+                             hint=meta.get("id_column"), exclude=meta.get("not_id_columns", ()))
+    rest = [c for c in cols if c not in (idc, item_col, value_col)]
+    fixed = None
+    if opt.wave is not None:
+        fixed = normalise_wave(str(opt.wave))
+        if fixed is None:
+            raise ValueError(f"wave={opt.wave!r} is not a wave label; use e.g. 'pre' or 'post'")
+    if opt.wave_col is not None:
+        wcol = find_column(rest, str(opt.wave_col), what="wave", param="wave_col", file=file)
+    elif meta.get("wave_column") in rest:
+        wcol = meta["wave_column"]
+    else:
+        wcol = find_wave_column(rest, raw.cells)
+    if wcol is None and fixed is None:
+        raise DataError(
+            f"{file}: cannot tell which wave each answer belongs to: there is no wave column "
+            "(looked for wave, time, 时间点, 测量, phase). Pass wave_col='COLUMN' (--wave "
+            "COLUMN), or wave='pre' if the whole file is one wave.")
+    if wcol is not None:
+        rest = [c for c in rest if c != wcol]
+        if fixed is not None:
+            seen = set(_waves_of(raw, wcol).tolist()) - {None}
+            if seen - {fixed}:
+                raise DataError(
+                    f"{file}: wave={opt.wave!r} was given, but column {wcol!r} holds the waves "
+                    f"{', '.join(sorted(map(str, seen)))}.")
+    ids_raw = raw.cells[idc]
+    ids = _map_distinct(ids_raw, normalise_id)
+    if wcol is not None and fixed is None:
+        waves = _waves_of(raw, wcol)
+    else:
+        waves = np.full(n, fixed, dtype=object)
+
+    # items named in the item column
+    matcher = ItemMatcher(scale.item_ids, scale.item_text, opt.columns)
+    names = _map_distinct(raw.cells[item_col], lambda v: "" if is_missing(v) else nfkc(v).strip())
+    item_of: dict[str, str | None] = {}
+    for name in dict.fromkeys(names.tolist()):
+        if not name:
+            continue
+        m = matcher.match(name)
+        if scale.id is None:
+            item_of[name] = m[0] if m is not None else name
+        else:
+            item_of[name] = m[0] if m is not None and m[0] in scale.item_ids else None
+    items = np.array([item_of.get(v) for v in names], dtype=object)
+    item_ids = scale.item_ids if scale.id is not None else tuple(
+        dict.fromkeys(v for v in items.tolist() if v is not None))
+
+    reason = np.full(n, None, dtype=object)
+    hide_id = np.zeros(n, dtype=bool)
+    for row_no, why in (meta.get("exclude") or {}).items():
+        hit = np.flatnonzero(raw.rows == int(row_no))
+        reason[hit] = str(why)
+        hide_id[hit] = why == FOOTER_REASON
+    reason[(reason == None) & (ids == "")] = "missing id"
+    reason[(reason == None) & (waves == None)] = "missing wave"
+    reason[(reason == None) & (names == "")] = "missing item name"
+    for i in np.flatnonzero((reason == None) & (items == None)):
+        reason[i] = f"{names[i]!r} is not an item of {scale.id}"
+
+    # PII among the other columns; ids holding personal data are hashed
+    pii_cols = {c: r for c in rest
+                if (r := pii_reason(c, raw.cells[c], meta.get("pii_columns", ())))}
+    dropped, pseudo = [], []
+    for c, why in pii_cols.items():
+        if opt.pii == "drop":
+            dropped.append({"file": file, "column": c,
+                            "reason": f"{why}; pass pii='keep' or 'pseudonymize' to keep it"})
+        elif opt.pii == "pseudonymize":
+            pseudo.append({"file": file, "column": c,
+                           "reason": f"{why}; values replaced by salted SHA-256 hashes"})
+    if opt.pii == "keep" and pii_cols:
+        notes.append(f"{file}: personal data kept because pii='keep': " + ", ".join(map(repr, pii_cols)))
+    id_kind = pii_header_reason(idc)
+    id_kind = id_kind if id_kind in _ID_PII_KINDS else None
+    if id_kind is None:
+        content = looks_like_pii(ids_raw)
+        id_kind = content if content in _ID_PII_KINDS else None
+    hash_ids = id_kind is not None and opt.pii != "keep"
+    if hash_ids:
+        pseudo.append({"file": file, "column": idc,
+                       "reason": f"the id column holds {id_kind}s; ids replaced by salted "
+                                 "SHA-256 hashes (pass pii='keep' to keep them)"})
+    final_ids = (_map_distinct(ids, lambda i: _pseudonym(i, opt.salt) if i else i)
+                 if hash_ids else ids)
+    changed = np.flatnonzero((ids != "") & (ids != ids_raw)) if not hash_ids else []
+    id_changes = [{"file": file, "row": int(raw.rows[i]), "original": ids_raw[i],
+                   "id": ids[i]} for i in changed]
+
+    # duplicated (id, wave, item)
+    live = np.flatnonzero(reason == None)
+    keys = pd.DataFrame({"id": ids[live], "wave": waves[live], "item": items[live]})
+    dup = keys.duplicated(keep=False).to_numpy()
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i in live[dup]:
+        groups.setdefault((ids[i], waves[i], items[i]), []).append(int(i))
+    if groups and opt.duplicates == "error":
+        text = [f"id {final_ids[idx[0]]!r} wave {w} item {it}: rows "
+                + ", ".join(str(int(raw.rows[i])) for i in idx)
+                for (_p, w, it), idx in groups.items()]
+        raise DataError(
+            f"{file}: {len(groups)} answers are given more than once ({'; '.join(text[:5])}"
+            f"{'; ...' if len(text) > 5 else ''}). Remove the extra rows, or pass "
+            "duplicates='latest' or 'first' to keep one.")
+    tcol = find_time_column(rest, meta.get("time_column"))
+    times = None
+    if groups and tcol is not None:
+        times = parse_times(raw.cells[tcol])
+        if np.isnat(times).all():
+            times = None
+    for (_p, w, it), idx in groups.items():
+        if times is not None:
+            unknown = [i for i in idx if np.isnat(times[i])]
+            order = unknown + sorted((i for i in idx if not np.isnat(times[i])),
+                                     key=lambda i: (times[i], i))
+        else:
+            order = list(idx)
+        keep = order[-1] if opt.duplicates == "latest" else order[0]
+        for i in idx:
+            if i != keep:
+                reason[i] = (f"duplicate answer for (id, wave {w}, item {it}) "
+                             f"(kept row {raw.rows[keep]})")
+
+    # answers
+    checked = scale.id is not None
+    mv = meta.get("missing_values") or {}
+    conv = _convert_items(raw.cells[value_col], scale, checked=checked,
+                          sentinels={**mv.get("*", {}), **mv.get(value_col, {})})
+    kept = reason == None
+    problems = [p for p in conv.problems if kept[p[0]]]
+    answered = int(np.sum(~np.isnan(conv.numbers[kept]))) + len(problems)
+    if problems and len(problems) > answered / 2:
+        i, v, r = problems[0]
+        raise DataError(
+            f"{file}: {len(problems)} of {answered} answers cannot be used (e.g. row "
+            f"{raw.rows[i]}, column {value_col!r}: {_shown(v)!r}, {r}). Check instrument=.",
+            problems=make_table("cells", [
+                {"file": file, "row": int(raw.rows[i]), "column": value_col,
+                 "id": final_ids[i] or None, "value": _shown(v), "reason": r}
+                for i, v, r in problems]))
+    events = sorted(problems + [p for p in conv.marked if kept[p[0]]])
+    cells = [{"file": file, "row": int(raw.rows[i]), "column": value_col,
+              "id": final_ids[i] or None, "value": _shown(v), "reason": f"{r} [item {items[i]}]"}
+             for i, v, r in events]
+    excluded = [{"file": file, "row": int(raw.rows[i]),
+                 "id": None if hide_id[i] else (final_ids[i] or None), "reason": reason[i]}
+                for i in np.flatnonzero(~kept)]
+
+    # pivot
+    k_idx = np.flatnonzero(kept)
+    frame = pd.DataFrame({"id": final_ids[k_idx], "wave": waves[k_idx],
+                          "item": items[k_idx], "value": conv.numbers[k_idx]})
+    records = frame[["id", "wave"]].drop_duplicates().reset_index(drop=True)
+    wide = frame.pivot(index=["id", "wave"], columns="item", values="value")
+    wide = wide.reindex(pd.MultiIndex.from_frame(records)).reindex(columns=list(item_ids))
+    out: dict[str, Any] = {"id": pd.Series(records["id"].tolist(), dtype="str"),
+                           "wave": _wave_categorical(records["wave"].tolist())}
+    for item in item_ids:
+        out[item] = wide[item].to_numpy(dtype=float)
+    taken = {"id", "wave", *item_ids}
+    first_row_of = frame.groupby(["id", "wave"], sort=False).cumcount().to_numpy() == 0
+    for c in rest:
+        if c in pii_cols and opt.pii == "drop":
+            continue
+        if c in pii_cols and opt.pii == "pseudonymize":
+            series = pd.Series(_map_distinct(raw.cells[c], lambda v: None if is_missing(v)
+                                             else _pseudonym(nfkc(v).strip(), opt.salt)))
+        else:
+            series = _extra_series(raw.cells[c], as_text=name_key(c) in _GROUP_NAMES)
+        sub = series.iloc[k_idx].reset_index(drop=True)
+        per = pd.DataFrame({"id": frame["id"], "wave": frame["wave"], "v": sub})
+        firsts = per.groupby(["id", "wave"], sort=False)["v"].first()
+        vals = firsts.reindex(pd.MultiIndex.from_frame(records)).reset_index(drop=True)
+        name = c
+        while name in taken:
+            name = f"{name}_extra"
+        taken.add(name)
+        out[name] = vals
+    del first_row_of
+    data = pd.DataFrame(out)
+    rows_excluded = int((~kept).sum())
+    freport = FileReport(file=file, source=str(meta.get("platform") or raw.source),
+                         encoding=raw.encoding, layout="tidy", rows_read=n,
+                         rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
+                         records=len(data), sheet=meta.get("sheet"), wave=fixed,
+                         variant=meta.get("variant"))
+    missing_items = [{"file": file, "item": it, "wave": fixed,
+                      "reason": "no answer for this item in the file; its answers are all missing"}
+                     for it in item_ids if it not in set(frame["item"])]
+    report = LoadReport(
+        files=(freport,), rows_read=n, rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
+        excluded=make_table("excluded", excluded), cells=make_table("cells", cells),
+        columns_dropped=make_table("columns_dropped", dropped),
+        columns_pseudonymized=make_table("columns_pseudonymized", pseudo),
+        id_changes=make_table("id_changes", id_changes),
+        items_missing=make_table("items_missing", missing_items),
+        notes=tuple(notes))
+    warn = [f"{file}: {len(missing_items)} item(s) of {scale.id} have no answer in the file"] \
+        if missing_items and scale.id is not None else []
+    return _Loaded(data=data, report=report, item_ids=tuple(item_ids), warnings=warn)
 
 
 # ---------------------------------------------------------------------------
@@ -651,12 +1092,17 @@ def _read_one(src: Any, *, instrument: Any, source: str, id_col: str | None, wav
               salt_given: bool, label: str | None = None) -> tuple[_Loaded, _Scale]:
     _check_choice("duplicates", duplicates, ("latest", "first", "error"))
     _check_choice("pii", pii, ("drop", "pseudonymize", "keep"))
-    _check_choice("source", source, ("auto", "csv", "excel", "dataframe"))
+    _check_choice("source", source, ("auto", *source_names(), "dataframe"))
     scale = _Scale.from_instrument(_resolve_instrument(instrument))
     raw = read_source(src, source=source, sheet=sheet, encoding=encoding, label=label)
     opt = _Options(id_col=id_col, wave=None if wave is None else str(wave), wave_col=wave_col,
                    columns=columns, duplicates=duplicates, pii=pii, salt=salt,
                    salt_given=salt_given)
+    if columns is not None and not isinstance(columns, Mapping):
+        raise TypeError("columns must be a mapping {export column name or regex: item id}")
+    tidy = _tidy_columns(raw, scale, opt)
+    if tidy is not None:
+        return _load_tidy(raw, scale, opt, *tidy), scale
     return _load(raw, scale, opt), scale
 
 

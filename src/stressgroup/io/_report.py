@@ -12,7 +12,7 @@ import pandas as pd
 
 from .._results import jsonable
 
-__all__ = ["FileReport", "LoadReport", "TABLE_COLUMNS"]
+__all__ = ["TABLE_COLUMNS", "FileReport", "LoadReport"]
 
 #: Columns of each event table of a :class:`LoadReport`.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -23,6 +23,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "id_changes": ("file", "row", "original", "id"),
     "waves_absent": ("file", "row", "id", "wave"),
     "items_missing": ("file", "item", "wave", "reason"),
+    "columns_unmapped": ("file", "column", "reason"),
 }
 
 _KINDS = {
@@ -33,6 +34,7 @@ _KINDS = {
     "id_changes": "id normalised",
     "waves_absent": "wave absent",
     "items_missing": "item missing",
+    "columns_unmapped": "column not mapped",
 }
 
 
@@ -79,6 +81,10 @@ class FileReport:
         The Excel sheet read.
     wave : str or None
         The wave given for the whole file (``wave=`` or ``read_waves``).
+    variant : str or None
+        The kind of export when the format has several: 问卷星 ``"numbers"``
+        (按选项序号), ``"text"`` (按选项文本) or ``"scores"`` (按分数); None when
+        it cannot be told or does not apply.
     """
 
     file: str
@@ -91,6 +97,7 @@ class FileReport:
     records: int
     sheet: str | None = None
     wave: str | None = None
+    variant: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a JSON-safe dict."""
@@ -128,11 +135,14 @@ class LoadReport:
         Totals over the files; ``rows_read == rows_kept + rows_excluded`` always.
     excluded : pandas.DataFrame
         Excluded rows: ``file``, ``row``, ``id``, ``reason`` ("missing id", "missing wave",
-        "no item answers", "no answers in any wave", "duplicate submission (kept row N)").
+        "no item answers", "no answers in any wave", "duplicate submission (kept row N, ...)",
+        "footer/notes line, not a response", a platform's reason such as a survey preview).
     cells : pandas.DataFrame
         Item cells set to missing: ``file``, ``row``, ``column`` (as in the file), ``id``,
         ``value`` (as written), ``reason`` ("not a number", "out of range 1-5",
-        "not a whole number (answers are 1-5)").
+        "not a whole number (answers are 1-5)", "unknown answer '比较付合' (did you mean
+        '比较符合' = 4?)", "left blank (空)" and "skipped by logic (跳过)" for 问卷星's
+        sentinels, a platform's user-missing codes).
     columns_dropped : pandas.DataFrame
         Columns removed (personal data): ``file``, ``column``, ``reason``.
     columns_pseudonymized : pandas.DataFrame
@@ -144,6 +154,9 @@ class LoadReport:
         ``file``, ``row``, ``id``, ``wave``.
     items_missing : pandas.DataFrame
         Instrument items with no column in the file: ``file``, ``item``, ``wave``, ``reason``.
+    columns_unmapped : pandas.DataFrame
+        Columns that look like questions (numbered like ``8、…``, or a platform's
+        question) but match no item; kept as extra columns: ``file``, ``column``, ``reason``.
     notes : tuple of str
         Anything else worth knowing (encoding guesses, columns matched by text, PII kept...).
 
@@ -173,6 +186,8 @@ class LoadReport:
     id_changes: pd.DataFrame = field(default_factory=lambda: empty_table("id_changes"))
     waves_absent: pd.DataFrame = field(default_factory=lambda: empty_table("waves_absent"))
     items_missing: pd.DataFrame = field(default_factory=lambda: empty_table("items_missing"))
+    columns_unmapped: pd.DataFrame = field(
+        default_factory=lambda: empty_table("columns_unmapped"))
     notes: tuple[str, ...] = ()
 
     _title = "Load report"
@@ -260,7 +275,10 @@ class LoadReport:
         for f in self.files:
             cells = self.cells[self.cells["file"] == f.file]
             dropped = self.columns_dropped[self.columns_dropped["file"] == f.file]
-            how = ", ".join(x for x in (f.encoding if f.encoding else f.source, f.layout) if x)
+            fmt = f.source if f.source not in ("csv", "excel", "dataframe") else None
+            kind = f"{fmt} {f.variant}" if fmt and f.variant else fmt
+            how = ", ".join(x for x in (kind, f.encoding if f.encoding else
+                                        (None if fmt else f.source), f.layout) if x)
             cell_part = f"{len(cells)} cells set to missing"
             if len(cells):
                 cell_part += f" ({_count_phrase(cells['reason'])})"
@@ -284,6 +302,9 @@ class LoadReport:
         if len(self.items_missing):
             lines.append("items not in the data: " + ", ".join(
                 dict.fromkeys(self.items_missing["item"].astype(str))))
+        if len(self.columns_unmapped):
+            lines.append(f"{len(self.columns_unmapped)} question columns matched no item "
+                         "(kept as extra columns; see columns_unmapped)")
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 

@@ -6,10 +6,16 @@ row (the header is row 1 when it is on the first line). Conversion to ids,
 waves and numbers happens later, in one place, for every source.
 
 Readers are registered in ``READERS`` under the ``source=`` name they answer
-to; :func:`detect_source` picks one for ``source="auto"``. A survey-platform
-reader (问卷星, Qualtrics, REDCap, SPSS) is added by writing one function that
-returns a ``RawTable`` (it may reuse :func:`read_csv_text` /
-:func:`read_excel_text` and then fix the header) and registering it here.
+to; :func:`detect_source` picks one for ``source="auto"``: first 问卷星
+(:mod:`._wjx`), then each survey-platform reader listed in
+``stressgroup.io._platforms.PLATFORMS`` (its ``sniff(path, head)`` sees the first
+rows of the file, see :func:`read_head`), then CSV or Excel by the extension.
+The contract a platform reader follows is in ``_platforms/__init__.py``.
+
+The generic grid reader (:func:`_from_grid`) finds the header row of hand-made
+sheets (title rows and merged group headers above it are skipped and noted),
+drops blank rows and columns, and marks footer lines ("制表人：张三 2024年6月")
+for exclusion (``meta["exclude"]``) so they are counted, never read as a person.
 """
 
 from __future__ import annotations
@@ -17,10 +23,11 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -28,7 +35,17 @@ import pandas as pd
 from ..errors import DataError
 from ._text import cell_text
 
-__all__ = ["RawTable", "READERS", "detect_source", "read_source", "SUPPORTED_SUFFIXES"]
+__all__ = [
+    "FOOTER_REASON",
+    "READERS",
+    "SUPPORTED_SUFFIXES",
+    "RawTable",
+    "detect_source",
+    "read_head",
+    "read_source",
+    "readers",
+    "source_names",
+]
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -44,7 +61,8 @@ class RawTable:
     file : str
         The file as the user named it, or ``"<DataFrame>"``.
     source : str
-        The format read: ``"csv"``, ``"excel"`` or ``"dataframe"``.
+        The format read: ``"csv"``, ``"excel"``, ``"dataframe"``, ``"wjx"`` or a
+        platform name.
     columns : list of str
         Header names, stripped; duplicates made unique with ``.1``, ``.2``.
     headers : list of str
@@ -59,6 +77,15 @@ class RawTable:
         For DataFrame input, the frame itself (extra columns keep its dtypes).
     notes : list of str
         Things the reader did that the report should mention.
+    meta : dict
+        Reader facts the pipeline honours: ``"platform"`` (reported as the
+        source), ``"variant"`` (e.g. 问卷星 "numbers"/"text"/"scores"),
+        ``"question_text"`` ({column: text for item matching}), ``"exclude"``
+        ({row: reason}), ``"missing_values"`` ({column or "*": {raw: reason}}),
+        ``"wave_column"``, ``"id_column"``, ``"time_column"`` (hints),
+        ``"pii_columns"`` (columns known to be personal), plus ``"letters"``,
+        ``"positions"``, ``"header_row"``, ``"sheet"``, ``"separator"``.
+        See ``_platforms/__init__.py`` for the contract.
     """
 
     file: str
@@ -90,41 +117,139 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _from_grid(grid: list[list[str]], *, file: str, source: str, first_row: int,
-               encoding: str | None = None) -> RawTable:
-    """Build a RawTable from rows of text; the first non-blank row is the header.
+_NOTE_RE = re.compile(
+    r"[:：]|制表|填表|统计人|备注|注明|说明|日期|审核|合计|总计|来源于|made by|prepared|note"
+    r"|\d{4}\s*年|\d{4}[/.-]\d{1,2}", re.IGNORECASE)
+FOOTER_REASON = "footer/notes line, not a response"
 
-    ``first_row`` is the spreadsheet row number of ``grid[0]``.
+
+def _as_grid(grid: Any) -> np.ndarray:
+    """Rows of text (lists or a 2-D array) -> a rectangular 2-D object array of str."""
+    if isinstance(grid, np.ndarray) and grid.ndim == 2:
+        return grid
+    width = max((len(r) for r in grid), default=0)
+    out = np.full((len(grid), width), "", dtype=object)
+    for i, r in enumerate(grid):
+        if r:
+            out[i, :len(r)] = r
+    return out
+
+
+def _nonblank(column: np.ndarray) -> np.ndarray:
+    """Boolean mask of cells holding more than whitespace (vectorised over distinct values)."""
+    return _factorize_nonblank(column)[0]
+
+
+def _factorize_nonblank(column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(non-blank mask, codes, uniques) of a column of text, each distinct value looked at once."""
+    codes, uniques = pd.factorize(column, sort=False)
+    keep = np.fromiter((bool(str(u).strip()) for u in uniques), dtype=bool, count=len(uniques))
+    keep = np.append(keep, False)          # code -1 (a missing cell) is blank
+    return keep[codes], codes, uniques
+
+
+def factorized(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize`` of a column's cells, cached in ``meta["_factorized"]``.
+
+    The cache is used only while ``table.cells[column]`` is the very array it was
+    computed from (a reader that replaces a column gets a fresh factorization).
     """
-    start = next((i for i, r in enumerate(grid) if any(c.strip() for c in r)), None)
-    if start is None:
+    values = table.cells[column]
+    cache = table.meta.setdefault("_factorized", {})
+    hit = cache.get(column)
+    if hit is not None and hit[0] is values:
+        return hit[1], hit[2]
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), sort=False)
+    cache[column] = (values, codes, uniques)
+    return codes, uniques
+
+
+def _find_header(filled: np.ndarray, counts: np.ndarray) -> int:
+    """Index of the header row: the first row at least 60% as full as the fullest early row.
+
+    Title rows ("2024年民警压力调查") and merged group headers ("个人层面" over five
+    columns) hold only a few cells, so they are passed over.
+    """
+    rows = np.flatnonzero(counts)
+    early = rows[:30]
+    widest = int(counts[early].max())
+    need = max(min(2, widest), 0.6 * widest)
+    for i in early:
+        if counts[i] >= need:
+            return int(i)
+    return int(rows[0])
+
+
+def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
+               encoding: str | None = None) -> RawTable:
+    """Build a RawTable from rows of text.
+
+    ``grid`` is a list of rows of ``str`` or a 2-D object array; ``first_row`` is
+    the spreadsheet row number of ``grid[0]``. The header is the first row that is
+    mostly filled (see :func:`_find_header`); rows above it are skipped (and
+    noted), blank rows are skipped and not counted, columns with neither a header
+    nor a value are dropped, and footer lines (text only in the first one or two
+    cells, such as "制表人：张三  2024年6月") are kept as rows but listed in
+    ``meta["exclude"]`` with the reason "footer/notes line, not a response".
+    """
+    arr = _as_grid(grid)
+    # the header is looked for in the first rows; the body is looked at per distinct value
+    head_n = min(len(arr), 60)
+    filled = np.array([[bool(str(c).strip()) for c in r] for r in arr[:head_n]],
+                      dtype=bool).reshape(head_n, arr.shape[1] if arr.ndim == 2 else 0)
+    counts = filled.sum(axis=1) if filled.size else np.zeros(head_n, dtype=np.int64)
+    if not counts.any() and len(arr) > head_n:   # 60 blank rows first: look at everything
+        filled = np.column_stack([_nonblank(arr[:, j]) for j in range(arr.shape[1])])
+        counts = filled.sum(axis=1)
+    if not counts.any():
         raise DataError(
             f"{file} is empty: no header row and no data. Check that this is the "
             "exported survey file (and, for Excel, the right sheet)."
         )
-    width = max(len(r) for r in grid[start:])
-    header = [c.replace("\ufeff", "").strip() for c in grid[start]] + [""] * (width - len(grid[start]))
-    body = [list(r) + [""] * (width - len(r)) for r in grid[start + 1:]]
-    row_numbers = np.arange(len(body), dtype=np.int64) + first_row + start + 1
-    blank = np.array([not any(c.strip() for c in r) for r in body], dtype=bool)
+    start = _find_header(filled, counts)
     notes: list[str] = []
+    skipped_above = [first_row + i for i in range(start) if counts[i]]
+    if skipped_above:
+        rows_text = ", ".join(map(str, skipped_above))
+        notes.append(f"{file}: the header is row {first_row + start}; row(s) {rows_text} above "
+                     "it (a title or group headers) were skipped")
+    header = [c.replace("\ufeff", "").strip() for c in arr[start]]
+    body = arr[start + 1:]
+    facts = [_factorize_nonblank(body[:, j]) for j in range(body.shape[1])]
+    bfilled = (np.column_stack([f[0] for f in facts]) if facts
+               else np.zeros((len(body), 0), dtype=bool))
+    row_numbers = np.arange(len(body), dtype=np.int64) + first_row + start + 1
+    blank = ~bfilled.any(axis=1) if len(body) else np.zeros(0, dtype=bool)
     if blank.any():
         notes.append(f"{file}: {int(blank.sum())} blank rows skipped (not counted as rows read)")
-    body = [r for r, b in zip(body, blank) if not b]
+    body = body[~blank]
+    bfilled = bfilled[~blank]
+    if blank.any():
+        facts = [(f[0][~blank], f[1][~blank], f[2]) for f in facts]
     row_numbers = row_numbers[~blank]
-    if not body:
+    if not len(body):
         raise DataError(
             f"{file} has a header row (row {first_row + start}) but no data rows. "
             "Export the survey again with the responses included."
         )
+    # footer / notes lines: text only in the first one or two cells of the table
+    named = [j for j, h in enumerate(header) if h]
+    first_col = named[0] if named else 0
+    footer = np.zeros(len(body), dtype=bool)
+    if len(header) - first_col >= 4:
+        cand = np.flatnonzero(~bfilled[:, first_col + 2:].any(axis=1))
+        for i in cand:
+            texts = [str(body[i, j]) for j in np.flatnonzero(bfilled[i])]
+            if any(_NOTE_RE.search(t) or len(t) > 20 for t in texts):
+                footer[i] = True
+    real = ~footer
     columns: list[str] = []
     keep: list[int] = []
     seen: dict[str, int] = {}
     for j, name in enumerate(header):
-        values = [r[j] for r in body]
         if not name:
-            if not any(v.strip() for v in values):
-                continue  # an empty trailing column (e.g. a trailing separator)
+            if not bfilled[real, j].any():
+                continue  # an empty (or trailing, or notes-only) column
             name = f"Unnamed: {_column_letter(j)}"
         if name in seen:
             seen[name] += 1
@@ -137,11 +262,16 @@ def _from_grid(grid: list[list[str]], *, file: str, source: str, first_row: int,
         columns.append(name)
         keep.append(j)
     headers = [header[j] for j in keep]
-    cells = {name: np.array([r[j] for r in body], dtype=object) for name, j in zip(columns, keep)}
+    cells = {name: np.ascontiguousarray(body[:, j]) for name, j in zip(columns, keep)}
+    meta: dict[str, Any] = {"letters": {n: _column_letter(j) for n, j in zip(columns, keep)},
+                            "positions": dict(zip(columns, keep)),
+                            "header_row": first_row + start,
+                            "_factorized": {name: (cells[name], facts[j][1], facts[j][2])
+                                            for name, j in zip(columns, keep)}}
+    if footer.any():
+        meta["exclude"] = {int(r): FOOTER_REASON for r in row_numbers[footer]}
     return RawTable(file=file, source=source, columns=columns, headers=headers, cells=cells,
-                    rows=row_numbers, encoding=encoding, notes=notes,
-                    meta={"letters": {n: _column_letter(j) for n, j in zip(columns, keep)},
-                          "positions": dict(zip(columns, keep))})
+                    rows=row_numbers, encoding=encoding, notes=notes, meta=meta)
 
 
 # ---------------------------------------------------------------------------
@@ -198,6 +328,31 @@ def _sniff_separator(text: str, suffix: str) -> str:
         return best if counts[best] else ","
 
 
+def _csv_grid(text: str, sep: str, file: str) -> np.ndarray:
+    """Parse delimited text into a 2-D object array of str (one row per record)."""
+    try:  # fast path: pandas' C parser, every cell as text, blank lines kept
+        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
+                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                            engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True)
+        grid = frame.to_numpy(dtype=object)
+        if grid.size and pd.isna(grid[:, -1]).any():   # short rows padded with NaN at the end
+            grid = np.where(pd.isna(grid), "", grid).astype(object)
+        return grid
+    except (pd.errors.ParserError, ValueError):
+        pass   # ragged rows or a broken quote: the csv module says where
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise DataError(
+            f"{file}, line {reader.line_num}: the file could not be read as "
+            f"{'tab' if sep == chr(9) else repr(sep)}-separated text ({exc}). Look for a quote "
+            "(\") opened on or before that line and never closed, or save the file again "
+            "from the spreadsheet."
+        ) from None
+    return _as_grid(rows)
+
+
 def read_csv_text(path: Path, *, file: str, encoding: str | None = None,
                   sep: str | None = None, **_: Any) -> RawTable:
     """Read a delimited text file as text (separator sniffed: comma, tab or semicolon)."""
@@ -207,16 +362,7 @@ def read_csv_text(path: Path, *, file: str, encoding: str | None = None,
                         "Check that this is the exported survey file.")
     text, used = _decode(data, file, encoding)
     sep = sep or _sniff_separator(text, path.suffix.lower())
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
-    try:
-        grid = list(reader)
-    except csv.Error as exc:
-        raise DataError(
-            f"{file}, line {reader.line_num}: the file could not be read as "
-            f"{'tab' if sep == chr(9) else repr(sep)}-separated text ({exc}). Look for a quote "
-            "(\") opened on or before that line and never closed, or save the file again "
-            "from the spreadsheet."
-        ) from None
+    grid = _csv_grid(text, sep, file)
     table = _from_grid(grid, file=file, source="csv", first_row=1, encoding=used)
     table.meta["separator"] = sep
     return table
@@ -244,10 +390,66 @@ def _excel_engine(suffix: str) -> str:
     return "openpyxl"
 
 
-def read_excel_text(path: Path, *, file: str, sheet: str | int | None = None,
-                    **_: Any) -> RawTable:
-    """Read one sheet of an Excel workbook as text (the first sheet unless ``sheet``)."""
-    engine = _excel_engine(path.suffix.lower())
+def _text_column(values: np.ndarray) -> np.ndarray:
+    """Cells of one column as text, converting each distinct value once."""
+    if len(values) == 0:
+        return values.astype(object)
+    try:
+        codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+    except TypeError:   # unhashable oddities: cell by cell
+        return np.array([cell_text(v) for v in values], dtype=object)
+    texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
+    return texts[codes]   # code -1 (NaN/None) -> the trailing ""
+
+
+def _sheet_choice(file: str, names: list[str], sheet: str | int | None) -> int:
+    if sheet is None:
+        return 0
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise DataError(f"{file} has no sheet number {sheet} (sheets: "
+                            f"{', '.join(names)}; numbers start at 0).")
+        return sheet
+    if sheet not in names:
+        raise DataError(f"{file} has no sheet {sheet!r}; its sheets are: "
+                        f"{', '.join(names)}. Pass one of these as sheet=.")
+    return names.index(sheet)
+
+
+def _excel_rows(path: Path, file: str, sheet: str | int | None, engine: str,
+                nrows: int | None = None) -> tuple[list[str], int, np.ndarray]:
+    """(sheet names, chosen index, 2-D object array of raw cell values from A1)."""
+    if engine == "calamine":
+        from python_calamine import CalamineWorkbook
+
+        try:
+            book = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # corrupt or not really an Excel file
+            raise DataError(f"{file} could not be opened as an Excel workbook ({exc}). "
+                            "Check the file, or save it again as .xlsx or CSV.") from None
+        try:
+            names = list(book.sheet_names)
+            chosen = _sheet_choice(file, names, sheet)
+            try:
+                rows = book.get_sheet_by_index(chosen).to_python(skip_empty_area=False,
+                                                                 nrows=nrows)
+            except TypeError:  # older python-calamine without nrows
+                rows = book.get_sheet_by_index(chosen).to_python(skip_empty_area=False)
+                rows = rows[:nrows] if nrows else rows
+            except Exception as exc:
+                raise DataError(f"{file}: the sheet could not be read ({exc}).") from None
+        finally:
+            try:
+                book.close()
+            except Exception:  # pragma: no cover
+                pass
+        width = max((len(r) for r in rows), default=0)
+        arr = np.empty((len(rows), width), dtype=object)
+        for i, r in enumerate(rows):
+            arr[i, :len(r)] = r
+            if len(r) < width:
+                arr[i, len(r):] = ""
+        return names, chosen, arr
     try:
         book = pd.ExcelFile(path, engine=engine)
     except Exception as exc:  # corrupt or not really an Excel file
@@ -255,24 +457,29 @@ def read_excel_text(path: Path, *, file: str, sheet: str | int | None = None,
                         "Check the file, or save it again as .xlsx or CSV.") from None
     with book:
         names = list(book.sheet_names)
-        if sheet is None:
-            chosen: str | int = 0
-        elif isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise DataError(f"{file} has no sheet number {sheet} (sheets: "
-                                f"{', '.join(names)}; numbers start at 0).")
-            chosen = sheet
-        else:
-            if sheet not in names:
-                raise DataError(f"{file} has no sheet {sheet!r}; its sheets are: "
-                                f"{', '.join(names)}. Pass one of these as sheet=.")
-            chosen = sheet
+        chosen = _sheet_choice(file, names, sheet)
         try:
-            frame = pd.read_excel(book, sheet_name=chosen, header=None, dtype=object)
+            frame = pd.read_excel(book, sheet_name=chosen, header=None, dtype=object,
+                                  nrows=nrows)
         except Exception as exc:
             raise DataError(f"{file}: the sheet could not be read ({exc}).") from None
-    grid = [[cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-    sheet_name = names[chosen] if isinstance(chosen, int) else chosen
+    return names, chosen, frame.to_numpy(dtype=object)
+
+
+def read_excel_text(path: Path, *, file: str, sheet: str | int | None = None,
+                    **_: Any) -> RawTable:
+    """Read one sheet of an Excel workbook as text (the first sheet unless ``sheet``).
+
+    Uses python-calamine directly when it is installed (the fast engine pandas
+    also uses for ``engine="calamine"``); whole numbers lose their ``.0``, dates
+    become ISO text. Row numbers are those Excel shows (the grid starts at A1).
+    """
+    engine = _excel_engine(path.suffix.lower())
+    names, chosen, raw = _excel_rows(path, file, sheet, engine)
+    grid = np.empty(raw.shape, dtype=object)
+    for j in range(raw.shape[1]):
+        grid[:, j] = _text_column(raw[:, j])
+    sheet_name = names[chosen]
     try:
         table = _from_grid(grid, file=file, source="excel", first_row=1)
     except DataError as exc:
@@ -283,6 +490,38 @@ def read_excel_text(path: Path, *, file: str, sheet: str | int | None = None,
     table.meta["sheet"] = sheet_name
     table.meta["engine"] = engine
     return table
+
+
+def read_head(path: Path, *, n: int = 5, encoding: str | None = None,
+              sheet: str | int | None = None) -> list[list[str]]:
+    """The first ``n`` non-blank rows of a file as text cells, for ``sniff`` functions.
+
+    CSV/TSV/TXT: decoded as :func:`read_csv_text` would (BOM removed); Excel: the
+    chosen sheet; any other file (e.g. SPSS ``.sav``): ``[]``. Never raises for a
+    file that cannot be read: returns ``[]``.
+    """
+    suffix = path.suffix.lower()
+    try:
+        if suffix in CSV_SUFFIXES:
+            with open(path, "rb") as fh:
+                data = fh.read(64 * 1024)
+            try:
+                text, _used = _decode(data, str(path), encoding)
+            except DataError:   # a multi-byte character cut at the end of the sample
+                text, _used = _decode(data[:-3], str(path), encoding)
+            lines = text.splitlines()[:40]
+            sep = _sniff_separator("\n".join(lines), suffix)
+            rows = list(csv.reader(lines, delimiter=sep))
+        elif suffix in EXCEL_SUFFIXES:
+            _names, _chosen, raw = _excel_rows(path, str(path), sheet,
+                                               _excel_engine(suffix), nrows=40)
+            rows = [[cell_text(v) for v in r] for r in raw]
+        else:
+            return []
+    except Exception:
+        return []
+    out = [[c.replace("\ufeff", "").strip() for c in r] for r in rows if any(c.strip() for c in r)]
+    return out[:n]
 
 
 # ---------------------------------------------------------------------------
@@ -312,24 +551,59 @@ def read_frame_text(frame: pd.DataFrame, *, file: str = "<DataFrame>", **_: Any)
 
 Reader = Callable[..., RawTable]
 
-#: ``source=`` name -> reader. A new format registers itself here.
+#: ``source=`` name -> reader for the generic formats. 问卷星 and the survey
+#: platforms are looked up by :func:`readers` (they import lazily).
 READERS: dict[str, Reader] = {
     "csv": read_csv_text,
     "excel": read_excel_text,
 }
 
 
-def detect_source(path: Path) -> str:
-    """Pick a reader for ``source="auto"`` from the file name."""
+def _sniffers() -> list[tuple[str, Any]]:
+    """(name, module with sniff/read) for 问卷星 and every registered platform, in order."""
+    from . import _wjx
+    from ._platforms import PLATFORMS
+
+    return [("wjx", _wjx), *PLATFORMS.items()]
+
+
+def readers() -> dict[str, Reader]:
+    """Every ``source=`` name -> reader: csv, excel, wjx and the platforms."""
+    out = dict(READERS)
+    for name, module in _sniffers():
+        out[name] = module.read
+    return out
+
+
+def source_names() -> tuple[str, ...]:
+    """The values ``source=`` accepts (besides "auto" and "dataframe")."""
+    return tuple(readers())
+
+
+def detect_source(path: Path, *, encoding: str | None = None,
+                  sheet: str | int | None = None) -> str:
+    """Pick a reader for ``source="auto"``.
+
+    问卷星 and each platform's ``sniff(path, head)`` are asked first (``head`` from
+    :func:`read_head`); a sniffer that raises counts as "no". Otherwise the file
+    extension decides between CSV and Excel.
+    """
     suffix = path.suffix.lower()
+    head = read_head(path, encoding=encoding, sheet=sheet)
+    for name, module in _sniffers():
+        try:
+            if module.sniff(path, head):
+                return name
+        except Exception:  # a sniffer must never break loading  # noqa: BLE001
+            continue
     if suffix in CSV_SUFFIXES:
         return "csv"
     if suffix in EXCEL_SUFFIXES:
         return "excel"
     raise DataError(
         f"{path}: unsupported file type {suffix or '(no extension)'!r}. stressgroup reads "
-        f"{', '.join(SUPPORTED_SUFFIXES)} files and pandas DataFrames; save the export "
-        "as CSV or .xlsx."
+        f"{', '.join(SUPPORTED_SUFFIXES)} files (and the survey-platform exports it "
+        "recognises) and pandas DataFrames; save the export as CSV or .xlsx."
     )
 
 
@@ -346,13 +620,19 @@ def read_source(src: Any, *, source: str = "auto", sheet: str | int | None = Non
                         f"not {type(src).__name__}")
     path = Path(src)
     file = os.fspath(src)
+    table = readers()
+    if source != "auto" and source not in table:
+        known = ", ".join(["auto", *table, "dataframe"])
+        raise ValueError(f"source={source!r} is not a known source; use one of {known}")
     if not path.exists():
         raise DataError(f"file not found: {file}. Check the path and the file name "
                         f"(the working directory is {os.getcwd()}).")
     if path.is_dir():
         raise DataError(f"{file} is a folder, not a file; give the path of the exported survey file.")
-    kind = detect_source(path) if source == "auto" else source
-    if kind not in READERS:
-        known = ", ".join(["auto", *READERS, "dataframe"])
-        raise ValueError(f"source={source!r} is not a known source; use one of {known}")
-    return READERS[kind](path, file=file, sheet=sheet, encoding=encoding)
+    kind = detect_source(path, encoding=encoding, sheet=sheet) if source == "auto" else source
+    raw = table[kind](path, file=file, sheet=sheet, encoding=encoding)
+    if kind not in ("csv", "excel", "wjx"):
+        # a platform reader may edit cells in place after building the table:
+        # do not trust factorizations made before that
+        raw.meta.pop("_factorized", None)
+    return raw

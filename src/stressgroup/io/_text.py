@@ -17,14 +17,14 @@ __all__ = [
     "MISSING_MARKERS",
     "WAVE_ORDER",
     "cell_text",
+    "format_number",
     "is_missing",
-    "nfkc",
     "name_key",
+    "nfkc",
     "normalise_id",
     "normalise_wave",
     "parse_number",
     "text_key",
-    "format_number",
 ]
 
 #: Cell values (after NFKC and stripping, compared case-insensitively) read as "not answered".
@@ -48,6 +48,8 @@ _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 def nfkc(text: str) -> str:
     """NFKC-normalise ``text`` (full-width digits/letters/spaces to ASCII) and drop zero-width marks."""
+    if text.isascii():   # NFKC leaves ASCII alone and it holds no zero-width marks
+        return text
     return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
 
 
@@ -92,7 +94,12 @@ def cell_text(value: Any) -> str:
 
 def is_missing(text: str) -> bool:
     """True if ``text`` is a missing marker: blank, whitespace-only, NA, N/A, NaN, ``.``, ``-``."""
-    return nfkc(text).strip().casefold() in MISSING_MARKERS
+    stripped = text.strip()
+    if not stripped:
+        return True
+    if len(stripped) > 8:   # no marker is that long, even full-width
+        return False
+    return nfkc(stripped).strip().casefold() in MISSING_MARKERS
 
 
 def normalise_id(text: str) -> str:
