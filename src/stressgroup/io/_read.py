@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import difflib
 import hashlib
 import math
@@ -103,6 +105,23 @@ class _Scale:
     whole: bool
     labels: dict[str, float]
     item_text: Mapping[str, Any]
+    ranges: Mapping[str, tuple[float, float]] = dataclasses.field(default_factory=dict)
+    counts: Mapping[str, tuple[tuple[str, ...], str | None]] = dataclasses.field(
+        default_factory=dict)
+    options: tuple[str, ...] | None = None   # set on the scale of a count item
+    none: str | None = None
+
+    def for_item(self, item: str) -> _Scale:
+        """The scale of one input column: its own range, or a count item's options."""
+        if item in self.counts:
+            options, none = self.counts[item]
+            n = len(options) - (1 if none is not None else 0)
+            return dataclasses.replace(self, low=0.0, high=float(n), whole=True, labels={},
+                                       options=options, none=none)
+        if item in self.ranges:
+            low, high = self.ranges[item]
+            return dataclasses.replace(self, low=low, high=high)
+        return self
 
     @classmethod
     def from_instrument(cls, inst: Any) -> _Scale:
@@ -120,9 +139,21 @@ class _Scale:
                     labels.setdefault(nfkc(t).strip().casefold(), value)
         low = getattr(inst, "response_min", None)
         high = getattr(inst, "response_max", None)
+        # sum items are read as their sub-items; items may declare their own range
+        inputs = tuple(str(i) for i in getattr(inst, "input_items", inst.item_ids))
+        ranges: dict[str, tuple[float, float]] = {}
+        counts: dict[str, tuple[tuple[str, ...], str | None]] = {}
+        for spec in (getattr(inst, "item_specs", None) or {}).values():
+            if spec.kind == "count":
+                counts[spec.id] = (tuple(spec.options), spec.none)
+        if hasattr(inst, "input_range"):
+            for c in inputs:
+                r = tuple(float(v) for v in inst.input_range(c))
+                if c not in counts and r != (low, high):
+                    ranges[c] = r
         return cls(
             id=str(getattr(inst, "id", None)) if getattr(inst, "id", None) is not None else None,
-            item_ids=tuple(str(i) for i in inst.item_ids),
+            item_ids=inputs, ranges=ranges, counts=counts,
             low=None if low is None else float(low),
             high=None if high is None else float(high),
             whole=whole,
@@ -253,10 +284,30 @@ def _suggest(scale: _Scale, text: str) -> str | None:
     return f"{close[0]!r} = {format_number(scale.labels[close[0]])}"
 
 
+_OPTION_SPLIT = re.compile(r"[┋|;；,，、]")
+
+
+def _count_options(raw: str, scale: _Scale) -> tuple[float, str | None, bool]:
+    """A multi-select answer ("配偶┋亲戚") as the number of options ticked."""
+    keys = {nfkc(o).strip().casefold(): o for o in scale.options or ()}
+    chosen = [nfkc(_OTHER_RE.sub("", p)).strip() for p in _OPTION_SPLIT.split(raw)]
+    chosen = [c for c in chosen if c]
+    unknown = [c for c in chosen if c.casefold() not in keys]
+    if unknown:
+        return (math.nan, f"unknown option {unknown[0]!r} (options: "
+                f"{', '.join(scale.options or ())})", False)
+    picked = {keys[c.casefold()] for c in chosen}
+    if scale.none is not None and scale.none in picked:
+        return 0.0, None, True
+    return float(len(picked)), None, True
+
+
 def _convert_one(raw: str, scale: _Scale, *, checked: bool) -> tuple[float, str | None, bool]:
     if is_missing(raw):
         return math.nan, None, False
     number = parse_number(raw)
+    if number is None and scale.options is not None:
+        return _count_options(nfkc(raw).strip(), scale)
     by_label = False
     if number is None:
         number = _label_number(scale, raw)
@@ -605,8 +656,8 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
     answered = 0
     for key, c in item_cols.items():
         sentinels = {**missing_values.get("*", {}), **missing_values.get(c, {})}
-        conv = _convert_items(raw.cells[c], scale, checked=checked, sentinels=sentinels,
-                              fact=factorized(raw, c))
+        conv = _convert_items(raw.cells[c], scale.for_item(key[0]), checked=checked,
+                              sentinels=sentinels, fact=factorized(raw, c))
         values[key] = conv.numbers
         given[key] = conv.given
         n_labels += conv.n_labels
