@@ -74,6 +74,7 @@ def test_group_and_control_options(capsys, sample_wide_path):
     (["{sample}", "--group", "cohort"], "group column 'cohort' not found"),
     (["{sample}", "--control", "placebo"], "control group 'placebo' not found"),
     (["{sample}", "--id", "badge"], "badge"),
+    (["{sample}", "--source", "paper"], "paper"),
 ])
 def test_user_errors_exit_2_without_traceback(capsys, sample_long_path, argv, message):
     argv = [a.replace("{sample}", str(sample_long_path)) for a in argv]

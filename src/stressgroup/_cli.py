@@ -21,7 +21,12 @@ def build_parser() -> argparse.ArgumentParser:
                     "alpha and omega at pre, and reliable change per person.",
         epilog="One file holds a wave column (one row per person per wave) or wave-prefixed "
                "item columns (pre_IND1, post_IND1, ...); two files are pre and post.")
-    p.add_argument("data", nargs="+", metavar="DATA", help="survey export(s): .csv or .xlsx")
+    p.add_argument("data", nargs="+", metavar="DATA",
+                   help="survey export(s): CSV/Excel, 问卷星, Qualtrics, SurveyMonkey, "
+                        "LimeSurvey, Google Forms, REDCap, SPSS .sav")
+    p.add_argument("--source", default="auto",
+                   help="force the export format (wjx, qualtrics, surveymonkey, limesurvey, "
+                        "googleforms, redcap, spss, csv, excel; default: detected)")
     p.add_argument("--instrument", default="five-level-stress", metavar="NAME|PATH",
                    help="built-in instrument id or YAML file (default: five-level-stress)")
     p.add_argument("--id", dest="id_col", metavar="COL", help="column holding person ids")
@@ -41,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _load(args):
     from .io import read_survey, read_waves
 
-    kw = dict(instrument=args.instrument_obj, id_col=args.id_col)
+    kw = dict(instrument=args.instrument_obj, id_col=args.id_col, source=args.source)
     if len(args.data) == 1:
         return read_survey(args.data[0], wave_col=args.wave_col, **kw)
     if len(args.data) > len(_WAVES):
@@ -50,6 +55,7 @@ def _load(args):
 
 
 _MAX_DETAILS = 20
+_PLATFORM_MISSING = ("left blank", "skipped by logic")
 
 
 def _print_details(report) -> None:
@@ -57,7 +63,11 @@ def _print_details(report) -> None:
     lines = []
     for r in report.excluded.itertuples(index=False):
         lines.append(f"  {r.file}, row {r.row}: excluded ({r.reason})")
+    # answers the survey platform marks as blank or skipped are counted in the summary;
+    # the cells listed here are the ones a person should look at
     for c in report.cells.itertuples(index=False):
+        if str(c.reason).startswith(_PLATFORM_MISSING):
+            continue
         lines.append(f"  {c.file}, row {c.row}, column {c.column}: {c.value!r} set to "
                      f"missing ({c.reason})")
     for line in lines[:_MAX_DETAILS]:
@@ -112,6 +122,8 @@ def main(argv: "Sequence[str] | None" = None) -> int:
         else:
             print(ev.table(lang=args.lang))
     except StressgroupError as exc:
+        return _fail(str(exc))
+    except ValueError as exc:  # an option value the loader refuses (e.g. --source)
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".strip())

@@ -77,9 +77,10 @@ def test_wjx_forced_and_refused(rendered, write_text):
 def test_wjx_matrix_columns_match_item_text(rendered):
     fx = rendered["wjx_numbers_xlsx"]
     r = read_survey(fx.path, instrument=INST, wave="pre")
-    note = next(n for n in r.report.notes if "matched to items by their text" in n)
+    assert any("25 columns matched to items by their text" in n for n in r.report.notes)
+    mapped = r.report.columns_mapped.set_index("column")
     for name, item in fx.info["matrix"].items():
-        assert f"{name!r} -> {item}" in note
+        assert mapped.loc[name, "item"] == item and mapped.loc[name, "how"] == "text"
     # the other questions are reported as unmapped, kept as extra columns
     unmapped = r.report.columns_unmapped["column"].tolist()
     assert "2、您的性别" in unmapped and "12、(其他)" in unmapped

@@ -535,9 +535,12 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
                 extras.append(c)
 
     extras = sorted(dict.fromkeys(extras), key=cols.index)
-    by_text = [f"{c!r} -> {k[0]}" for k, c in item_cols.items() if how[c] == "text"]
+    by_text = [(c, k[0]) for k, c in item_cols.items() if how[c] == "text"]
     if by_text:
-        notes.append(f"{file}: columns matched to items by their text: " + ", ".join(by_text))
+        first_c, first_item = by_text[0]
+        short = first_c if len(first_c) <= 40 else first_c[:37] + "..."
+        notes.append(f"{file}: {len(by_text)} columns matched to items by their text "
+                     f"(e.g. {short!r} -> {first_item}; all in the report's columns_mapped)")
     by_fuzzy = [f"{c!r} -> {k[0]} (ratio {matcher.fuzzy_ratio.get(c, 0):.2f})"
                 for k, c in item_cols.items() if how[c] == "fuzzy"]
     if by_fuzzy:
@@ -883,6 +886,9 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
         waves_absent=make_table("waves_absent", waves_absent),
         items_missing=make_table("items_missing", missing_items),
         columns_unmapped=make_table("columns_unmapped", unmapped),
+        columns_mapped=make_table("columns_mapped", [
+            {"file": file, "column": c, "item": k[0], "how": how.get(c, "id")}
+            for k, c in item_cols.items()]),
         notes=tuple(notes),
     )
     return _Loaded(data=data, report=report, item_ids=tuple(item_ids), warnings=warn_msgs)

@@ -24,6 +24,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "waves_absent": ("file", "row", "id", "wave"),
     "items_missing": ("file", "item", "wave", "reason"),
     "columns_unmapped": ("file", "column", "reason"),
+    "columns_mapped": ("file", "column", "item", "how"),
 }
 
 _KINDS = {
@@ -157,6 +158,9 @@ class LoadReport:
     columns_unmapped : pandas.DataFrame
         Columns that look like questions (numbered like ``8、…``, or a platform's
         question) but match no item; kept as extra columns: ``file``, ``column``, ``reason``.
+    columns_mapped : pandas.DataFrame
+        How each item column was found: ``file``, ``column``, ``item``, ``how`` (the
+        ``columns`` mapping, the item id, the item's text, or a close text match).
     notes : tuple of str
         Anything else worth knowing (encoding guesses, columns matched by text, PII kept...).
 
@@ -188,6 +192,8 @@ class LoadReport:
     items_missing: pd.DataFrame = field(default_factory=lambda: empty_table("items_missing"))
     columns_unmapped: pd.DataFrame = field(
         default_factory=lambda: empty_table("columns_unmapped"))
+    columns_mapped: pd.DataFrame = field(
+        default_factory=lambda: empty_table("columns_mapped"))
     notes: tuple[str, ...] = ()
 
     _title = "Load report"
