@@ -57,3 +57,30 @@ def test_sub_item_out_of_range_is_listed(ssrs):
     assert cells["column"].tolist() == ["SSRS5C"]
     assert "out of range 1-4" in cells["reason"].iloc[0]
     assert np.isnan(score(resp, ssrs)["subjective"].iloc[0])
+
+
+ITEM_LABELS = """
+id: own-labels
+response:
+  min: 1
+  max: 4
+  labels: {1: {zh: 从不}, 2: {zh: 偶尔}, 3: {zh: 经常}, 4: {zh: 总是}}
+subscales:
+  - id: a
+    items:
+      - id: Q1
+        labels: {1: {zh: 一个也没有}, 2: {zh: 1-2个}, 3: {zh: 3-5个}, 4: {zh: 6个或6个以上}}
+      - Q2
+"""
+
+
+def test_item_specific_labels(tmp_path):
+    p = tmp_path / "own.yaml"
+    p.write_text(ITEM_LABELS, encoding="utf-8")
+    df = pd.DataFrame({"id": ["1", "2"], "Q1": ["3-5个", "经常"], "Q2": ["经常", "总是"]})
+    resp = read_survey(df, instrument=p, wave="pre")
+    data = resp.data.set_index("id")
+    assert data.loc["1", "Q1"] == 3 and data.loc["1", "Q2"] == 3 and data.loc["2", "Q2"] == 4
+    # Q1 has its own labels: the shared label '经常' is not one of its answers
+    assert np.isnan(data.loc["2", "Q1"])
+    assert resp.report.cells["column"].tolist() == ["Q1"]

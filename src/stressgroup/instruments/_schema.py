@@ -20,7 +20,8 @@ _TOP_KEYS = {"id", "name", "version", "citation", "licence", "license", "descrip
              "total", "notes", "norms", "bands", "indices", "screening", "population"}
 _SUB_KEYS = {"id", "name", "items", "reverse", "scoring", "min_answered", "description"}
 _RESPONSE_KEYS = {"min", "max", "labels"}
-_ITEM_KEYS = {"id", "text", "type", "values", "options", "none", "sub_items", "range"}
+_ITEM_KEYS = {"id", "text", "type", "values", "options", "none", "sub_items", "range",
+              "labels"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class ItemSpec:
     max: float = math.nan
     sub_min: float = math.nan
     sub_max: float = math.nan
+    labels: dict = field(default_factory=dict)
 
     @property
     def score_range(self) -> tuple[float, float]:
@@ -451,9 +453,21 @@ def _build_item_specs(specs: dict, rmin: float, rmax: float, texts: dict,
             lo, hi = len(subs) * lo, len(subs) * hi
         elif "sub_items" in d:
             P.add(f"item {iid!r}: sub_items need type: sum", node)
+        labels: dict = {}
+        if "labels" in d:
+            lab = d["labels"]
+            if not isinstance(lab, dict) or not lab:
+                P.add(f"item {iid!r}: labels must map answers to labels", node)
+            else:
+                for k, v in lab.items():
+                    kv = _number(k)
+                    if kv is None:
+                        P.add(f"item {iid!r}: label key {k!r} is not a number", node)
+                    else:
+                        labels[kv] = _names(v, str(k))
         out[iid] = ItemSpec(iid, kind, values, options, none, subs, lo, hi,
                             sub_min=rmin if kind == "sum" else lo,
-                            sub_max=rmax if kind == "sum" else hi)
+                            sub_max=rmax if kind == "sum" else hi, labels=labels)
     return out
 
 

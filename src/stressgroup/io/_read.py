@@ -110,6 +110,7 @@ class _Scale:
         default_factory=dict)
     options: tuple[str, ...] | None = None   # set on the scale of a count item
     none: str | None = None
+    item_labels: Mapping[str, dict[str, float]] = dataclasses.field(default_factory=dict)
 
     def for_item(self, item: str) -> _Scale:
         """The scale of one input column: its own range, or a count item's options."""
@@ -118,10 +119,13 @@ class _Scale:
             n = len(options) - (1 if none is not None else 0)
             return dataclasses.replace(self, low=0.0, high=float(n), whole=True, labels={},
                                        options=options, none=none)
+        scale = self
+        if item in self.item_labels:  # the item's own answer labels replace the shared ones
+            scale = dataclasses.replace(scale, labels=self.item_labels[item])
         if item in self.ranges:
             low, high = self.ranges[item]
-            return dataclasses.replace(self, low=low, high=high)
-        return self
+            scale = dataclasses.replace(scale, low=low, high=high)
+        return scale
 
     @classmethod
     def from_instrument(cls, inst: Any) -> _Scale:
@@ -143,9 +147,15 @@ class _Scale:
         inputs = tuple(str(i) for i in getattr(inst, "input_items", inst.item_ids))
         ranges: dict[str, tuple[float, float]] = {}
         counts: dict[str, tuple[tuple[str, ...], str | None]] = {}
+        item_labels: dict[str, dict[str, float]] = {}
         for spec in (getattr(inst, "item_specs", None) or {}).values():
             if spec.kind == "count":
                 counts[spec.id] = (tuple(spec.options), spec.none)
+            if getattr(spec, "labels", None):
+                item_labels[spec.id] = {
+                    nfkc(t).strip().casefold(): float(k)
+                    for k, texts in spec.labels.items() for t in texts.values()
+                    if isinstance(t, str) and t.strip()}
         if hasattr(inst, "input_range"):
             for c in inputs:
                 r = tuple(float(v) for v in inst.input_range(c))
@@ -153,7 +163,7 @@ class _Scale:
                     ranges[c] = r
         return cls(
             id=str(getattr(inst, "id", None)) if getattr(inst, "id", None) is not None else None,
-            item_ids=inputs, ranges=ranges, counts=counts,
+            item_ids=inputs, ranges=ranges, counts=counts, item_labels=item_labels,
             low=None if low is None else float(low),
             high=None if high is None else float(high),
             whole=whole,
