@@ -18,6 +18,18 @@ __all__ = ["screen", "ScreeningResult", "person_history", "band_of"]
 _OPS = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equal}
 
 
+def ordered_waves(wave: pd.Series) -> pd.Series:
+    """Waves as an ordered categorical: pre < post < follow-up < others (as they come)."""
+    if isinstance(wave.dtype, pd.CategoricalDtype) and wave.cat.ordered:
+        return wave
+    from ..io._text import WAVE_ORDER
+
+    seen = [str(w) for w in pd.unique(wave.dropna().astype(str))]
+    cats = [w for w in WAVE_ORDER if w in seen] + [w for w in seen if w not in WAVE_ORDER]
+    return pd.Series(pd.Categorical(wave.astype(str), categories=cats, ordered=True),
+                     index=wave.index, name=wave.name)
+
+
 def band_of(values, bands, lang: str = "en") -> list:
     """Label of the band each value falls in (``None`` for missing values).
 
@@ -150,6 +162,8 @@ def screen(responses, instrument: "Instrument | str", *, wave: "str | None" = No
             raise DataError("the data has no 'wave' column to select a wave from")
         data = data[data["wave"].astype(str) == str(wave)]
     scores = score(data, inst).reset_index(drop=True)
+    if "wave" in scores.columns:
+        scores["wave"] = ordered_waves(scores["wave"])
     table = scores[[c for c in ("id", "wave") if c in scores.columns]].copy()
     for sid in inst.score_ids:
         table[sid] = scores[sid]
@@ -209,9 +223,9 @@ def person_history(responses, id: str, instrument: "Instrument | str | None" = N
     mine = data[data["id"].astype(str) == str(id)]
     if mine.empty:
         raise DataError(f"no rows for id {id!r}")
-    if "wave" in mine.columns:
-        mine = mine.sort_values("wave")
     res = screen(mine, instrument).table
+    if "wave" in res.columns:
+        res = res.sort_values("wave", kind="stable").reset_index(drop=True)
     inst = load_instrument(instrument)
     for sid in (s.id for s in inst.scored):
         res[f"{sid}_change"] = res[sid] - res[sid].iloc[0]
