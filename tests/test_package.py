@@ -39,3 +39,30 @@ def test_cli_module_import_keeps_evaluate_callable(sample_long_frame, five_level
     mod = importlib.import_module("stressgroup.evaluate")
     res = mod(sample_long_frame, five_level)  # the module itself calls evaluate()
     assert res.to_dict()["groups"]["intervention"]["n"]["paired"] == 23
+
+
+def test_every_result_prints_and_renders_html(sample_long_path, five_level):
+    import json
+
+    resp = stressgroup.read_survey(sample_long_path, instrument=five_level)
+    pre = resp.data[resp.data.wave == "pre"]
+    from stressgroup.instruments import key_items
+
+    items = key_items(pre, five_level)[list(five_level.subscale("work").items)]
+    ev = stressgroup.evaluate(resp, five_level)
+    results = [
+        resp, resp.report, five_level, ev, ev.groups["intervention"],
+        stressgroup.cronbach_alpha(items), stressgroup.omega(items),
+        stressgroup.paired_test([1, 2, 3, 5], [2, 2, 4, 7]),
+        stressgroup.reliable_change([1, 2, 3], [1, 1, 4], reliability=0.8),
+        stressgroup.reliability(resp, five_level),
+        stressgroup.screen(resp, five_level),
+    ]
+    for res in results:
+        text = repr(res)
+        assert text and "object at 0x" not in text, type(res)
+        assert "<" in res._repr_html_(), type(res)
+        if hasattr(res, "to_dict"):
+            json.dumps(res.to_dict(), allow_nan=False)
+        if hasattr(res, "to_frame"):
+            assert res.to_frame() is not None
