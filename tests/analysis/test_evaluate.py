@@ -130,3 +130,12 @@ def test_frame_and_repr(sample_long_frame, five_level):
     assert set(frame["group"]) == {"intervention", "control"} and len(frame) == 12
     assert "Holm" in repr(ev) and "<table" in ev._repr_html_()
     assert np.isfinite(frame["dz_ci_low"]).all()
+
+
+def test_rows_without_id_are_excluded_not_a_person(sample_long_frame, five_level):
+    df = sample_long_frame.copy()
+    df.loc[0, "id"] = None
+    d = evaluate(df, five_level).to_dict()
+    assert {"id": None, "reason": "row 0: no id"} in d["excluded"]
+    assert "nan" not in {e["id"] for e in d["excluded"]}
+    assert d["n"]["pre"] == 47

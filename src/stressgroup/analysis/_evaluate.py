@@ -275,6 +275,9 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         if col not in data.columns:
             raise DataError(f"the data has no {col!r} column; read it with read_survey() "
                             "or name the columns id and wave")
+    no_id = (data["id"].isna() | data["id"].astype(str).str.strip().eq("")).to_numpy(bool)
+    excluded_rows = [{"id": None, "reason": f"row {i}: no id"} for i in data.index[no_id]]
+    data = data[~no_id]
     data["id"] = data["id"].astype(str)
     wave_str = data["wave"].astype(str)
     for w in (pre, post):
@@ -292,12 +295,13 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         group = "group"
     elif group is False:
         group = None
-    excluded_global: list[dict] = []
+    excluded_global: list[dict] = list(excluded_rows)
     if group is not None:
         if group not in data.columns:
             raise DataError(f"group column {group!r} not found; columns are: "
                             f"{', '.join(map(str, data.columns))}")
-        data["_group"], excluded_global = _group_values(data, group)
+        data["_group"], excluded_group = _group_values(data, group)
+        excluded_global += excluded_group
         labels = [str(v) for v in pd.unique(data["_group"].dropna())]
         labels.sort()
         if control is None:
