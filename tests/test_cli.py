@@ -81,7 +81,7 @@ def test_user_errors_exit_2_without_traceback(capsys, sample_long_path, argv, me
     code, out, err = run(capsys, *argv)
     assert code == 2
     assert message in err and "Traceback" not in err
-    assert err.startswith("stressgroup: error:")
+    assert "stressgroup: error:" in err
 
 
 def test_usage_error_exits_2(capsys):
@@ -109,3 +109,18 @@ def test_python_dash_m_subprocess(sample_long_path):
     assert proc.returncode == 0, proc.stderr
     assert "Warning" not in proc.stderr
     assert json.loads(proc.stdout)["groups"]["intervention"]["n"]["paired"] == 23
+
+
+def test_all_rows_excluded_shows_the_load_report(capsys, tmp_path, sample_long_frame):
+    path = tmp_path / "noids.csv"
+    sample_long_frame.assign(id="").to_csv(path, index=False)
+    code, _, err = run(capsys, path)
+    assert code == 2
+    # the reason (every row lacks an id) is on screen before the error
+    assert "94 excluded" in err and "missing id" in err
+    assert err.index("missing id") < err.index("stressgroup: error:")
+
+
+def test_json_to_unwritable_path_exit_2(capsys, sample_long_path, tmp_path):
+    code, _, err = run(capsys, sample_long_path, "--json", tmp_path / "no" / "dir" / "r.json")
+    assert code == 2 and "No such file or directory" in err

@@ -77,6 +77,15 @@ def _print_details(report) -> None:
               file=sys.stderr)
 
 
+def _print_notes(caught, base) -> None:
+    for w in caught:
+        if issubclass(w.category, base):
+            print(f"note: {w.message}", file=sys.stderr)
+        else:  # pragma: no cover - pass other warnings on unchanged
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    caught.clear()
+
+
 def _fail(msg: str) -> int:
     print(f"stressgroup: error: {msg}", file=sys.stderr)
     return 2
@@ -91,6 +100,7 @@ def main(argv: "Sequence[str] | None" = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or usage error (2)
         return int(exc.code or 0)
+    caught: list = []
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", StressgroupWarning)
@@ -99,16 +109,16 @@ def main(argv: "Sequence[str] | None" = None) -> int:
 
             args.instrument_obj = load_instrument(args.instrument)
             responses = _load(args)
-            ev = evaluate(responses, args.instrument_obj, group=args.group,
-                          control=args.control, correction=args.correction, seed=args.seed)
-        report = responses.report
-        print(report.summary(), file=sys.stderr)
-        _print_details(report)
-        for w in caught:
-            if issubclass(w.category, StressgroupWarning):
-                print(f"note: {w.message}", file=sys.stderr)
-            else:  # pragma: no cover - pass other warnings on unchanged
-                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+            report = responses.report
+            # what happened to the rows is shown before the analysis, which may fail on it
+            print(report.summary(), file=sys.stderr)
+            _print_details(report)
+            try:
+                ev = evaluate(responses, args.instrument_obj, group=args.group,
+                              control=args.control, correction=args.correction,
+                              seed=args.seed)
+            finally:
+                _print_notes(caught, StressgroupWarning)
         if args.json:
             result = ev.to_dict()
             result["load"] = report.to_dict()

@@ -139,3 +139,32 @@ def test_rows_without_id_are_excluded_not_a_person(sample_long_frame, five_level
     assert {"id": None, "reason": "row 0: no id"} in d["excluded"]
     assert "nan" not in {e["id"] for e in d["excluded"]}
     assert d["n"]["pre"] == 47
+
+
+@pytest.mark.parametrize("name", ["组别", "Group", "arm"])
+def test_group_column_found_by_common_names(sample_long_frame, five_level, name):
+    d = evaluate(sample_long_frame.rename(columns={"group": name}), five_level).to_dict()
+    assert set(d["groups"]) == {"intervention", "control"} and d["group_column"] == name
+
+
+def test_unknown_wave_rows_are_listed(sample_long_frame, five_level):
+    df = sample_long_frame.copy()
+    df["wave"] = df["wave"].astype(object)
+    df.loc[df.index[-1], "wave"] = "psot"
+    d = evaluate(df, five_level).to_dict()
+    pid = df.loc[df.index[-1], "id"]
+    assert {"id": pid, "reason": "a row with wave 'psot' is not part of the 'pre'/'post' "
+                                 "comparison"} in d["excluded"]
+
+
+def test_empty_group_column_is_an_error(sample_long_frame, five_level):
+    df = sample_long_frame.assign(group="")
+    with pytest.raises(DataError, match="group column 'group' has no values"):
+        evaluate(df, five_level)
+
+
+def test_integer_group_labels_and_control(sample_long_frame, five_level):
+    df = sample_long_frame.assign(group=sample_long_frame["group"].map(
+        {"intervention": 1, "control": 2}))
+    d = evaluate(df, five_level, control=2).to_dict()
+    assert list(d["groups"]) == ["1", "2"] and d["control"] == "2"

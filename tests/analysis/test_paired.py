@@ -93,3 +93,34 @@ def test_digits_rank_matches_r_signif10(case):
     assert_allclose(res.wilcoxon_V, ref["wilcoxon_V_signif10"], rtol=RTOL)
     assert_allclose(res.wilcoxon_p, ref["wilcoxon_p_signif10"], rtol=RTOL)
     assert res.wilcoxon_method == ref["wilcoxon_method_signif10"]
+
+
+def test_essentially_constant_differences_are_refused_like_r():
+    # differences of scale means: 0.2 each up to floating-point noise (R: "data are
+    # essentially constant"); never t = 1e15
+    with pytest.warns(DegenerateDataWarning, match="same amount"):
+        res = paired_test([3.0, 2.4, 1.8], [3.2, 2.6, 2.0])
+    assert np.isnan(res.t) and np.isnan(res.p)
+
+
+def test_series_are_aligned_on_their_index():
+    import pandas as pd
+
+    pre = pd.Series([3, 2, 4, 3.5], index=["001", "002", "003", "004"])
+    post = pd.Series([3.5, 2.5, 2.0, 2.9], index=["004", "003", "002", "001"])
+    by_index = paired_test(pre, post)
+    by_position = paired_test(pre.to_numpy(), post.loc[pre.index].to_numpy())
+    assert by_index.t == pytest.approx(by_position.t)
+    partial = paired_test(pre, post.drop("004"))
+    assert partial.n == 3 and partial.n_dropped == 1
+
+
+def test_large_t_interval_is_finite_and_fast():
+    with pytest.warns(DegenerateDataWarning, match="large-t"):
+        res = paired_test(np.zeros(4), [1, 1.001, 0.999, 1.0000001])
+    lo, hi = res.dz_ci
+    assert lo < res.dz < hi and hi / lo > 5  # n = 4: a wide interval, never zero width
+
+
+def test_g_z_for_two_pairs_is_zero_as_effectsize():
+    assert paired_test([1, 2], [2, 4]).g_z == 0.0

@@ -93,3 +93,14 @@ def test_python_dash_m():
     proc = subprocess.run([sys.executable, "-m", "stressgroup.instruments", "list"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "five-level-stress" in proc.stdout
+
+
+@pytest.mark.parametrize("content,suffix", [
+    (b"", ".csv"), (b"\x00\x01garbage\xff" * 50, ".xlsx"), (b"PK\x03\x04broken", ".xlsx"),
+])
+def test_draft_bad_files_exit_2(tmp_path, capsys, content, suffix):
+    path = tmp_path / f"bad{suffix}"
+    path.write_bytes(content)
+    assert main(["draft", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("stressgroup: error:") and "Traceback" not in err

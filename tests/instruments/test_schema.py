@@ -182,3 +182,31 @@ def test_extended_schema_errors(tmp_path, edit, message):
     assert bad != EXTENDED
     with pytest.raises(InstrumentError, match=message):
         load_instrument(write(tmp_path, bad))
+
+
+@pytest.mark.parametrize("edit,message", [
+    (("total: {id: total, items: all}", "total: {id: total, items: all, min_answered: 2}"),
+     r"total: min_answered must be a share in \(0, 1\]"),
+    (("total: {id: total, items: all}", "total: {id: total, items: all, min_answered: abc}"),
+     "total: min_answered must be a share"),
+    (("total: {id: total, items: all}", "total: {id: total, items: [S1, S1, S5]}"),
+     r"total items \['S1'\] are listed twice"),
+    (("total: {id: total, items: all}", "total: {id: total, items: all, reverse: [S1]}"),
+     "'reverse' is not allowed"),
+    (("type: count_at_least", "type: 3"), "type must be text"),
+    (("items: all, value: 2}", "items: 5, value: 2}"), "items must be 'all' or a list"),
+    (("op: \">=\", value: 3", "op: [\">=\"], value: 3"), "screening op must be one of"),
+    (("    - {scale: total, op: \">\", value: 12}",
+      "    - {any_of: 5, op: \">\", value: 12}"), "any_of must be 'subscales' or a list"),
+])
+def test_wrong_types_are_listed_not_tracebacks(tmp_path, edit, message):
+    bad = EXTENDED.replace(*edit, 1)
+    assert bad != EXTENDED
+    with pytest.raises(InstrumentError, match=message):
+        load_instrument(write(tmp_path, bad))
+
+
+def test_screening_any_must_be_a_list(tmp_path):
+    bad = EXTENDED.split("screening:")[0] + "screening: {any: 5}\n"
+    with pytest.raises(InstrumentError, match="'any' must be a list"):
+        load_instrument(write(tmp_path, bad))

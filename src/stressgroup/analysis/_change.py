@@ -67,8 +67,9 @@ def reliable_change(pre, post, *, reliability: float, sd_pre: "float | None" = N
 
     Parameters
     ----------
-    pre, post : array-like
-        Aligned scores; missing values allowed.
+    pre, post : array-like or Series
+        Scores of the same people (arrays by position, two Series by index);
+        missing values allowed.
     reliability : float
         Reliability of the score (``r_xx``, e.g. Cronbach's alpha at baseline).
     sd_pre : float, optional
@@ -103,6 +104,11 @@ def reliable_change(pre, post, *, reliability: float, sd_pre: "float | None" = N
         raise ValueError(f"higher_is must be 'worse' or 'better', not {higher_is!r}")
     if not 0 <= reliability < 1:
         raise ValueError(f"reliability must lie in [0, 1), got {reliability!r}")
+    from ._paired import align_pairs
+
+    pre, post = align_pairs(pre, post)
+    if ids is None and isinstance(pre, pd.Series) and isinstance(post, pd.Series):
+        ids = pre.index
     a = np.asarray(pre, dtype=float)
     b = np.asarray(post, dtype=float)
     if a.shape != b.shape or a.ndim != 1:

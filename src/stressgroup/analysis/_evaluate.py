@@ -190,6 +190,18 @@ def _group_values(data: pd.DataFrame, group: str) -> tuple[pd.Series, list[dict]
     return data["id"].map(mapping), excluded
 
 
+_GROUP_NAMES = ("group", "groups", "组别", "分组", "组", "组名", "arm", "condition")
+
+
+def _find_group_column(data: pd.DataFrame) -> "str | None":
+    """A column named like a group column (group, 组别, 分组, arm, ...), if any."""
+    by_key = {str(c).strip().casefold(): c for c in data.columns}
+    for name in _GROUP_NAMES:
+        if name in by_key:
+            return by_key[name]
+    return None
+
+
 _CONTROL_WORDS = ("control", "waitlist", "wait-list", "wait list", "waiting list", "对照",
                   "控制组", "候补")
 
@@ -216,8 +228,9 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         Default: the built-in five-level occupational stressor scale.
     group : str, optional
         Column with the group (e.g. intervention / control). By default a
-        column named ``group`` is used when present; pass ``False`` to pool
-        everyone. Each group is analysed on its own, never pooled.
+        column named ``group`` (or 组别, 分组, arm, condition; any case) is used
+        when present; pass ``False`` to pool everyone. Each group is analysed on
+        its own, never pooled.
     control : str, optional
         Label of the control group (listed last; recorded in the result). By
         default a single label containing "control", "waitlist" or 对照 is
@@ -285,16 +298,22 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
             have = ", ".join(map(str, pd.unique(wave_str)))
             raise DataError(f"no rows for wave {w!r} (waves in the data: {have}); a pre/post "
                             "evaluation needs both waves")
+    other = ~wave_str.isin([pre, post])
+    for pid, w in zip(data.loc[other.to_numpy(), "id"], wave_str[other]):
+        excluded_rows.append({"id": str(pid), "reason": (
+            f"a row with wave {w!r} is not part of the {pre!r}/{post!r} comparison")})
     dup = data.duplicated(["id", "wave"], keep=False) & wave_str.isin([pre, post])
     if dup.any():
         ids = ", ".join(sorted(data.loc[dup, "id"].unique())[:10])
         raise DataError(f"some people have more than one row for the same wave ({ids}); "
                         "read the data with read_survey(), which keeps the latest "
                         "submission and reports the others")
-    if group is None and "group" in data.columns:
-        group = "group"
+    if group is None:
+        group = _find_group_column(data)
     elif group is False:
         group = None
+    if control is not None:
+        control = str(control).strip()
     excluded_global: list[dict] = list(excluded_rows)
     if group is not None:
         if group not in data.columns:
@@ -303,6 +322,10 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         data["_group"], excluded_group = _group_values(data, group)
         excluded_global += excluded_group
         labels = [str(v) for v in pd.unique(data["_group"].dropna())]
+        if not labels:
+            raise DataError(f"the group column {group!r} has no values; fill it in, name "
+                            "another column with --group, or analyse everyone together "
+                            "(evaluate(..., group=False))")
         labels.sort()
         if control is None:
             control = _guess_control(labels)

@@ -127,8 +127,10 @@ def hedges_j(df: float) -> float:
     0.913875
     """
     from scipy import special
-    if df <= 1:
+    if df < 1:
         return float("nan")
+    if df == 1:  # Γ(0) is infinite: J = 0 (as R effectsize)
+        return 0.0
     return float(np.exp(special.gammaln(df / 2) - np.log(np.sqrt(df / 2))
                         - special.gammaln((df - 1) / 2)))
 
@@ -146,6 +148,14 @@ def dz_confidence_interval(t: float, n: int, confidence: float = 0.95
         return (float("nan"), float("nan"))
     df = n - 1
     a = 1 - confidence
+    if abs(t) > 1000:
+        # scipy's noncentral t has no usable tails this far out; for large |t|,
+        # T ~ ncp / sqrt(chi2_df / df), so the limits are t * sqrt(chi2_q / df)
+        warnings.warn(f"t = {t:.4g}: the dz interval uses the large-t limit of the "
+                      "noncentral t", DegenerateDataWarning, stacklevel=3)
+        lo_q, hi_q = (np.sqrt(stats.chi2.ppf([a / 2, 1 - a / 2], df) / df) * t)
+        lo, hi = sorted((lo_q, hi_q))
+        return (float(lo) / math.sqrt(n), float(hi) / math.sqrt(n))
 
     def cdf(ncp: float) -> float:
         p = stats.nct.cdf(t, df, ncp)
@@ -245,8 +255,9 @@ def paired_test(pre, post, *, confidence: float = 0.95,
     Parameters
     ----------
     pre, post : array-like or Series
-        Aligned scores of the same people; pairs with a missing value are
-        dropped and counted in ``n_dropped``.
+        Scores of the same people: arrays are paired by position, two Series by
+        their index (people in one only count as dropped pairs). Pairs with a
+        missing value are dropped and counted in ``n_dropped``.
     confidence : float
         Coverage of the intervals (default 0.95).
     digits_rank : int, optional
@@ -285,6 +296,7 @@ def paired_test(pre, post, *, confidence: float = 0.95,
     from scipy import stats
     if not 0 < confidence < 1:
         raise ValueError("confidence must lie between 0 and 1")
+    pre, post = align_pairs(pre, post)
     x0 = _as_1d(pre, "pre")
     x1 = _as_1d(post, "post")
     if x0.shape != x1.shape:
@@ -302,7 +314,10 @@ def paired_test(pre, post, *, confidence: float = 0.95,
         sd_d = pre_sd = post_sd = nan
     else:
         sd_d, pre_sd, post_sd = (float(np.std(v, ddof=1)) for v in (d, a, b))
-    if n >= 2 and sd_d > 0:
+    # R t.test: "data are essentially constant" when se < 10 eps |mean|; differences of
+    # scale means carry floating-point noise, so sd_d is rarely exactly 0
+    constant = n >= 2 and sd_d / math.sqrt(n) < 10 * np.finfo(float).eps * abs(mean_d)
+    if n >= 2 and sd_d > 0 and not constant:
         se = sd_d / math.sqrt(n)
         t = mean_d / se
         p = float(2 * stats.t.sf(abs(t), df))
@@ -318,7 +333,7 @@ def paired_test(pre, post, *, confidence: float = 0.95,
         ci = dz_ci = (nan, nan)
     sd_av = (pre_sd + post_sd) / 2
     d_av = mean_d / sd_av if sd_av and sd_av > 0 else nan
-    g_z = dz * hedges_j(df) if n > 2 else nan
+    g_z = dz * hedges_j(df) if n >= 2 else nan
     V, wp, method, rb = wilcoxon_signed_rank(d, digits_rank)
     return PairedTestResult(
         n=n, n_dropped=int((~ok).sum()),
@@ -329,6 +344,18 @@ def paired_test(pre, post, *, confidence: float = 0.95,
         dz_ci=(float(dz_ci[0]), float(dz_ci[1])), d_av=float(d_av), g_z=float(g_z),
         wilcoxon_V=V, wilcoxon_p=wp, wilcoxon_method=method, rank_biserial=rb,
         confidence=confidence)
+
+
+def align_pairs(pre, post):
+    """Align two Series on their index (people), so pairs are never matched by position
+    when the indexes differ; other inputs are returned unchanged."""
+    if isinstance(pre, pd.Series) and isinstance(post, pd.Series) \
+            and not pre.index.equals(post.index):
+        if pre.index.has_duplicates or post.index.has_duplicates:
+            raise ValueError("pre and post are Series with different indexes that contain "
+                             "duplicates; give one row per person")
+        pre, post = pre.align(post, join="outer")
+    return pre, post
 
 
 def _as_1d(x, name: str) -> np.ndarray:

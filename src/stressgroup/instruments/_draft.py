@@ -43,16 +43,11 @@ def _norm(s: str) -> str:
 
 
 def _read_any(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise DataError(f"file not found: {path}")
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, dtype=str, keep_default_na=False)
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
-        except UnicodeDecodeError:
-            continue
-    raise DataError(f"{path}: cannot decode the file as UTF-8 or GBK")
+    """The export as text, through the loader's own readers (any supported format)."""
+    from ..io._sources import read_source
+
+    raw = read_source(path)
+    return pd.DataFrame({c: raw.cells[c] for c in raw.columns}, columns=raw.columns)
 
 
 def _parse_columns(columns) -> "OrderedDict[str, dict]":

@@ -472,6 +472,19 @@ def _build_item_specs(specs: dict, rmin: float, rmax: float, texts: dict,
 
 
 def _parse(text: str, source: str) -> Instrument:
+    try:
+        return _parse_checked(text, source)
+    except InstrumentError:
+        raise
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+        # a structure no check anticipated: still a clear message, never a traceback
+        raise InstrumentError(
+            f"{source}: the file's structure is not what the instrument schema expects "
+            f"({type(exc).__name__}: {exc}). Compare it with a template: python -m "
+            "stressgroup.instruments template five-level-stress", [str(exc)]) from None
+
+
+def _parse_checked(text: str, source: str) -> Instrument:
     P = _Problems(source)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -647,6 +660,9 @@ def _parse(text: str, source: str) -> Instrument:
                 bad = [i for i in t_ids if i not in owner]
                 if bad:
                     P.add(f"total items {bad} are in no subscale", tnode)
+                twice = sorted({i for i in t_ids if t_ids.count(i) > 1})
+                if twice:
+                    P.add(f"total items {twice} are listed twice", tnode)
             else:
                 P.add("total.items must be 'all' or a list of item ids", tnode)
                 t_ids = item_ids
@@ -655,8 +671,16 @@ def _parse(text: str, source: str) -> Instrument:
             if t_scoring not in ("mean", "sum"):
                 P.add("total: scoring must be 'mean' or 'sum'", tnode)
                 t_scoring = "mean"
+            if "reverse" in tv:
+                P.add("total: 'reverse' is not allowed; the total takes its reverse keys "
+                      "from the subscales", tnode)
+            t_min = _number(tv.get("min_answered", min_answered))
+            if t_min is None or not 0 < t_min <= 1:
+                P.add(f"total: min_answered must be a share in (0, 1], not "
+                      f"{tv.get('min_answered')!r}", tnode)
+                t_min = float(min_answered)
             total = Subscale(tid, _names(tv.get("name"), tid), tuple(t_ids), t_rev,
-                             t_scoring, float(tv.get("min_answered", min_answered)))
+                             t_scoring, float(t_min))
 
     item_specs = _build_item_specs(raw_specs, rmin, rmax, texts, P)
     for it, spec in item_specs.items():
@@ -714,12 +738,18 @@ def _parse_indices(node, item_ids, scale_ids, P: _Problems, min_answered: float 
         iid = str(d["id"])
         if iid in scale_ids or iid in {i.id for i in out}:
             P.add(f"index id {iid!r} is already used", n)
+        if not isinstance(d["type"], str):
+            P.add(f"index {iid!r}: type must be text", n)
+            continue
         unknown = set(d) - {"id", "type", "items", "value", "name", "min_answered"}
         if unknown:
             P.add(f"index {iid!r}: unknown key(s) {sorted(unknown)}", n)
         if d["type"] not in _INDEX_TYPES:
             P.add(f"index {iid!r}: type must be one of {', '.join(_INDEX_TYPES)}", n)
         items = d.get("items", "all")
+        if items != "all" and not isinstance(items, list):
+            P.add(f"index {iid!r}: items must be 'all' or a list of item ids", n)
+            continue
         items = tuple(item_ids) if items == "all" else tuple(map(str, items or []))
         bad = [i for i in items if i not in item_ids]
         if bad:
@@ -811,12 +841,15 @@ def _parse_screening(node, scale_ids, subscale_ids, P: _Problems) -> "Screening 
     if unknown:
         P.add(f"screening: unknown key(s) {sorted(unknown)}", node)
     conds = []
+    if not isinstance(d[combine], list):
+        P.add(f"screening: '{combine}' must be a list of conditions", node)
+        return None
     for c in d[combine] or []:
         if not isinstance(c, dict) or "op" not in c or "value" not in c:
             P.add("a screening condition needs 'scale' (or 'any_of'), 'op' and 'value'",
                   node)
             continue
-        if c["op"] not in _OPS:
+        if not isinstance(c["op"], str) or c["op"] not in _OPS:
             P.add(f"screening op must be one of {', '.join(_OPS)}, not {c['op']!r}", node)
             continue
         value = _number(c["value"])
@@ -824,6 +857,9 @@ def _parse_screening(node, scale_ids, subscale_ids, P: _Problems) -> "Screening 
             P.add("screening value must be a number", node)
             continue
         if "any_of" in c:
+            if c["any_of"] != "subscales" and not isinstance(c["any_of"], list):
+                P.add("screening: any_of must be 'subscales' or a list of scale ids", node)
+                continue
             scales = subscale_ids if c["any_of"] == "subscales" else list(map(str, c["any_of"]))
             any_of = True
         else:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import warnings
+
 import pandas as pd
 
 from .._results import ResultMixin, jsonable
+from ..errors import DegenerateDataWarning
 from ..instruments import Instrument, load_instrument
 from ..instruments._scoring import as_frame, key_items
 from ._alpha import AlphaResult, cronbach_alpha
@@ -88,12 +91,24 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
         data = data[data["wave"].astype(str) == str(wave)]
     keyed = key_items(data, instrument)
     rows, alphas = [], {}
+    nan = float("nan")
     for sub in instrument.scored:
         x = keyed[list(sub.items)]
-        a: AlphaResult = cronbach_alpha(x, ci=ci)  # type: ignore[arg-type]
+        row = {"subscale": sub.id, "n": len(x), "k": sub.k, "raw_alpha": nan,
+               "std_alpha": nan, "ci_low": nan, "ci_high": nan, "omega_total": nan}
+        try:
+            a: AlphaResult = cronbach_alpha(x, ci=ci)  # type: ignore[arg-type]
+        except ValueError as exc:  # one item, or fewer than two items with variance
+            warnings.warn(f"{sub.id}: no alpha ({exc})", DegenerateDataWarning, stacklevel=2)
+            rows.append(row)
+            continue
         alphas[sub.id] = a
-        rows.append({"subscale": sub.id, "n": a.n, "k": a.k, "raw_alpha": a.raw_alpha,
-                     "std_alpha": a.std_alpha, "ci_low": a.ci[0], "ci_high": a.ci[1],
-                     "omega_total": omega(x).omega_total})
+        row.update(n=a.n, k=a.k, raw_alpha=a.raw_alpha, std_alpha=a.std_alpha,
+                   ci_low=a.ci[0], ci_high=a.ci[1])
+        try:
+            row["omega_total"] = omega(x).omega_total
+        except ValueError as exc:
+            warnings.warn(f"{sub.id}: no omega ({exc})", DegenerateDataWarning, stacklevel=2)
+        rows.append(row)
     table = pd.DataFrame(rows).set_index("subscale")
     return ReliabilityTable(instrument.id, wave, table, alphas)
