@@ -293,11 +293,15 @@ def test_ssrs_option_columns():
     assert keyed.values.tolist() == [[13, 3, 6], [5, 0, 0]]
 
 
-def test_ssrs_none_overrides_ticked_sources():
-    # "no source" ticked together with a source scores 0 (the none option wins)
+def test_ssrs_none_with_other_sources_is_contradictory():
+    # "no source" ticked together with a source cannot be scored: missing, with a warning;
+    # "no source" alone scores 0
+    from stressgroup import DataQualityWarning
+
     row = ssrs_base(**ticks("SSRS6", {1, 2}), **ticks("SSRS7", {1}))
-    keyed = key_items(frame([row]), load_instrument("ssrs"), ["SSRS6", "SSRS7"])
-    assert keyed.values.tolist() == [[0, 0]]
+    with pytest.warns(DataQualityWarning, match="ticked together with other options"):
+        keyed = key_items(frame([row]), load_instrument("ssrs"), ["SSRS6", "SSRS7"])
+    assert np.isnan(keyed.loc[0, "SSRS6"]) and keyed.loc[0, "SSRS7"] == 0
 
 
 def test_ssrs_numeric_counts_and_item5_total_column():
@@ -468,6 +472,7 @@ def test_reverse_keying_twice_is_identity(iid, seed):
 
 
 @pytest.mark.parametrize("iid", BUILTINS)
+@pytest.mark.filterwarnings("ignore::stressgroup.DataQualityWarning")  # random SSRS ticks
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_scoring_is_invariant_to_column_order(iid, data):

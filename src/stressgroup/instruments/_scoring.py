@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, DataQualityWarning
 from ._schema import Instrument, Subscale, load_instrument
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,6 +75,14 @@ def _item_score(data: pd.DataFrame, item: str, instrument: Instrument) -> np.nda
         if spec.none is not None:
             none_col = ticks[:, spec.options.index(spec.none)]
             count[none_col == 1] = 0.0
+            both = (none_col == 1) & (np.nansum(ticks[:, counted], axis=1) > 0)
+            if both.any():
+                rows = ", ".join(str(r) for r in data.index[both][:10])
+                warnings.warn(
+                    f"{item}: {spec.none!r} is ticked together with other options in "
+                    f"{int(both.sum())} row(s) (index {rows}); those answers are set to "
+                    "missing", DataQualityWarning, stacklevel=4)
+                count[both] = np.nan
         return count
     x = _numeric(data, item, instrument)
     if spec.values:
