@@ -43,7 +43,7 @@ def _check_range(x: np.ndarray, lo: float, hi: float, col: str, instrument: Inst
         r = int(np.flatnonzero(bad)[0])
         raise DataError(
             f"{int(bad.sum())} answer(s) lie outside the declared range {lo:g}-{hi:g} of "
-            f"{instrument.id!r}, e.g. {x[r]:g} in column {col!r} (row {r}); read the file "
+            f"{instrument.id!r}, e.g. {x[r]:g} in column {col!r} (position {r} in the data); read the file "
             "with read_survey(), which sets such cells to missing and lists them")
 
 
@@ -90,7 +90,7 @@ def _item_score(data: pd.DataFrame, item: str, instrument: Instrument) -> np.nda
         if not known.all():
             r = int(np.flatnonzero(~known)[0])
             raise DataError(
-                f"answer {x[r]:g} in column {item!r} (row {r}) is not one of the answers "
+                f"answer {x[r]:g} in column {item!r} (position {r} in the data) is not one of the answers "
                 f"{sorted(spec.values)} that {instrument.id!r} scores for this item")
         out = np.full(x.shape, np.nan)
         ok = ~np.isnan(x)
