@@ -100,7 +100,11 @@ def test_unknown_waves_kept_after_known_in_order_of_appearance(inst3):
     df = pd.DataFrame({"id": list("123456"),
                        "时间点": ["month 6", "post", "month 3", "pre", "month 6", "T3"],
                        "A1": ["1"] * 6, "A2": ["1"] * 6, "A3": ["1"] * 6})
-    r = read_survey(df, instrument=inst3)
+    with pytest.warns(DataQualityWarning) as rec:
+        r = read_survey(df, instrument=inst3)
+    # kept, but each unknown label is pointed out (a typo such as 'psot' looks the same)
+    assert [str(w.message).split(" (")[0] for w in rec] == [
+        "<DataFrame>: wave label 'month 6'", "<DataFrame>: wave label 'month 3'"]
     assert list(r["wave"].cat.categories) == ["pre", "post", "follow-up", "month 6", "month 3"]
     assert r.waves == ("pre", "post", "follow-up", "month 6", "month 3")
 

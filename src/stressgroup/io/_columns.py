@@ -11,7 +11,15 @@ from typing import Any
 import numpy as np
 
 from ..errors import DataError
-from ._text import WAVE_ORDER, is_missing, name_key, nfkc, normalise_wave, text_key
+from ._text import (
+    WAVE_ORDER,
+    is_missing,
+    name_key,
+    nfkc,
+    normalise_wave,
+    personal_kind,
+    text_key,
+)
 
 __all__ = [
     "ID_NAMES",
@@ -331,12 +339,6 @@ _PII_CONTAINS = (
     ("姓名", "name"), ("纬度", "location"), ("经度", "location"), ("ip地址", "IP address"),
 )
 
-_PHONE_RE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
-_IDCARD_RE = re.compile(r"\d{17}[\dXx]")
-_IPV4_RE = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
-_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
 def pii_header_reason(column: str) -> str | None:
     """What kind of personal data a header names (``"phone number"``...), or None."""
     key = name_key(column)
@@ -348,18 +350,7 @@ def pii_header_reason(column: str) -> str | None:
     return None
 
 
-def _value_kind(value: str) -> str | None:
-    v = re.sub(r"[\s\-]", "", nfkc(value))
-    if _PHONE_RE.fullmatch(v):
-        return "phone number"
-    if _IDCARD_RE.fullmatch(v):
-        return "ID card number"
-    m = _IPV4_RE.fullmatch(v)
-    if m and all(int(g) <= 255 for g in m.groups()):
-        return "IP address"
-    if _EMAIL_RE.fullmatch(v):
-        return "e-mail address"
-    return None
+_value_kind = personal_kind
 
 
 def looks_like_pii(values: np.ndarray) -> str | None:

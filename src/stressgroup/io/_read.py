@@ -39,11 +39,13 @@ from ._text import (
     WAVE_ORDER,
     format_number,
     is_missing,
+    mask_personal,
     name_key,
     nfkc,
     normalise_id,
     normalise_wave,
     parse_number,
+    personal_kind,
 )
 
 __all__ = ["read_survey", "read_waves"]
@@ -111,9 +113,12 @@ class _Scale:
     options: tuple[str, ...] | None = None   # set on the scale of a count item
     none: str | None = None
     item_labels: Mapping[str, dict[str, float]] = dataclasses.field(default_factory=dict)
+    # items with a ``values`` map: the answers it has (any other answer is not one)
+    allowed: Mapping[str, frozenset[float]] = dataclasses.field(default_factory=dict)
+    answers: frozenset[float] | None = None   # set on the scale of such an item
 
     def for_item(self, item: str) -> _Scale:
-        """The scale of one input column: its own range, or a count item's options."""
+        """The scale of one input column: its own range and answers, or a count item's options."""
         if item in self.counts:
             options, none = self.counts[item]
             n = len(options) - (1 if none is not None else 0)
@@ -125,6 +130,8 @@ class _Scale:
         if item in self.ranges:
             low, high = self.ranges[item]
             scale = dataclasses.replace(scale, low=low, high=high)
+        if item in self.allowed:
+            scale = dataclasses.replace(scale, answers=self.allowed[item])
         return scale
 
     @classmethod
@@ -161,9 +168,16 @@ class _Scale:
                 r = tuple(float(v) for v in inst.input_range(c))
                 if c not in counts and r != (low, high):
                     ranges[c] = r
+        allowed: dict[str, frozenset[float]] = {}
+        if hasattr(inst, "item_spec"):
+            for c in inputs:
+                spec = inst.item_spec(c)
+                if c not in counts and getattr(spec, "values", None):
+                    allowed[c] = frozenset(float(k) for k in spec.values)
         return cls(
             id=str(getattr(inst, "id", None)) if getattr(inst, "id", None) is not None else None,
             item_ids=inputs, ranges=ranges, counts=counts, item_labels=item_labels,
+            allowed=allowed,
             low=None if low is None else float(low),
             high=None if high is None else float(high),
             whole=whole,
@@ -270,6 +284,32 @@ def _convert_items(values: np.ndarray, scale: _Scale, *, checked: bool,
                       n_labels=int(counts[by_label].sum()))
 
 
+def _convert_by_item(values: np.ndarray, items: np.ndarray, scale: _Scale, *, checked: bool,
+                     sentinels: Mapping[str, str] | None = None) -> _Converted:
+    """``_convert_items`` for a tidy value column: each answer by its own item's scale."""
+    n = len(values)
+    codes, uniques = pd.factorize(np.asarray(items, dtype=object), sort=False)
+    numbers = np.full(n, np.nan)
+    given_all = np.zeros(n, dtype=bool)
+    problems: list[tuple[int, str, str]] = []
+    marked: list[tuple[int, str, str]] = []
+    n_labels = 0
+    groups = [(str(u), np.flatnonzero(codes == k)) for k, u in enumerate(uniques)]
+    groups.append((None, np.flatnonzero(codes < 0)))   # rows without a known item
+    for item, idx in groups:
+        if not len(idx):
+            continue
+        sc = scale.for_item(item) if item is not None else scale
+        conv = _convert_items(values[idx], sc, checked=checked, sentinels=sentinels)
+        numbers[idx] = conv.numbers
+        given_all[idx] = conv.given
+        n_labels += conv.n_labels
+        problems += [(int(idx[i]), v, r) for i, v, r in conv.problems]
+        marked += [(int(idx[i]), v, r) for i, v, r in conv.marked]
+    return _Converted(numbers=numbers, given=given_all, problems=sorted(problems),
+                      marked=sorted(marked), n_labels=n_labels)
+
+
 _PREFIX_RE = re.compile(r"^\s*[(（]?\s*([0-9]{1,2}|[A-Za-z])\s*[)）]?\s*[.、:：\-]?\s*(.+?)\s*$")
 _OTHER_RE = re.compile(r"〖.*?〗", re.DOTALL)
 
@@ -300,7 +340,15 @@ _OPTION_SPLIT = re.compile(r"[┋|;；,，、]")
 def _count_options(raw: str, scale: _Scale) -> tuple[float, str | None, bool]:
     """A multi-select answer ("配偶┋亲戚") as the number of options ticked."""
     keys = {nfkc(o).strip().casefold(): o for o in scale.options or ()}
-    chosen = [nfkc(_OTHER_RE.sub("", p)).strip() for p in _OPTION_SPLIT.split(raw)]
+    # an option whose text holds a separator ("宗教、社会团体等非官方组织") is taken whole first
+    text = nfkc(_OTHER_RE.sub("", raw))
+    chosen = []
+    for key in sorted((k for k in keys if _OPTION_SPLIT.search(k)), key=len, reverse=True):
+        whole = re.compile(re.escape(key), re.IGNORECASE)
+        if whole.search(text):
+            chosen.append(key)
+            text = whole.sub("┋", text)
+    chosen += [p.strip() for p in _OPTION_SPLIT.split(text)]
     chosen = [c for c in chosen if c]
     unknown = [c for c in chosen if c.casefold() not in keys]
     if unknown:
@@ -308,6 +356,8 @@ def _count_options(raw: str, scale: _Scale) -> tuple[float, str | None, bool]:
                 f"{', '.join(scale.options or ())})", False)
     picked = {keys[c.casefold()] for c in chosen}
     if scale.none is not None and scale.none in picked:
+        if len(picked) > 1:   # "no source" and a source: which one is meant cannot be told
+            return math.nan, f"{scale.none!r} (none) ticked together with other options", False
         return 0.0, None, True
     return float(len(picked)), None, True
 
@@ -349,6 +399,9 @@ def _convert_one(raw: str, scale: _Scale, *, checked: bool) -> tuple[float, str 
             return math.nan, f"out of range {scale.range_text}", False
         if scale.whole and not float(number).is_integer():
             return math.nan, f"not a whole number (answers are {scale.range_text})", False
+    if checked and scale.answers is not None and float(number) not in scale.answers:
+        listed = ", ".join(format_number(a) for a in sorted(scale.answers))
+        return math.nan, f"not one of the answers {listed} of this item", False
     return float(number), None, by_label
 
 
@@ -392,6 +445,68 @@ def _wave_rank(wave: str) -> tuple[int, str]:
 # ---------------------------------------------------------------------------
 # the loader
 # ---------------------------------------------------------------------------
+
+def _unknown_wave_notes(file: str, raw: RawTable, waves: np.ndarray,
+                        skip: np.ndarray) -> list[str]:
+    """One note per wave label that is not pre/post/follow-up (a typo such as 'psot'?)."""
+    look = np.array([w is not None and w not in WAVE_ORDER for w in waves], dtype=bool) & ~skip
+    out = []
+    for label in dict.fromkeys(waves[look].tolist()):
+        idx = np.flatnonzero(look & (waves == label))
+        rows = ", ".join(str(int(r)) for r in raw.rows[idx[:5]]) + (", ..." if len(idx) > 5 else "")
+        out.append(f"{file}: wave label {mask_personal(str(label))!r} ({len(idx)} "
+                   f"row{'s' if len(idx) != 1 else ''}: {rows}) is not a known wave "
+                   f"({', '.join(WAVE_ORDER)}); check for a typo")
+    return out
+
+
+def _private_ids(file: str, raw: RawTable, idc: str, ids_raw: np.ndarray, ids: np.ndarray,
+                 opt: _Options) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]], list[str]]:
+    """Ids as kept: ``(final ids, hashed, columns_pseudonymized rows, notes)``.
+
+    An id column whose header names personal data, or whose values mostly look like
+    it, is hashed whole; otherwise the single ids that look like a phone or ID card
+    number, an e-mail or IP address are (unless ``pii="keep"``).
+    """
+    pseudo: list[dict[str, Any]] = []
+    notes: list[str] = []
+    id_kind = pii_header_reason(idc)
+    id_kind = id_kind if id_kind in _ID_PII_KINDS else None
+    if id_kind is None:
+        content = looks_like_pii(ids_raw)
+        id_kind = content if content in _ID_PII_KINDS else None
+    if id_kind is not None:
+        if opt.pii != "keep":
+            hashed = ids != ""
+            pseudo.append({"file": file, "column": idc,
+                           "reason": f"the id column holds {id_kind}s; ids replaced by salted "
+                                     "SHA-256 hashes (pass pii='keep' to keep them)"})
+        else:
+            hashed = np.zeros(len(ids), dtype=bool)
+            notes.append(f"{file}: the id column {idc!r} holds {id_kind}s; kept because pii='keep'")
+    else:
+        kinds = _map_distinct(ids, lambda v: personal_kind(v) if v else None)
+        hit = np.array([k is not None for k in kinds], dtype=bool)
+        hashed = hit if opt.pii != "keep" else np.zeros(len(ids), dtype=bool)
+        if hit.any():
+            idx = np.flatnonzero(hit)
+            what = " or ".join(f"{k}s" for k in dict.fromkeys(kinds[idx].tolist()))
+            rows = (", ".join(str(int(r)) for r in raw.rows[idx[:10]])
+                    + (", ..." if len(idx) > 10 else ""))
+            many = "ids look" if len(idx) != 1 else "id looks"
+            if opt.pii != "keep":
+                pseudo.append({"file": file, "column": idc,
+                               "reason": f"{len(idx)} {many} like {what} (rows {rows}); those ids "
+                                         "replaced by salted SHA-256 hashes (pass pii='keep' "
+                                         "to keep them)"})
+            else:
+                notes.append(f"{file}: {len(idx)} {many} in {idc!r} like {what} (rows {rows}); "
+                             "kept because pii='keep'")
+    final_ids = ids.copy()
+    if hashed.any():
+        final_ids[hashed] = _map_distinct(ids[hashed], lambda i: _pseudonym(i, opt.salt))
+    return final_ids, hashed, pseudo, notes
+
 
 @dataclass
 class _Options:
@@ -627,36 +742,24 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
     extras = [c for c in extras if c not in drop_set]
     wave_extras = {k: c for k, c in wave_extras.items() if c not in drop_set}
 
-    id_kind = pii_header_reason(idc)
-    id_kind = id_kind if id_kind in _ID_PII_KINDS else None
-    if id_kind is None:
-        content = looks_like_pii(ids_raw)
-        id_kind = content if content in _ID_PII_KINDS else None
-    hash_ids = id_kind is not None and opt.pii != "keep"
-    if id_kind is not None:
-        if hash_ids:
-            pseudo.append({"file": file, "column": idc,
-                           "reason": f"the id column holds {id_kind}s; ids replaced by salted "
-                                     "SHA-256 hashes (pass pii='keep' to keep them)"})
-        else:
-            notes.append(f"{file}: the id column {idc!r} holds {id_kind}s; kept because pii='keep'")
+    final_ids, hashed, id_pseudo, id_notes = _private_ids(file, raw, idc, ids_raw, ids, opt)
+    pseudo += id_pseudo
+    notes += id_notes
     if pseudo:
         notes.append(f"{file}: pseudonymized with "
                      + ("the salt given" if opt.salt_given else
                         "a random salt made for this call (not stored, so the hashes cannot be "
                         "linked to another load; pass salt= to make them repeatable)"))
-    final_ids = np.array([_pseudonym(i, opt.salt) if (hash_ids and i) else i for i in ids],
-                         dtype=object)
 
     id_changes = []
     footer_rows = {int(r) for r, why in (meta.get("exclude") or {}).items()
                    if why == FOOTER_REASON}
-    if not hash_ids:
-        for i in np.flatnonzero((ids != "") & (ids != ids_raw)):
-            if int(raw.rows[i]) in footer_rows:
-                continue   # a footer's text is not an id (and may name a person)
-            id_changes.append({"file": file, "row": int(raw.rows[i]),
-                               "original": ids_raw[i], "id": ids[i]})
+    # a hashed id's original is personal data: it is never listed
+    for i in np.flatnonzero((ids != "") & (ids != ids_raw) & ~hashed):
+        if int(raw.rows[i]) in footer_rows:
+            continue   # a footer's text is not an id (and may name a person)
+        id_changes.append({"file": file, "row": int(raw.rows[i]),
+                           "original": ids_raw[i], "id": ids[i]})
 
     # -- items -> numbers -----------------------------------------------------------
     checked = scale.id is not None
@@ -686,8 +789,8 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
         first = problems[0]
         raise DataError(
             f"{file}: {len(problems)} of {answered} answers cannot be used "
-            f"(e.g. row {raw.rows[first[0]]}, column {first[1]!r}: {_shown(first[2])!r}, "
-            f"{first[3]}). This is probably the wrong instrument or the wrong columns; check "
+            f"(e.g. row {raw.rows[first[0]]}, column {first[1]!r}: "
+            f"{mask_personal(repr(_shown(first[2])))}, {mask_personal(first[3])}). This is probably the wrong instrument or the wrong columns; check "
             "instrument= and columns=. The failing cells are in this error's .problems table.",
             problems=table)
 
@@ -703,6 +806,9 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
     if layout == "long":
         if wcol is not None and fixed is None:
             waves = _waves_of(raw, wcol)
+            unknown = _unknown_wave_notes(file, raw, waves, skip=reason != None)
+            notes += unknown
+            warn_msgs += unknown
             reason[(reason == None) & (waves == None)] = "missing wave"
         else:
             waves = np.full(n, fixed, dtype=object)
@@ -899,7 +1005,7 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
         columns_mapped=make_table("columns_mapped", [
             {"file": file, "column": c, "item": k[0], "how": how.get(c, "id")}
             for k, c in item_cols.items()]),
-        notes=tuple(notes),
+        notes=tuple(mask_personal(n) for n in notes),
     )
     return _Loaded(data=data, report=report, item_ids=tuple(item_ids), warnings=warn_msgs)
 
@@ -1001,6 +1107,11 @@ def _load_tidy(raw: RawTable, scale: _Scale, opt: _Options, item_col: str,
         hit = np.flatnonzero(raw.rows == int(row_no))
         reason[hit] = str(why)
         hide_id[hit] = why == FOOTER_REASON
+    warn: list[str] = []
+    if wcol is not None and fixed is None:
+        unknown = _unknown_wave_notes(file, raw, waves, skip=reason != None)
+        notes += unknown
+        warn += unknown
     reason[(reason == None) & (ids == "")] = "missing id"
     reason[(reason == None) & (waves == None)] = "missing wave"
     reason[(reason == None) & (names == "")] = "missing item name"
@@ -1020,19 +1131,10 @@ def _load_tidy(raw: RawTable, scale: _Scale, opt: _Options, item_col: str,
                            "reason": f"{why}; values replaced by salted SHA-256 hashes"})
     if opt.pii == "keep" and pii_cols:
         notes.append(f"{file}: personal data kept because pii='keep': " + ", ".join(map(repr, pii_cols)))
-    id_kind = pii_header_reason(idc)
-    id_kind = id_kind if id_kind in _ID_PII_KINDS else None
-    if id_kind is None:
-        content = looks_like_pii(ids_raw)
-        id_kind = content if content in _ID_PII_KINDS else None
-    hash_ids = id_kind is not None and opt.pii != "keep"
-    if hash_ids:
-        pseudo.append({"file": file, "column": idc,
-                       "reason": f"the id column holds {id_kind}s; ids replaced by salted "
-                                 "SHA-256 hashes (pass pii='keep' to keep them)"})
-    final_ids = (_map_distinct(ids, lambda i: _pseudonym(i, opt.salt) if i else i)
-                 if hash_ids else ids)
-    changed = np.flatnonzero((ids != "") & (ids != ids_raw)) if not hash_ids else []
+    final_ids, hashed, id_pseudo, id_notes = _private_ids(file, raw, idc, ids_raw, ids, opt)
+    pseudo += id_pseudo
+    notes += id_notes
+    changed = np.flatnonzero((ids != "") & (ids != ids_raw) & ~hashed)
     id_changes = [{"file": file, "row": int(raw.rows[i]), "original": ids_raw[i],
                    "id": ids[i]} for i in changed]
 
@@ -1073,8 +1175,8 @@ def _load_tidy(raw: RawTable, scale: _Scale, opt: _Options, item_col: str,
     # answers
     checked = scale.id is not None
     mv = meta.get("missing_values") or {}
-    conv = _convert_items(raw.cells[value_col], scale, checked=checked,
-                          sentinels={**mv.get("*", {}), **mv.get(value_col, {})})
+    conv = _convert_by_item(raw.cells[value_col], items, scale, checked=checked,
+                            sentinels={**mv.get("*", {}), **mv.get(value_col, {})})
     kept = reason == None
     problems = [p for p in conv.problems if kept[p[0]]]
     answered = int(np.sum(~np.isnan(conv.numbers[kept]))) + len(problems)
@@ -1082,7 +1184,8 @@ def _load_tidy(raw: RawTable, scale: _Scale, opt: _Options, item_col: str,
         i, v, r = problems[0]
         raise DataError(
             f"{file}: {len(problems)} of {answered} answers cannot be used (e.g. row "
-            f"{raw.rows[i]}, column {value_col!r}: {_shown(v)!r}, {r}). Check instrument=.",
+            f"{raw.rows[i]}, column {value_col!r}: {mask_personal(repr(_shown(v)))}, "
+            f"{mask_personal(r)}). Check instrument=.",
             problems=make_table("cells", [
                 {"file": file, "row": int(raw.rows[i]), "column": value_col,
                  "id": final_ids[i] or None, "value": _shown(v), "reason": r}
@@ -1143,9 +1246,9 @@ def _load_tidy(raw: RawTable, scale: _Scale, opt: _Options, item_col: str,
         columns_pseudonymized=make_table("columns_pseudonymized", pseudo),
         id_changes=make_table("id_changes", id_changes),
         items_missing=make_table("items_missing", missing_items),
-        notes=tuple(notes))
-    warn = [f"{file}: {len(missing_items)} item(s) of {scale.id} have no answer in the file"] \
-        if missing_items and scale.id is not None else []
+        notes=tuple(mask_personal(n) for n in notes))
+    if missing_items and scale.id is not None:
+        warn.append(f"{file}: {len(missing_items)} item(s) of {scale.id} have no answer in the file")
     return _Loaded(data=data, report=report, item_ids=tuple(item_ids), warnings=warn)
 
 
@@ -1215,7 +1318,8 @@ def read_survey(
         The wave column. Default: a column named wave, time, 时间点, 测量 or phase.
         Labels are normalised: pre/pretest/baseline/T1/1/前测 -> ``"pre"``,
         post/posttest/T2/2/后测 -> ``"post"``, follow-up/fu/T3/3/追踪/随访 ->
-        ``"follow-up"``; other labels are kept and ordered after these.
+        ``"follow-up"``; other labels are kept and ordered after these, with a
+        report note and a DataQualityWarning per label (it may be a typo).
         Without a wave column or ``wave``, wave-affixed item columns (``pre_IND1``,
         ``IND1_post``, ``fu.IND1``) make the file *wide*; it is reshaped to one row
         per person per wave answered.
@@ -1235,7 +1339,10 @@ def read_survey(
         by header or because most values look like Chinese mobile numbers, ID card
         numbers, IPv4 or e-mail addresses): drop them, replace values by salted
         SHA-256 hashes (16 hex digits), or keep them. An id column of phone or ID
-        card numbers is pseudonymized unless ``pii="keep"``.
+        card numbers is pseudonymized unless ``pii="keep"``; so is any single id
+        that looks like one (or like an e-mail or IP address). Personal data typed
+        into an answer is never copied into the report (shown as
+        ``"<personal data hidden>"``).
     sheet : str or int, optional
         Excel sheet (name or 0-based number); default the first.
     encoding : str, optional
@@ -1276,9 +1383,10 @@ def read_survey(
     text is NFKC-normalised (full-width ``３`` -> ``3``) and read as a number or, if
     it is a response label of the instrument (zh or en, English case-insensitive),
     as the label's number. Anything else ("not a number"), a number outside the
-    declared range ("out of range 1-5"), or a fraction when the labels are whole
-    numbers, becomes NaN and is listed in ``report.cells``; values are never
-    clipped. If more than half of the answered cells fail, DataError is raised.
+    declared range ("out of range 1-5"), a fraction when the labels are whole
+    numbers, an answer that is not a key of the item's ``values`` map, or a
+    multi-select answer ticking the "none" option with others, becomes NaN and is
+    listed in ``report.cells``; values are never clipped. If more than half of the answered cells fail, DataError is raised.
     Only kept rows' cells are listed.
 
     Examples

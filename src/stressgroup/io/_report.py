@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .._results import jsonable
+from ._text import PERSONAL_PLACEHOLDER, mask_personal
 
 __all__ = ["TABLE_COLUMNS", "FileReport", "LoadReport"]
 
@@ -45,13 +46,49 @@ def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else object) for c in cols})
 
 
+_HASH_RE = re.compile(r"[0-9a-f]{16}")
+
+
+def _mask_value(value: Any) -> Any:
+    """A raw value as the report keeps it: all of it hidden if it holds personal data."""
+    if not isinstance(value, str):
+        return value
+    return PERSONAL_PLACEHOLDER if mask_personal(value) != value else value
+
+
+def _mask_id(value: Any) -> Any:
+    if not isinstance(value, str) or _HASH_RE.fullmatch(value):
+        return value   # a pseudonym is not personal data
+    return _mask_value(value)
+
+
 def make_table(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
-    """Build an event table from dict records, columns in the fixed order."""
+    """Build an event table from dict records, columns in the fixed order.
+
+    Personal data (phone and ID card numbers, e-mail and IP addresses) in the
+    values, original ids, ids and reasons is replaced by ``"<personal data hidden>"``
+    (a reason keeps its other words), so the report, its JSON and the command
+    line never repeat what a respondent typed there.
+    """
     if not records:
         return empty_table(name)
     frame = pd.DataFrame.from_records(records, columns=list(TABLE_COLUMNS[name]))
     if "row" in frame:
         frame["row"] = frame["row"].astype("int64")
+    masks = {"value": _mask_value, "original": _mask_value, "reason": mask_personal,
+             "id": _mask_id}
+    for col, func in masks.items():
+        if col not in frame:
+            continue
+        cache: dict[str, Any] = {}
+        out = []
+        for v in frame[col]:
+            if isinstance(v, str):
+                if v not in cache:
+                    cache[v] = func(v)
+                v = cache[v]
+            out.append(v)
+        frame[col] = out
     return frame
 
 
@@ -140,7 +177,8 @@ class LoadReport:
         "footer/notes line, not a response", a platform's reason such as a survey preview).
     cells : pandas.DataFrame
         Item cells set to missing: ``file``, ``row``, ``column`` (as in the file), ``id``,
-        ``value`` (as written), ``reason`` ("not a number", "out of range 1-5",
+        ``value`` (as written; ``"<personal data hidden>"`` when it holds a phone or ID
+        card number, an e-mail or IP address), ``reason`` ("not a number", "out of range 1-5",
         "not a whole number (answers are 1-5)", "unknown answer '比较付合' (did you mean
         '比较符合' = 4?)", "left blank (空)" and "skipped by logic (跳过)" for 问卷星's
         sentinels, a platform's user-missing codes).
