@@ -48,3 +48,16 @@ def test_sample_table_snapshot(sample_long_frame, five_level, lang):
     if UPDATE or not snap.exists():
         snap.write_text(text, encoding="utf-8")
     assert text == snap.read_text(encoding="utf-8")
+
+
+def test_html_view_has_the_same_cells_as_the_text(sample_long_frame, five_level):
+    from stressgroup.report import evaluation_blocks
+
+    ev = evaluate(sample_long_frame, five_level)
+    html = ev._repr_html_()
+    for block in evaluation_blocks(ev):
+        if block[0] == "table":
+            for row in block[2]:
+                for cell in row:
+                    assert cell.replace("<", "&lt;") in html
+    assert html.count("<table") == 4  # two tables per group

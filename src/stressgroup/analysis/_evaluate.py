@@ -172,6 +172,11 @@ class Evaluation(ResultMixin):
     def __repr__(self) -> str:
         return self.table()
 
+    def _repr_html_(self) -> str:
+        from ..report import format_evaluation_html
+
+        return format_evaluation_html(self)
+
 
 def _group_values(data: pd.DataFrame, group: str) -> tuple[pd.Series, list[dict]]:
     g = data[group]

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis import Evaluation
 
-__all__ = ["fmt_num", "fmt_p", "format_evaluation", "text_table"]
+__all__ = ["fmt_num", "fmt_p", "format_evaluation", "format_evaluation_html",
+           "evaluation_blocks", "text_table"]
 
 _LABELS = {
     "en": {
@@ -112,8 +113,10 @@ def text_table(header: list[str], rows: list[list[str]], *, align: "str | None" 
     return "\n".join([rule, line(header), rule, *map(line, rows), rule])
 
 
-def format_evaluation(ev: "Evaluation", lang: str = "en") -> str:
-    """Render an :class:`~stressgroup.Evaluation` as APA-style text tables."""
+def evaluation_blocks(ev: "Evaluation", lang: str = "en") -> list[tuple]:
+    """The evaluation as renderer-neutral blocks: ``("title", text)``,
+    ``("heading", text)``, ``("caption", text)``, ``("table", header, rows)`` and
+    ``("text", text)``. The text and HTML renderers share it."""
     if lang not in _LABELS:
         raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
     L = _LABELS[lang]
@@ -125,14 +128,14 @@ def format_evaluation(ev: "Evaluation", lang: str = "en") -> str:
           "分数越高表示压力/症状越重" if ev.higher_is == "worse" else "分数越高表示状况越好")
     title = (f"{name}: pre/post comparison (change = post - pre; {hi})" if lang == "en"
              else f"{name}：前后测比较（变化 = 后测 - 前测；{hi}）")
-    out = [title]
+    blocks: list[tuple] = [("title", title)]
     corr = ev.correction
     p_head = "p_adj" if corr == "none" else f"p_{'holm' if corr == 'holm' else 'BH'}"
     for lab, g in ev.groups.items():
         sep = ": " if lang == "en" else "："
         head = (f"{L['group']}{sep}{lab}" if lab is not None else L["all"])
-        out += ["", f"{head} ({L['counts'].format(**g.n)})" if lang == "en"
-                else f"{head}（{L['counts'].format(**g.n)}）", "", L["tests"]]
+        blocks.append(("heading", f"{head} ({L['counts'].format(**g.n)})" if lang == "en"
+                       else f"{head}（{L['counts'].format(**g.n)}）"))
         rows_a, rows_b = [], []
         for sid, r in g.tests.items():
             sub = inst.subscale(sid).label(lang) if inst is not None else sid
@@ -151,22 +154,68 @@ def format_evaluation(ev: "Evaluation", lang: str = "en") -> str:
                            fmt_num(r.rank_biserial),
                            fmt_num(g.alpha_pre[sid], leading_zero=lz),
                            fmt_num(g.omega_pre[sid], leading_zero=lz)])
-        out.append(text_table([L["subscale"], "n", L["pre"], L["post"], L["diff"], L["t"],
-                               "p", p_head], rows_a))
-        out += ["", L["effects"]]
-        out.append(text_table([L["subscale"], L["dz"], L["gz"], L["dav"], L["V"], L["pW"],
-                               L["rrb"], L["alpha"], L["omega"]], rows_b))
+        blocks.append(("caption", L["tests"]))
+        blocks.append(("table", [L["subscale"], "n", L["pre"], L["post"], L["diff"], L["t"],
+                                 "p", p_head], rows_a))
+        blocks.append(("caption", L["effects"]))
+        blocks.append(("table", [L["subscale"], L["dz"], L["gz"], L["dav"], L["V"], L["pW"],
+                                 L["rrb"], L["alpha"], L["omega"]], rows_b))
         rc = g.reliable_change
         if rc is not None:
             sub = inst.subscale(g.rc_subscale).label(lang) if inst is not None else g.rc_subscale
-            out += ["", L["rc"].format(sub=sub, crit=rc.criterion, sd=fmt_num(rc.sd_pre, 3),
-                                       r=fmt_num(rc.r_xx, 3), imp=rc.improved,
-                                       unc=rc.unchanged, det=rc.deteriorated)]
+            blocks.append(("text", L["rc"].format(
+                sub=sub, crit=rc.criterion, sd=fmt_num(rc.sd_pre, 3), r=fmt_num(rc.r_xx, 3),
+                imp=rc.improved, unc=rc.unchanged, det=rc.deteriorated)))
         if g.excluded:
             items = "; ".join(f"{e['id']}: {e['reason']}" for e in g.excluded)
-            out += [f"{L['excluded']}{': ' if lang == 'en' else '：'}{items}"]
+            blocks.append(("text", f"{L['excluded']}{': ' if lang == 'en' else '：'}{items}"))
     k = len(inst.subscales) if inst is not None else "the"
-    out += ["", L["note"].format(corr=p_head[2:], corr_name=L["corr"][corr], k=k)]
+    blocks.append(("note", L["note"].format(corr=p_head[2:], corr_name=L["corr"][corr], k=k)))
     if ev.excluded:
-        out.append("; ".join(f"{e['id']}: {e['reason']}" for e in ev.excluded))
+        blocks.append(("text", "; ".join(f"{e['id']}: {e['reason']}" for e in ev.excluded)))
+    return blocks
+
+
+def format_evaluation(ev: "Evaluation", lang: str = "en") -> str:
+    """Render an :class:`~stressgroup.Evaluation` as APA-style text tables."""
+    out: list[str] = []
+    for block in evaluation_blocks(ev, lang):
+        kind = block[0]
+        after_table = bool(out) and out[-1].startswith("─")
+        if kind in ("heading", "caption", "note") or (kind == "text" and after_table):
+            out.append("")
+        out.append(text_table(block[1], block[2]) if kind == "table" else block[1])
     return "\n".join(out)
+
+
+def format_evaluation_html(ev: "Evaluation", lang: str = "en") -> str:
+    """The same tables as :func:`format_evaluation`, as HTML three-line tables (Jupyter)."""
+    import html
+
+    e = html.escape
+    css = ("border-collapse:collapse;border-top:2px solid #000;border-bottom:2px solid #000;"
+           "margin:4px 0 10px 0")
+    parts = []
+    for block in evaluation_blocks(ev, lang):
+        kind = block[0]
+        if kind == "title":
+            parts.append(f"<p><strong>{e(block[1])}</strong></p>")
+        elif kind == "heading":
+            parts.append(f"<p style='margin-top:12px'><strong>{e(block[1])}</strong></p>")
+        elif kind == "caption":
+            parts.append(f"<p style='margin:2px 0'><em>{e(block[1])}</em></p>")
+        elif kind == "table":
+            head = "".join(f"<th style='border-bottom:1px solid #000;padding:2px 8px;"
+                           f"text-align:{'left' if j == 0 else 'right'}'>{e(h)}</th>"
+                           for j, h in enumerate(block[1]))
+            body = "".join(
+                "<tr>" + "".join(f"<td style='padding:2px 8px;text-align:"
+                                 f"{'left' if j == 0 else 'right'};white-space:nowrap'>"
+                                 f"{e(c)}</td>" for j, c in enumerate(row)) + "</tr>"
+                for row in block[2])
+            parts.append(f"<table style='{css}'><thead><tr>{head}</tr></thead>"
+                         f"<tbody>{body}</tbody></table>")
+        else:
+            style = "font-size:90%;color:#444" if kind == "note" else ""
+            parts.append(f"<p style='{style}'>{e(block[1])}</p>")
+    return "<div>" + "".join(parts) + "</div>"
