@@ -124,3 +124,14 @@ def test_all_rows_excluded_shows_the_load_report(capsys, tmp_path, sample_long_f
 def test_json_to_unwritable_path_exit_2(capsys, sample_long_path, tmp_path):
     code, _, err = run(capsys, sample_long_path, "--json", tmp_path / "no" / "dir" / "r.json")
     assert code == 2 and "No such file or directory" in err
+
+
+def test_small_group_subprocess_finishes_without_warnings(tmp_path, sample_long_frame):
+    few = sample_long_frame[sample_long_frame["id"].isin(sorted(set(sample_long_frame.id))[:8])]
+    path = tmp_path / "s8.csv"
+    few.to_csv(path, index=False)
+    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    proc = subprocess.run([sys.executable, "-m", "stressgroup.evaluate", str(path)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Warning" not in proc.stderr and "Traceback" not in proc.stderr

@@ -17,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m stressgroup.evaluate",
         description="Evaluate pre/post change on a questionnaire: per subscale and total, "
-                    "paired t test with 95%% CI, Holm-adjusted p, dz with CI, Wilcoxon, "
+                    "paired t test with 95% CI, Holm-adjusted p, dz with CI, Wilcoxon, "
                     "alpha and omega at pre, and reliable change per person.",
         epilog="One file holds a wave column (one row per person per wave) or wave-prefixed "
                "item columns (pre_IND1, post_IND1, ...); two files are pre and post.")
@@ -77,13 +77,14 @@ def _print_details(report) -> None:
               file=sys.stderr)
 
 
-def _print_notes(caught, base) -> None:
+def _print_notes(caught) -> None:
+    """Recorded warnings as one ``note:`` line each (called outside the recording)."""
+    seen = set()
     for w in caught:
-        if issubclass(w.category, base):
-            print(f"note: {w.message}", file=sys.stderr)
-        else:  # pragma: no cover - pass other warnings on unchanged
-            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-    caught.clear()
+        text = f"note: {w.message}"
+        if text not in seen:
+            seen.add(text)
+            print(text, file=sys.stderr)
 
 
 def _fail(msg: str) -> int:
@@ -102,23 +103,31 @@ def main(argv: "Sequence[str] | None" = None) -> int:
         return int(exc.code or 0)
     caught: list = []
     try:
+        from .analysis import evaluate
+        from .instruments import load_instrument
+
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", StressgroupWarning)
-            from .analysis import evaluate
-            from .instruments import load_instrument
-
+            # numerical warnings (0/0 on tiny or constant data) become NaN cells in
+            # the tables; the command line itself stays free of Python warnings
+            warnings.simplefilter("ignore", RuntimeWarning)
             args.instrument_obj = load_instrument(args.instrument)
             responses = _load(args)
-            report = responses.report
-            # what happened to the rows is shown before the analysis, which may fail on it
-            print(report.summary(), file=sys.stderr)
-            _print_details(report)
+        report = responses.report
+        # what happened to the rows is shown before the analysis, which may fail on it
+        print(report.summary(), file=sys.stderr)
+        _print_details(report)
+        _print_notes(caught)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", StressgroupWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
             try:
                 ev = evaluate(responses, args.instrument_obj, group=args.group,
                               control=args.control, correction=args.correction,
                               seed=args.seed)
             finally:
-                _print_notes(caught, StressgroupWarning)
+                pending = list(caught)
+        _print_notes(pending)
         if args.json:
             result = ev.to_dict()
             result["load"] = report.to_dict()

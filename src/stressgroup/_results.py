@@ -8,7 +8,26 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ResultMixin", "jsonable"]
+__all__ = ["ResultMixin", "jsonable", "quiet_numpy"]
+
+
+def quiet_numpy(func):
+    """Run ``func`` with numpy's floating-point and empty-slice warnings off.
+
+    On tiny or constant data the statistics are NaN by design (and say so in
+    their own :class:`~stressgroup.DegenerateDataWarning` where it matters);
+    numpy's RuntimeWarnings about 0/0 would only add noise.
+    """
+    import functools
+    import warnings
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def jsonable(value: Any) -> Any:

@@ -10,7 +10,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from reftools import RTOL, load_reference
-from stressgroup import DataError, evaluate, read_survey
+from stressgroup import DataError, DegenerateDataWarning, evaluate, read_survey
 
 REF = load_reference("sample")
 KEYS = ["n", "pre_mean", "pre_sd", "post_mean", "post_sd", "mean_diff", "ci_low", "ci_high",
@@ -168,3 +168,22 @@ def test_integer_group_labels_and_control(sample_long_frame, five_level):
         {"intervention": 1, "control": 2}))
     d = evaluate(df, five_level, control=2).to_dict()
     assert list(d["groups"]) == ["1", "2"] and d["control"] == "2"
+
+
+@pytest.mark.parametrize("header,option", [("6、组别", None), ("6、您的组别：", "组别"),
+                                           ("Q6. Group", "group")])
+def test_group_column_with_question_number(sample_long_frame, five_level, header, option):
+    df = sample_long_frame.rename(columns={"group": header})
+    d = evaluate(df, five_level, group=option).to_dict()
+    assert d["group_column"] == header and set(d["groups"]) == {"intervention", "control"}
+
+
+def test_tiny_group_runs_without_python_warnings(sample_long_frame, five_level):
+    import warnings
+
+    few = sample_long_frame[sample_long_frame["id"].isin(sorted(set(sample_long_frame.id))[:8])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        d = evaluate(few, five_level).to_dict()
+    assert sum(g["n"]["pre"] for g in d["groups"].values()) == 8

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .._results import ResultMixin, jsonable
+from .._results import ResultMixin, jsonable, quiet_numpy
 from ..errors import DataError, DegenerateDataWarning
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import as_frame, key_items
@@ -198,12 +198,27 @@ def _group_values(data: pd.DataFrame, group: str) -> tuple[pd.Series, list[dict]
 _GROUP_NAMES = ("group", "groups", "组别", "分组", "组", "组名", "arm", "condition")
 
 
-def _find_group_column(data: pd.DataFrame) -> "str | None":
-    """A column named like a group column (group, 组别, 分组, arm, ...), if any."""
-    by_key = {str(c).strip().casefold(): c for c in data.columns}
-    for name in _GROUP_NAMES:
-        if name in by_key:
-            return by_key[name]
+def _column_key(name) -> str:
+    """A header as a lookup key: question number (``6、``), "您的", trailing
+    punctuation and case removed, so ``6、您的组别：`` finds ``组别``."""
+    from ..io._columns import _plain_key
+
+    return _plain_key(str(name))
+
+
+def _find_group_column(data: pd.DataFrame, wanted: "str | None" = None) -> "str | None":
+    """The column named ``wanted`` (exactly, else by :func:`_column_key`), or without
+    ``wanted`` one named like a group column (group, 组别, 分组, arm, ...)."""
+    if wanted is not None and wanted in data.columns:
+        return wanted
+    by_key: dict[str, list] = {}
+    for c in data.columns:
+        by_key.setdefault(_column_key(c), []).append(c)
+    names = [wanted] if wanted is not None else list(_GROUP_NAMES)
+    for name in names:
+        hits = by_key.get(_column_key(name), [])
+        if len(hits) == 1:
+            return hits[0]
     return None
 
 
@@ -317,6 +332,8 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         group = _find_group_column(data)
     elif group is False:
         group = None
+    else:
+        group = _find_group_column(data, group) or group
     if control is not None:
         control = str(control).strip()
     excluded_global: list[dict] = list(excluded_rows)
@@ -361,6 +378,7 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
                       excluded=excluded_global, instrument_obj=inst, seed=seed)
 
 
+@quiet_numpy
 def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post: str,
                     correction: str, confidence: float) -> GroupEvaluation:
     wave = data["wave"].astype(str)

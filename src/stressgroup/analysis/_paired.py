@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .._results import ResultMixin, jsonable
+from .._results import ResultMixin, jsonable, quiet_numpy
 from ..errors import DegenerateDataWarning
 
 __all__ = ["paired_test", "PairedTestResult", "hedges_j", "dz_confidence_interval",
@@ -248,6 +248,7 @@ def wilcoxon_signed_rank(diff: np.ndarray, digits_rank: "int | None" = None
     return v, float(min(p, 1.0)), "normal", rb
 
 
+@quiet_numpy
 def paired_test(pre, post, *, confidence: float = 0.95,
                 digits_rank: "int | None" = None) -> PairedTestResult:
     """Compare paired pre and post scores (change = post - pre).

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .._results import ResultMixin, jsonable
+from .._results import ResultMixin, jsonable, quiet_numpy
 from ..errors import DegenerateDataWarning
 from ._matrix import as_item_matrix, cov2cor, pairwise_cov, smc
 
@@ -120,6 +120,7 @@ def feldt_interval(alpha: float, n: int, k: int, confidence: float = 0.95
     return float(low), float(high)
 
 
+@quiet_numpy
 def cronbach_alpha(items: pd.DataFrame, *, ci: Literal["feldt", "duhachek", "bootstrap"]
                    = "feldt", n_boot: int = 10000, seed: "int | None" = None,
                    confidence: float = 0.95) -> AlphaResult:

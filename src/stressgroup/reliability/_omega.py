@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .._results import ResultMixin, jsonable
+from .._results import ResultMixin, jsonable, quiet_numpy
 from ._matrix import as_item_matrix, pairwise_cor, smc
 
 __all__ = ["omega", "OmegaResult", "minres_one_factor"]
@@ -154,6 +154,7 @@ def minres_one_factor(R: np.ndarray, *, optimizer: str = "psych", tol: float = 1
     return L, converged
 
 
+@quiet_numpy
 def omega(items: pd.DataFrame, *, optimizer: Literal["psych", "exact"] = "psych"
           ) -> OmegaResult:
     """McDonald's omega total of keyed items (psych ``omega(nfactors = 1)``).
