@@ -19,7 +19,8 @@ def wjx_export(tmp_path, text: bool, encoding: str = "utf-8-sig"):
     cols = WJX_META + ["1、您的性别", "2、您的工号",
                        "3、工作中的压力(我经常需要值夜班)", "3、(我担心在工作中被感染)",
                        "3、(我能按时下班)",
-                       "4、家庭方面(家人支持我的工作)", "4、(我陪伴家人的时间太少)"]
+                       "4、家庭方面(家人支持我的工作)", "4、(我陪伴家人的时间太少)",
+                       "5、减压方式(运动)", "5、(听音乐)"]
     labels = ["非常不符合", "不太符合", "一般", "比较符合", "非常符合"]
     rows = []
     for i, answers in enumerate([[5, 4, 1, 2, 5], [3, 3, 2, 4, 4], [1, 2, 5, 5, 1]]):
@@ -28,7 +29,10 @@ def wjx_export(tmp_path, text: bool, encoding: str = "utf-8-sig"):
         vals = [labels[a - 1] if text else str(a) for a in answers]
         if text and i == 2:
             vals[1] = "(空)"
-        rows.append(meta + ["男", f"00{i + 1}"] + vals)
+        if text and i == 1:
+            vals[0] = "比较付合"  # an input-method typo: the label set is still found
+        multi = ["运动┋听音乐", ""] if text else ["1", "0"]
+        rows.append(meta + ["男", f"00{i + 1}"] + vals + multi)
     path = tmp_path / ("wjx_text.csv" if text else "wjx_numbers.csv")
     pd.DataFrame(rows, columns=cols).to_csv(path, index=False, encoding=encoding)
     return path
@@ -66,6 +70,9 @@ def test_draft_from_wjx_export(tmp_path, capsys, text):
         assert inst.labels[4]["zh"] == "比较符合"
     body = out.read_text(encoding="utf-8")
     assert "1、您的性别" in body and "TODO" in body
+    assert "5、减压方式  (multi-select)" in body  # never drafted as a Likert subscale
+    if text:
+        assert "比较付合" in body.split("higher_is")[0]  # the typo is pointed out
 
 
 def test_drafted_instrument_scores_the_export(tmp_path):

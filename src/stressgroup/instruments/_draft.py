@@ -54,9 +54,9 @@ def _parse_columns(columns) -> "OrderedDict[str, dict]":
     """Group export columns into questions: number -> stem, rows [(column, row text)]."""
     questions: "OrderedDict[str, dict]" = OrderedDict()
     for col in columns:
-        name = _norm(col)
-        if name.lower() in _META:
+        if _norm(col).lower() in _META:
             continue
+        name = str(col).strip()  # the wording stays as written (full-width punctuation too)
         m = _QNUM.match(name)
         if not m:
             continue
@@ -74,17 +74,27 @@ def _parse_columns(columns) -> "OrderedDict[str, dict]":
     return questions
 
 
-def _labels_from(values: set[str]) -> "tuple[dict[int, str] | None, list[str]]":
-    """Match observed text answers to a known Likert set (low to high)."""
-    found = {v for v in values if v not in _SENTINELS}
+def _labels_from(values: "dict[str, int]") -> "tuple[dict[int, str] | None, list[str]]":
+    """Match observed text answers (with their counts) to a known Likert set.
+
+    Returns the labels (low to high) of the set that covers at least 90% of the
+    answers, and the answers outside it (typos to check); or ``(None, answers)``.
+    """
+    found = {v: n for v, n in values.items() if v not in _SENTINELS}
     if not found:
         return None, []
     if all(re.fullmatch(r"-?\d+(\.\d+)?", v) for v in found):
         return None, sorted(found, key=float)
+    total = sum(found.values())
+    best, best_share = None, 0.0
     for labels in LIKERT_SETS:
-        if found <= set(labels):
-            return {k + 1: lab for k, lab in enumerate(labels)}, []
-    return None, sorted(found)
+        share = sum(n for v, n in found.items() if v in labels) / total
+        if share > best_share:
+            best, best_share = labels, share
+    if best is not None and best_share >= 0.9:
+        return ({k + 1: lab for k, lab in enumerate(best)},
+                sorted(v for v in found if v not in best))
+    return None, sorted(found, key=lambda v: -found[v])
 
 
 def _q(s: str) -> str:
@@ -118,38 +128,59 @@ def draft_instrument(export: "str | Path", *, instrument_id: str | None = None) 
     path = Path(export)
     frame = _read_any(path)
     questions = _parse_columns(frame.columns)
+
+    def multi_select(q) -> bool:
+        vals = {_norm(v) for col, _ in q["rows"] for v in frame[col].unique()} - _SENTINELS
+        return vals <= {"0", "1"} or any("┋" in v for v in vals)
+
     matrices = {n: q for n, q in questions.items() if len(q["rows"]) >= 2
-                and all(r is not None for _, r in q["rows"])}
+                and all(r is not None for _, r in q["rows"]) and not multi_select(q)}
     if not matrices:
         raise DataError(
             f"{path}: found no matrix (Likert) questions: expected headers like "
             "'12、stem(row text)' followed by '12、(row text)' as 问卷星 writes them")
-    iid = instrument_id or re.sub(r"[^0-9A-Za-z_-]+", "-", path.stem).strip("-").lower() \
-        or "my-instrument"
-    answers: set[str] = set()
+    slug = re.sub(r"[^0-9A-Za-z_-]+", "-", path.stem).strip("-").lower()
+    if len(re.findall(r"[a-z]", slug)) < 3:
+        slug = "my-instrument"
+    iid = instrument_id or slug
+    answers: dict[str, int] = {}
     for q in matrices.values():
         for col, _ in q["rows"]:
-            answers |= {_norm(v) for v in frame[col].unique()}
+            for v, n in frame[col].map(_norm).value_counts().items():
+                answers[v] = answers.get(v, 0) + int(n)
     labels, observed = _labels_from(answers)
     lines = [
         f"# Drafted by stressgroup from {path.name}. Check every line marked TODO,",
         "# rename the subscales, list reverse-keyed items under 'reverse', then load it",
         "# with stressgroup.load_instrument('this-file.yaml').",
-        f"id: {iid}",
+        f"id: {iid}" + ("" if instrument_id else "  # TODO: a short id for this questionnaire"),
         f"name: {{en: {_q(iid)}, zh: {_q(iid)}}}  # TODO: the questionnaire's name",
         "response:",
     ]
     if labels:
         lines += [f"  min: {min(labels)}", f"  max: {max(labels)}", "  labels:"]
         lines += [f"    {k}: {{zh: {_q(v)}}}" for k, v in labels.items()]
+        if observed:
+            lines.append("  # TODO: answers outside these labels (typos? they will be "
+                         "reported as unknown): " + ", ".join(observed))
     elif observed and all(re.fullmatch(r"-?\d+(\.\d+)?", v) for v in observed):
-        nums = [float(v) for v in observed]
+        # the range of the answers people actually gave; a stray value (a 7 on a 1-5
+        # scale) is left out and mentioned
+        total = sum(answers.get(v, 0) for v in observed)
+        common = [v for v in observed if answers.get(v, 0) >= max(2, 0.005 * total)]
+        rare = [v for v in observed if v not in common]
+        nums = [float(v) for v in (common or observed)]
+        if rare:
+            lines.append("  # TODO: rare answers left out of the range (errors?): "
+                         + ", ".join(rare))
         lines += [f"  min: {min(nums):g}  # TODO: the lowest possible answer, not the observed",
                   f"  max: {max(nums):g}  # TODO: the highest possible answer",
                   "  # labels:  # TODO (optional): 1: {zh: 非常不符合, en: Strongly disagree}"]
     else:
-        lines += ["  min: 1  # TODO", "  max: 5  # TODO", "  labels:  # TODO: give each answer its number"]
-        lines += [f"    # ?: {{zh: {_q(v)}}}" for v in observed]
+        lines += ["  min: 1  # TODO", "  max: 5  # TODO",
+                  "  # TODO: give each answer its number, e.g. 1: {zh: 非常不符合}, and "
+                  "uncomment 'labels:'", "  # labels:"]
+        lines += [f"  #   ?: {{zh: {_q(v)}}}" for v in observed]
     lines += ["higher_is: worse  # TODO: worse (stress, symptoms) or better (support)",
               "scoring: mean", "min_answered: 0.8", "subscales:"]
     for n, q in matrices.items():
@@ -160,7 +191,8 @@ def draft_instrument(export: "str | Path", *, instrument_id: str | None = None) 
             lines.append(f"      - {{id: Q{n}_{k}, text: {{zh: {_q(row)}}}}}")
         lines.append("    reverse: []  # TODO: reverse-keyed items of this subscale")
     lines += ["total:", "  id: total", "  items: all"]
-    others = [f"{n}、{q['stem']}" for n, q in questions.items() if n not in matrices]
+    others = [f"{n}、{q['stem']}" + ("  (multi-select)" if multi_select(q) else "")
+              for n, q in questions.items() if n not in matrices]
     if others:
         lines.append("# Not included (not matrix questions; kept as extra columns):")
         lines += [f"#   {o}" for o in others]

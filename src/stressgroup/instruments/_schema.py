@@ -316,7 +316,14 @@ class _Problems:
 
 
 def _to_py(node: yaml.Node) -> Any:
-    return yaml.safe_load(yaml.serialize(node)) if node is not None else None
+    """Python value of a composed YAML node (safe constructors)."""
+    if node is None:
+        return None
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def _mapping(node: yaml.Node | None) -> dict[str, tuple[yaml.Node, yaml.Node]]:
@@ -476,7 +483,8 @@ def _parse(text: str, source: str) -> Instrument:
         return _parse_checked(text, source)
     except InstrumentError:
         raise
-    except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError,
+            yaml.YAMLError) as exc:
         # a structure no check anticipated: still a clear message, never a traceback
         raise InstrumentError(
             f"{source}: the file's structure is not what the instrument schema expects "
