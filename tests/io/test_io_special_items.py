@@ -84,3 +84,18 @@ def test_item_specific_labels(tmp_path):
     # Q1 has its own labels: the shared label '经常' is not one of its answers
     assert np.isnan(data.loc["2", "Q1"])
     assert resp.report.cells["column"].tolist() == ["Q1"]
+
+
+def test_ssrs_scores_from_a_text_export(ssrs):
+    # a 问卷星 按选项文本 export: every answer as its option text
+    df = pd.DataFrame({
+        "id": ["1"], "SSRS1": ["3-5个"], "SSRS2": ["和家人住在一起"],
+        "SSRS3": ["有些邻居很关心您"], "SSRS4": ["遇到困难可能稍微关心"],
+        **{f"SSRS5{x}": ["一般"] for x in "ABCDE"},
+        "SSRS6": ["配偶┋同事"], "SSRS7": ["无任何来源"], "SSRS8": ["从不向任何人诉述"],
+        "SSRS9": ["很少请求别人帮助"], "SSRS10": ["偶尔参加"]})
+    resp = read_survey(df, instrument=ssrs, wave="pre")
+    assert len(resp.report.cells) == 0
+    s = score(resp, ssrs).iloc[0]
+    # objective 4 + 2 + 0; subjective 3 + 3 + 2 + 5 x 3; utilisation 1 + 2 + 2
+    assert (s["objective"], s["subjective"], s["utilization"], s["total"]) == (6, 23, 5, 34)
