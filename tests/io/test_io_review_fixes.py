@@ -226,3 +226,13 @@ def test_unknown_wave_label_in_a_tidy_file(inst3):
     with pytest.warns(DataQualityWarning, match=r"wave label 'psot' \(1 row: 5\)"):
         r = read_survey(df, instrument=inst3)
     assert any("'psot'" in n for n in r.report.notes)
+
+
+@pytest.mark.parametrize("header", ["联系人", "紧急联系人电话", "微信号", "家庭住址", "QQ号"])
+def test_more_personal_headers_are_dropped(header):
+    import stressgroup
+
+    df = pd.DataFrame({"id": ["1", "2"], "wave": ["pre", "pre"], header: ["张伟", "李娜"]})
+    r = stressgroup.read_survey(df)
+    assert header not in r.data.columns
+    assert r.report.columns_dropped["column"].tolist() == [header]

@@ -322,7 +322,11 @@ def find_tidy_columns(columns: Sequence[str]) -> tuple[str, str] | None:
 _PII_EXACT = {
     "name": "name", "fullname": "name", "firstname": "name", "lastname": "name",
     "recipientfirstname": "name", "recipientlastname": "name", "姓名": "name",
-    "名字": "name", "真实姓名": "name", "您的姓名": "name",
+    "名字": "name", "真实姓名": "name", "您的姓名": "name", "联系人": "name",
+    "紧急联系人": "name", "家属": "name", "家属姓名": "name", "称呼": "name",
+    "wechat": "messenger account", "微信": "messenger account", "微信号": "messenger account",
+    "qq": "messenger account", "qq号": "messenger account", "住址": "address",
+    "家庭住址": "address", "地址": "address", "address": "address",
     "ip": "IP address", "ipaddress": "IP address", "ipaddr": "IP address",
     "来自ip": "IP address", "来源ip": "IP address", "ip地址": "IP address",
     "email": "e-mail address", "e-mail": "e-mail address", "mail": "e-mail address",
@@ -337,6 +341,7 @@ _PII_CONTAINS = (
     ("身份证", "ID card number"), ("idcard", "ID card number"),
     ("email", "e-mail address"), ("邮箱", "e-mail address"), ("ipaddress", "IP address"),
     ("姓名", "name"), ("纬度", "location"), ("经度", "location"), ("ip地址", "IP address"),
+    ("联系人", "name"), ("微信", "messenger account"), ("住址", "address"),
 )
 
 def pii_header_reason(column: str) -> str | None:
