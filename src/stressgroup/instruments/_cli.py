@@ -74,8 +74,10 @@ def main(argv: "Sequence[str] | None" = None) -> int:
             import pandas as pd
 
             table = list_instruments()
-            with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-                print(table.drop(columns=["citation"]).to_string(index=False))
+            table["citation"] = [c if len(c) <= 48 else c[:45] + "..." for c in table["citation"]]
+            with pd.option_context("display.max_colwidth", 70, "display.width", 250):
+                # subscales are listed by `show ID`
+                print(table.drop(columns=["subscales"]).to_string(index=False))
             return 0
         if args.cmd == "show":
             print(_show(load_instrument(args.instrument)))
