@@ -188,6 +188,8 @@ _IN_TEXT = re.compile(
 
 def personal_kind(value: str) -> str | None:
     """The kind of personal data a whole value is (``"phone number"``...), or None."""
+    if len(value) < 7 and "@" not in value:  # shorter than any IPv4 address or number
+        return None
     v = re.sub(r"[\s\-]", "", nfkc(value))
     if PHONE_RE.fullmatch(v):
         return "phone number"
@@ -221,8 +223,9 @@ def mask_personal(text: str) -> str:
     >>> mask_personal("out of range 1-5")
     'out of range 1-5'
     """
-    if not isinstance(text, str) or not any(ch.isdigit() or ch == "@" for ch in text):
-        return text
+    if not isinstance(text, str) or (len(text) < 7 and "@" not in text) \
+            or not any(ch.isdigit() or ch == "@" for ch in text):
+        return text  # too short for an IPv4 address or a number, or no digit at all
     norm = nfkc(text)
     masked = _IN_TEXT.sub(_hide, norm)
     return text if masked == norm else masked
