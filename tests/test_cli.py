@@ -102,7 +102,7 @@ def test_text_in_item_column_is_reported(capsys, tmp_path, sample_long_frame):
 
 
 def test_python_dash_m_subprocess(sample_long_path):
-    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    env = {**os.environ, "PYTHONWARNINGS": "error::UserWarning,error::RuntimeWarning"}
     proc = subprocess.run([sys.executable, "-m", "stressgroup.evaluate", str(sample_long_path),
                            "--json", "-"], capture_output=True, text=True, env=env,
                           cwd=ROOT, timeout=120)
@@ -130,7 +130,7 @@ def test_small_group_subprocess_finishes_without_warnings(tmp_path, sample_long_
     few = sample_long_frame[sample_long_frame["id"].isin(sorted(set(sample_long_frame.id))[:8])]
     path = tmp_path / "s8.csv"
     few.to_csv(path, index=False)
-    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    env = {**os.environ, "PYTHONWARNINGS": "error::UserWarning,error::RuntimeWarning"}
     proc = subprocess.run([sys.executable, "-m", "stressgroup.evaluate", str(path)],
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
