@@ -118,16 +118,19 @@ def main(argv: "Sequence[str] | None" = None) -> int:
         print(report.summary(), file=sys.stderr)
         _print_details(report)
         _print_notes(caught)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", StressgroupWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            try:
-                ev = evaluate(responses, args.instrument_obj, group=args.group,
-                              control=args.control, correction=args.correction,
-                              seed=args.seed)
-            finally:
-                pending = list(caught)
-        _print_notes(pending)
+        pending: list = []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", StressgroupWarning)
+                warnings.simplefilter("ignore", RuntimeWarning)
+                try:
+                    ev = evaluate(responses, args.instrument_obj, group=args.group,
+                                  control=args.control, correction=args.correction,
+                                  seed=args.seed)
+                finally:
+                    pending = list(caught)
+        finally:  # the notes are shown before an error message too, outside the recording
+            _print_notes(pending)
         if args.json:
             result = ev.to_dict()
             result["load"] = report.to_dict()

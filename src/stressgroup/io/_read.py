@@ -405,6 +405,25 @@ def _convert_one(raw: str, scale: _Scale, *, checked: bool) -> tuple[float, str 
     return float(number), None, by_label
 
 
+def _file_report(raw: RawTable, meta: Mapping[str, Any], *, file: str, layout: str,
+                 kept: np.ndarray, records: int, wave: Any, notes: list[str],
+                 **tables: list[dict[str, Any]]) -> LoadReport:
+    """The LoadReport of one file: its counts, its event tables (personal data masked by
+    :func:`make_table`) and its notes (masked here)."""
+    n = len(kept)
+    rows_excluded = int((~kept).sum())
+    freport = FileReport(file=file, source=str(meta.get("platform") or raw.source),
+                         encoding=raw.encoding, layout=layout, rows_read=n,
+                         rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
+                         records=records, sheet=meta.get("sheet"), wave=wave,
+                         variant=meta.get("variant"))
+    return LoadReport(
+        files=(freport,), rows_read=n, rows_kept=n - rows_excluded,
+        rows_excluded=rows_excluded,
+        **{name: make_table(name, records_) for name, records_ in tables.items()},
+        notes=tuple(mask_personal(x) for x in notes))
+
+
 def _pseudonym(value: str, salt: str) -> str:
     return hashlib.sha256(f"{salt}\x00{value}".encode()).hexdigest()[:16]
 
@@ -987,26 +1006,13 @@ def _load(raw: RawTable, scale: _Scale, opt: _Options) -> _Loaded:
         data = pd.DataFrame(out)
         records = len(data)
 
-    rows_excluded = int((~kept).sum())
-    freport = FileReport(file=file, source=str(meta.get("platform") or raw.source),
-                         encoding=raw.encoding, layout=layout,
-                         rows_read=n, rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
-                         records=records, sheet=meta.get("sheet"), wave=fixed,
-                         variant=meta.get("variant"))
-    report = LoadReport(
-        files=(freport,), rows_read=n, rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
-        excluded=make_table("excluded", excluded), cells=make_table("cells", cells),
-        columns_dropped=make_table("columns_dropped", dropped),
-        columns_pseudonymized=make_table("columns_pseudonymized", pseudo),
-        id_changes=make_table("id_changes", id_changes),
-        waves_absent=make_table("waves_absent", waves_absent),
-        items_missing=make_table("items_missing", missing_items),
-        columns_unmapped=make_table("columns_unmapped", unmapped),
-        columns_mapped=make_table("columns_mapped", [
-            {"file": file, "column": c, "item": k[0], "how": how.get(c, "id")}
-            for k, c in item_cols.items()]),
-        notes=tuple(mask_personal(n) for n in notes),
-    )
+    report = _file_report(
+        raw, meta, file=file, layout=layout, kept=kept, records=records, wave=fixed,
+        notes=notes, excluded=excluded, cells=cells, columns_dropped=dropped,
+        columns_pseudonymized=pseudo, id_changes=id_changes, waves_absent=waves_absent,
+        items_missing=missing_items, columns_unmapped=unmapped,
+        columns_mapped=[{"file": file, "column": c, "item": k[0], "how": how.get(c, "id")}
+                        for k, c in item_cols.items()])
     return _Loaded(data=data, report=report, item_ids=tuple(item_ids), warnings=warn_msgs)
 
 
@@ -1230,23 +1236,13 @@ def _load_tidy(raw: RawTable, scale: _Scale, opt: _Options, item_col: str,
         out[name] = vals
     del first_row_of
     data = pd.DataFrame(out)
-    rows_excluded = int((~kept).sum())
-    freport = FileReport(file=file, source=str(meta.get("platform") or raw.source),
-                         encoding=raw.encoding, layout="tidy", rows_read=n,
-                         rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
-                         records=len(data), sheet=meta.get("sheet"), wave=fixed,
-                         variant=meta.get("variant"))
     missing_items = [{"file": file, "item": it, "wave": fixed,
                       "reason": "no answer for this item in the file; its answers are all missing"}
                      for it in item_ids if it not in set(frame["item"])]
-    report = LoadReport(
-        files=(freport,), rows_read=n, rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
-        excluded=make_table("excluded", excluded), cells=make_table("cells", cells),
-        columns_dropped=make_table("columns_dropped", dropped),
-        columns_pseudonymized=make_table("columns_pseudonymized", pseudo),
-        id_changes=make_table("id_changes", id_changes),
-        items_missing=make_table("items_missing", missing_items),
-        notes=tuple(mask_personal(n) for n in notes))
+    report = _file_report(
+        raw, meta, file=file, layout="tidy", kept=kept, records=len(data), wave=fixed,
+        notes=notes, excluded=excluded, cells=cells, columns_dropped=dropped,
+        columns_pseudonymized=pseudo, id_changes=id_changes, items_missing=missing_items)
     if missing_items and scale.id is not None:
         warn.append(f"{file}: {len(missing_items)} item(s) of {scale.id} have no answer in the file")
     return _Loaded(data=data, report=report, item_ids=tuple(item_ids), warnings=warn)
