@@ -15,7 +15,7 @@ from __future__ import annotations
 from .analysis import (Evaluation, GroupEvaluation, PairedTestResult, ReliableChangeResult,
                        ScreeningResult, adjust_p, evaluate, paired_test, person_history,
                        reliable_change, screen)
-from .errors import (DataError, DataQualityWarning, DegenerateDataWarning, InstrumentError,
+from .core.errors import (DataError, DataQualityWarning, DegenerateDataWarning, InstrumentError,
                      StressgroupError, StressgroupWarning)
 from .instruments import Instrument, Subscale, list_instruments, load_instrument, score
 from .io import LoadReport, Responses, read_survey, read_waves

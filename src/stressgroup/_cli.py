@@ -94,7 +94,7 @@ def _fail(msg: str) -> int:
 
 def main(argv: "Sequence[str] | None" = None) -> int:
     """Run the command line; return the exit status (0 ok, 2 user error)."""
-    from .errors import StressgroupError, StressgroupWarning
+    from .core.errors import StressgroupError, StressgroupWarning
 
     parser = build_parser()
     try:

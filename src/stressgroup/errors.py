@@ -1,68 +1,7 @@
-"""Exception and warning classes used across stressgroup.
+"""Exception and warning classes (public path; defined in :mod:`stressgroup.core.errors`)."""
 
-Every problem a user can cause (a bad file, a bad instrument, a bad option)
-raises a subclass of :class:`StressgroupError`; the command line turns these
-into a short message and exit status 2, never a traceback.
-"""
+from .core.errors import (DataError, DataQualityWarning, DegenerateDataWarning, InstrumentError,
+                          StressgroupError, StressgroupWarning)
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
-__all__ = [
-    "StressgroupError",
-    "DataError",
-    "InstrumentError",
-    "StressgroupWarning",
-    "DegenerateDataWarning",
-    "DataQualityWarning",
-]
-
-
-class StressgroupError(Exception):
-    """Base class of every user-facing error raised by stressgroup."""
-
-
-class DataError(StressgroupError, ValueError):
-    """The data cannot be used as given.
-
-    Parameters
-    ----------
-    message : str
-        One paragraph saying what is wrong and what to do.
-    problems : pandas.DataFrame, optional
-        One row per failing cell or row (columns such as ``file``, ``row``,
-        ``column``, ``value``, ``reason``), collected before raising so that
-        the user sees every failure at once.
-    """
-
-    def __init__(self, message: str, problems: "pd.DataFrame | None" = None) -> None:
-        super().__init__(message)
-        self.problems = problems
-
-
-class InstrumentError(StressgroupError, ValueError):
-    """An instrument file breaks the schema.
-
-    ``problems`` lists every problem found (each a string that names the key
-    and, where known, the line of the YAML file).
-    """
-
-    def __init__(self, message: str, problems: "list[str] | None" = None) -> None:
-        super().__init__(message)
-        self.problems = list(problems or [])
-
-
-class StressgroupWarning(UserWarning):
-    """Base class of warnings issued by stressgroup."""
-
-
-class DegenerateDataWarning(StressgroupWarning):
-    """A statistic is undefined or unstable for the data (zero variance, n < 3...)."""
-
-
-class DataQualityWarning(StressgroupWarning):
-    """Input data was altered or partly excluded (see the load report)."""
+__all__ = ["StressgroupError", "DataError", "InstrumentError", "StressgroupWarning",
+           "DegenerateDataWarning", "DataQualityWarning"]

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .._results import ResultMixin, jsonable
+from ..core.results import ResultMixin, jsonable
 
 __all__ = ["reliable_change", "ReliableChangeResult", "adjust_p"]
 

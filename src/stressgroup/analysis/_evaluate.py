@@ -9,8 +9,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .._results import ResultMixin, jsonable, quiet_numpy
-from ..errors import DataError, DegenerateDataWarning
+from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.errors import DataError, DegenerateDataWarning
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import as_frame, key_items
 from ._change import ReliableChangeResult, adjust_p, reliable_change

@@ -10,8 +10,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .._results import ResultMixin, jsonable, quiet_numpy
-from ..errors import DegenerateDataWarning
+from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.errors import DegenerateDataWarning
 
 __all__ = ["paired_test", "PairedTestResult", "hedges_j", "dz_confidence_interval",
            "wilcoxon_signed_rank"]

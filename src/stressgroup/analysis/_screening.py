@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._results import ResultMixin, jsonable
-from ..errors import DataError
+from ..core.results import ResultMixin, jsonable
+from ..core.errors import DataError
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import as_frame
 

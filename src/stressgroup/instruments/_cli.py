@@ -48,7 +48,7 @@ def _show(inst) -> str:
 
 def main(argv: "Sequence[str] | None" = None) -> int:
     """Run ``python -m stressgroup.instruments``; returns the exit status."""
-    from ..errors import StressgroupError
+    from ..core.errors import StressgroupError
     from ._draft import draft_instrument
     from ._schema import builtin_instrument_ids, list_instruments, load_instrument
 

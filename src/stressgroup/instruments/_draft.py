@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError
+from ..core.errors import DataError
 
 __all__ = ["draft_instrument"]
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 import yaml
 
-from ..errors import InstrumentError
+from ..core.errors import InstrumentError
 
 __all__ = ["Instrument", "Subscale", "ItemSpec", "Norm", "Band", "Index", "Condition",
            "Screening", "load_instrument", "list_instruments", "builtin_instrument_ids"]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, DataQualityWarning
+from ..core.errors import DataError, DataQualityWarning
 from ._schema import Instrument, Subscale, load_instrument
 
 if TYPE_CHECKING:  # pragma: no cover

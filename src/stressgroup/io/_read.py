@@ -18,7 +18,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, DataQualityWarning
+from ..core.errors import DataError, DataQualityWarning
 from ._columns import (
     ItemMatcher,
     find_column,

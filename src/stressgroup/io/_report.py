@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._results import jsonable
+from ..core.results import jsonable
 from ._text import PERSONAL_PLACEHOLDER, mask_personal
 
 __all__ = ["TABLE_COLUMNS", "FileReport", "LoadReport"]

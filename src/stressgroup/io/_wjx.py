@@ -36,7 +36,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError
+from ..core.errors import DataError
 from ._sources import (
     CSV_SUFFIXES,
     EXCEL_SUFFIXES,

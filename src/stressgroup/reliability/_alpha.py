@@ -9,8 +9,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .._results import ResultMixin, jsonable, quiet_numpy
-from ..errors import DegenerateDataWarning
+from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.errors import DegenerateDataWarning
 from ._matrix import as_item_matrix, cov2cor, pairwise_cov, smc
 
 __all__ = ["cronbach_alpha", "AlphaResult"]

@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .._results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import ResultMixin, jsonable, quiet_numpy
 from ._matrix import as_item_matrix, pairwise_cor, smc
 
 __all__ = ["omega", "OmegaResult", "minres_one_factor"]

@@ -8,8 +8,8 @@ import warnings
 
 import pandas as pd
 
-from .._results import ResultMixin, jsonable
-from ..errors import DegenerateDataWarning
+from ..core.results import ResultMixin, jsonable
+from ..core.errors import DegenerateDataWarning
 from ..instruments import Instrument, load_instrument
 from ..instruments._scoring import as_frame, key_items
 from ._alpha import AlphaResult, cronbach_alpha

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...errors import DataError
+from ...core.errors import DataError
 from .._columns import ID_NAMES
 from .._sources import (
     EXCEL_SUFFIXES,

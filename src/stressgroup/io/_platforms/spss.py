@@ -42,7 +42,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ...errors import DataError
+from ...core.errors import DataError
 from .._sources import RawTable, _from_grid
 from .._text import cell_text
 from ._common import empty_meta, find_id_hint

@@ -1,4 +1,4 @@
-"""Shared behaviour of result objects: ``to_frame``, ``repr`` and ``_repr_html_``."""
+"""Shared behaviour of result objects: ``to_frame``, ``repr``, JSON-safe values (core layer)."""
 
 from __future__ import annotations
 
