@@ -40,7 +40,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="table language")
     p.add_argument("--seed", type=int, default=None, help="seed for resampling methods")
     p.add_argument("--json", metavar="PATH", help="write the JSON result (- for stdout)")
+    p.add_argument("--out", metavar="REPORT", action="append", default=[],
+                   help="write a report; the extension picks the format: .docx (Word, "
+                        "three-line tables), .html (one self-contained page), .md, .xlsx, "
+                        ".tex; repeatable")
+    p.add_argument("--style", choices=("apa", "cn", "plain"), default=None,
+                   help="number style of the reports: apa (no leading zero for p, r, alpha), "
+                        "cn (Chinese journals: leading zero, M ± SD, significance stars); "
+                        "default: apa in English, cn in Chinese")
     return p
+
+
+def _check_out(paths: "list[str]") -> None:
+    """Refuse an unknown report extension before any work is done."""
+    from .report import FORMATS
+
+    for path in paths:
+        ext = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
+        if ext not in FORMATS or FORMATS[ext] == "text":
+            raise SystemExit(_fail(
+                f"--out {path}: unknown report format {ext or '(no extension)'!r}; use .docx, "
+                ".html, .md, .xlsx or .tex"))
+
+
+def _write_reports(ev, args) -> None:
+    import time
+
+    from .report import write_report
+
+    if not args.out:
+        return
+    doc = ev.to_document()
+    for path in args.out:
+        start = time.perf_counter()
+        write_report(doc, path, lang=args.lang, style=args.style)
+        print(f"wrote {path} ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
 
 
 def _load(args):
@@ -103,6 +137,7 @@ def main(argv: "Sequence[str] | None" = None) -> int:
         return int(exc.code or 0)
     caught: list = []
     try:
+        _check_out(args.out)
         from .analysis import evaluate
         from .instruments import load_instrument
 
@@ -131,6 +166,7 @@ def main(argv: "Sequence[str] | None" = None) -> int:
                     pending = list(caught)
         finally:  # the notes are shown before an error message too, outside the recording
             _print_notes(pending)
+        _write_reports(ev, args)
         if args.json:
             result = ev.to_dict()
             result["load"] = report.to_dict()
