@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write a report; the extension picks the format: .docx (Word, "
                         "three-line tables), .html (one self-contained page), .md, .xlsx, "
                         ".tex; repeatable")
+    p.add_argument("--debug", action="store_true",
+                   help="show the traceback of an internal error (a bug) on stderr")
     p.add_argument("--style", choices=("apa", "cn", "plain"), default=None,
                    help="number style of the reports: apa (no leading zero for p, r, alpha), "
                         "cn (Chinese journals: leading zero, M ± SD, significance stars); "
@@ -79,6 +81,12 @@ def _write_reports(ev, args) -> None:
 
 def _load(args):
     from .io import read_survey, read_waves
+    from .io._sources import source_names
+
+    known = ("auto", *source_names())
+    if args.source not in known:
+        raise SystemExit(_fail(f"--source {args.source}: unknown format; use one of "
+                               f"{', '.join(known)}"))
 
     kw = dict(instrument=args.instrument_obj, id_col=args.id_col, source=args.source)
     if len(args.data) == 1:
@@ -126,15 +134,49 @@ def _fail(msg: str) -> int:
     return 2
 
 
-def main(argv: "Sequence[str] | None" = None) -> int:
-    """Run the command line; return the exit status (0 ok, 2 user error)."""
-    from .core.errors import StressgroupError, StressgroupWarning
+def _internal_error(exc: BaseException, debug: bool) -> int:
+    """A bug, not a user error: one line, the traceback in a file (or on stderr with
+    --debug), exit 1. Personal data in the traceback's text is masked."""
+    import tempfile
+    import time
+    import traceback
 
+    from .core.privacy import mask_personal
+
+    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    tb = "\n".join(mask_personal(line) for line in tb.splitlines()) + "\n"
+    if debug:
+        print(tb, file=sys.stderr, end="")
+        print(f"stressgroup: internal error ({type(exc).__name__}): this is a bug in "
+              "stressgroup, please report it with the traceback above", file=sys.stderr)
+        return 1
+    fd, path = tempfile.mkstemp(prefix=f"stressgroup-error-{time.strftime('%Y%m%d-%H%M%S')}-",
+                                suffix=".txt")
+    with open(fd, "w", encoding="utf-8") as fh:
+        fh.write(tb)
+    print(f"stressgroup: internal error ({type(exc).__name__}): this is a bug in stressgroup, "
+          f"please report it; the traceback is in {path} (or run again with --debug)",
+          file=sys.stderr)
+    return 1
+
+
+def main(argv: "Sequence[str] | None" = None) -> int:
+    """Run the command line; return the exit status (0 ok, 2 user error, 1 internal
+    error: a bug)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or usage error (2)
         return int(exc.code or 0)
+    try:
+        return _run(args)
+    except Exception as exc:  # anything not raised on purpose for the user is a bug
+        return _internal_error(exc, args.debug)
+
+
+def _run(args) -> int:
+    from .core.errors import StressgroupError, StressgroupWarning
+
     caught: list = []
     try:
         _check_out(args.out)
@@ -180,8 +222,6 @@ def main(argv: "Sequence[str] | None" = None) -> int:
         else:
             print(ev.table(lang=args.lang))
     except StressgroupError as exc:
-        return _fail(str(exc))
-    except ValueError as exc:  # an option value the loader refuses (e.g. --source)
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".strip())

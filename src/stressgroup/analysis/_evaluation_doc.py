@@ -101,6 +101,24 @@ def group_blocks(g: "GroupEvaluation", inst, correction: str) -> list:
     return blocks
 
 
+def _people_table(ev: "Evaluation") -> Table:
+    """People per wave and group, with the number left out of the pairs."""
+    rows = []
+    for lab, g in ev.groups.items():
+        left = len({e["id"] for e in g.excluded if "subscale" not in e})
+        rows.append({"group": str(lab) if lab is not None else label("eval.all"),
+                     "pre": g.n["pre"], "post": g.n["post"], "paired": g.n["paired"],
+                     "left": left})
+    return Table(
+        key="people", title=label("load.people"),
+        columns=(Column("group", label("col.group"), "text"),
+                 Column("pre", label("wave.pre"), "count"),
+                 Column("post", label("wave.post"), "count"),
+                 Column("paired", label("col.paired"), "count"),
+                 Column("left", label("col.left_out"), "count")),
+        rows=rows, notes=(Note(label("eval.people_note")),))
+
+
 def _ci(x: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
     from scipy import stats
 
@@ -184,6 +202,8 @@ def evaluation_document(ev: "Evaluation", *, load: bool = True, figures: bool = 
     blocks: list = []
     if load and ev.load_report is not None:
         blocks += list(ev.load_report.to_document().blocks)
+    if load:
+        blocks.append(_people_table(ev))
     for msg in ev.warnings:
         blocks.append(Paragraph(msg, style="warning"))
     for g in ev.groups.values():

@@ -194,6 +194,11 @@ LABELS: dict[str, dict[str, str]] = {
     "load.excluded": {"en": "Rows excluded and why", "zh": "排除的记录及原因"},
     "load.cells": {"en": "Cells set to missing and why", "zh": "设为缺失的单元格及原因"},
     "load.people": {"en": "People per wave and group", "zh": "各测量时点与组别人数"},
+    "col.paired": {"en": "Both waves", "zh": "前后测均完成"},
+    "col.left_out": {"en": "Left out of the pairs", "zh": "未纳入配对"},
+    "eval.people_note": {"en": "Left out: people with one wave only (dropouts or late "
+                               "entrants), listed under each group's tables.",
+                         "zh": "未纳入配对者为仅完成一次测量者（流失或后加入），名单见各组表格下方。"},
 }
 
 
