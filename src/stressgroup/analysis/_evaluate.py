@@ -134,6 +134,8 @@ class Evaluation(Reportable):
     seed: "int | None" = None
     load_report: "object | None" = field(default=None, compare=False)
     warnings: tuple = ()
+    sections: dict = field(default_factory=dict, compare=False)
+    design: "object | None" = field(default=None, compare=False)
     _title = "stressgroup evaluation (change = post - pre)"
 
     @property
@@ -161,6 +163,10 @@ class Evaluation(Reportable):
             if "reliable_change" in gd:
                 d["reliable_change"] = gd["reliable_change"]
         d["warnings"] = [dict(w) for w in self.warnings]
+        if self.design is not None:
+            d["design"] = self.design.to_dict()
+        for name, sec in self.sections.items():
+            d[name] = sec.to_dict()
         if self.seed is not None:
             d["seed"] = self.seed
         if self.load is not None:
@@ -261,7 +267,8 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
              group: "str | None | Literal[False]" = None, control: "str | None" = None,
              pre: str = "pre", post: str = "post",
              correction: Literal["holm", "fdr_bh", "none"] = "holm",
-             confidence: float = 0.95, seed: "int | None" = None) -> Evaluation:
+             confidence: float = 0.95, seed: "int | None" = None,
+             design: "list[str] | None" = None) -> Evaluation:
     """Evaluate pre/post change on every subscale and the total.
 
     Parameters
@@ -288,7 +295,11 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
     confidence : float
         Coverage of the confidence intervals.
     seed : int, optional
-        Recorded in the result (for resampling methods).
+        Seed of the resampling methods (permutation tests, bootstraps); recorded.
+    design : list of str, optional
+        The sections to run beside the paired tables (see
+        ``stressgroup.analysis.section_names()``); by default every section the data
+        allow. A section that does not apply is listed with the reason.
 
     Returns
     -------
@@ -395,6 +406,17 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         groups[lab if group is not None else None] = _evaluate_group(
             lab if group is not None else None, data[in_g], scores[in_g], keyed[in_g],
             inst, pre, post, correction, confidence)
+    from ._sections import Context, DesignResult, run_sections
+
+    waves = [str(w) for w in pd.unique(wave_str)]
+    ctx = Context(data=data, scores=scores, keyed=keyed, instrument=inst, groups=groups,
+                  group_column=group, control=control,
+                  labels=labels if group is not None else [], pre=pre, post=post,
+                  waves=waves, correction=correction, confidence=confidence, seed=seed)
+    sections = run_sections(ctx, design)
+    design_result = DesignResult(groups=tuple(labels) if group is not None else (),
+                                 control=control, waves=tuple(waves), pre=pre, post=post,
+                                 sections={k: v.skipped for k, v in sections.items()})
     found = [n for g in groups.values() for n in g.notes]
     for n in found:
         warnings.warn(n["message"] if n["group"] is None else f"{n['group']}: {n['message']}",
@@ -405,7 +427,8 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
     return Evaluation(instrument=inst.id, groups=groups, group_column=group, control=control,
                       correction=correction, scores=scores, higher_is=inst.higher_is,
                       excluded=excluded_global, instrument_obj=inst, seed=seed,
-                      load_report=getattr(responses, "report", None), warnings=tuple(found))
+                      load_report=getattr(responses, "report", None), warnings=tuple(found),
+                      sections=sections, design=design_result)
 
 
 #: Fewer complete pairs than this in a group: the tables say so.
