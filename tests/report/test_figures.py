@@ -79,11 +79,13 @@ def texts(mfig) -> list:
     """Every visible text artist of a drawn figure (ticks included)."""
     from matplotlib.text import Text
 
+    mfig.draw_without_rendering()     # tick labels get their text at draw time
     return [a for a in mfig.findobj(Text) if a.get_visible() and a.get_text()]
 
 
 def label_texts(mfig) -> list[str]:
-    """Titles, axis labels, legend entries and category tick labels (not numeric ticks)."""
+    """Titles, axis labels, legend entries and tick labels."""
+    mfig.draw_without_rendering()
     out = [mfig.get_suptitle()] if mfig.get_suptitle() else []
     for ax in mfig.axes:
         if not ax.get_visible():
@@ -135,6 +137,21 @@ def test_draws_in_chinese_with_a_cjk_font(kind):
     assert chinese
     for artist in chinese:
         assert artist.get_fontfamily()[0] == font, (artist.get_text(), artist.get_fontfamily())
+
+
+@pytest.mark.parametrize("kind", list(FIGURES))
+def test_drawn_figure_keeps_the_house_style_outside_its_context(kind):
+    import io
+
+    mfig = _figures.draw(FIGURES[kind]())
+    mfig.savefig(io.BytesIO(), format="png", dpi=30)     # global rcParams at their defaults
+    ticks = [tl for ax in mfig.axes for tl in ax.get_yticklabels() + ax.get_xticklabels()]
+    assert ticks and {tl.get_fontsize() for tl in ticks} == {8.0}
+    assert {tuple(tl.get_fontfamily()) for tl in ticks} == {tuple(_figures._families(
+        _figures.cjk_font(), "en"))}
+    assert mfig.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+    assert not mfig.axes[0].spines["top"].get_visible()
+    assert not mfig.axes[0].spines["right"].get_visible()
 
 
 def test_slopes_layout():
@@ -376,6 +393,9 @@ def test_bad_arguments():
 def test_six_panel_slopes_with_forty_people_is_fast():
     f = slopes(n_people=40, n_panels=6)
     _figures.draw(f)                       # imports and font loading out of the way
-    start = time.perf_counter()
-    _figures.draw(f)
-    assert time.perf_counter() - start < 1.0
+    times = []
+    for _ in range(3):                     # the best of three, so a busy machine does not fail
+        start = time.perf_counter()
+        _figures.draw(f)
+        times.append(time.perf_counter() - start)
+    assert min(times) < 1.0

@@ -64,6 +64,9 @@ _INK = "#222222"        # means, axes and text
 _PERSON = "#9a9a9a"     # each person's line
 _CJK_CHARS = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
+# one CJK character, a run of other characters with its spaces, or spaces
+_TOKENS = re.compile(r"[\u2e80-\u9fff\uf900-\uffef]|[^\s\u2e80-\u9fff\uf900-\uffef]+\s*|\s+")
+
 _warned = False   # FontWarning issued in this process
 
 
@@ -232,7 +235,7 @@ def _wrap(s: str, inches: float, size: float) -> str:
     if _text_inches(s, size) <= inches:
         return s
     lines, line = [], ""
-    for token in re.findall(r"[\u2e80-\u9fff\uf900-\uffef]|\S+\s*|\s+", s):
+    for token in _TOKENS.findall(s):
         if line and _text_inches(line + token.rstrip(), size) > inches:
             lines.append(line.rstrip())
             line = token.lstrip()
@@ -482,19 +485,15 @@ def _check_figure(fig: Any) -> None:
         raise TypeError(f"figure {fig.key!r}: data must be a mapping")
 
 
-def _drawn(fig: Figure, lang: str,
-           finish: bool = True) -> "tuple[matplotlib.figure.Figure, list[str]]":
+def _drawn(fig: Figure, lang: str) -> "tuple[matplotlib.figure.Figure, list[str]]":
     import matplotlib
 
     _check_figure(fig)
     ctx = _Ctx(fig, lang)
-    style = _style(ctx.families)
-    with matplotlib.rc_context(style):
+    # every artist (ticks included: later ones copy the first) takes its font, size and
+    # colour from this context, so the figure keeps the house style when saved outside it
+    with matplotlib.rc_context(_style(ctx.families)):
         out = _KINDS[fig.kind](ctx)
-        if finish:
-            # create the tick labels and lay out now, so that the figure keeps the house
-            # style (fonts, sizes) when it is saved outside this context
-            out.draw_without_rendering()
     return out, ctx.families
 
 
@@ -550,7 +549,7 @@ def draw(fig: Figure, lang: str = "en") -> "matplotlib.figure.Figure":
 def _save(fig: Figure, lang: str, fmt: str, **kwargs: Any) -> bytes:
     import matplotlib
 
-    out, families = _drawn(fig, lang, finish=False)
+    out, families = _drawn(fig, lang)
     buf = io.BytesIO()
     with matplotlib.rc_context(_style(families)):
         out.savefig(buf, format=fmt, **kwargs)
