@@ -354,3 +354,35 @@ def test_style_is_honoured(tmp_path, docx_document, docx_figures, lang):
     path = render_docx(docx_document, tmp_path / "s.docx", lang, style="apa")
     pre = docx.Document(str(path)).tables[1].rows[1].cells[1].text
     assert pre == "3.41 (0.52)"
+
+
+def test_children_are_in_schema_order(docx_rendered):
+    """Word refuses a file whose property children are out of the schema's sequence."""
+    from stressgroup.report._docx import _ORDER
+
+    _, path, _, _ = docx_rendered
+    with zipfile.ZipFile(path) as z:
+        parts = [etree.fromstring(z.read(n)) for n in ("word/document.xml", "word/styles.xml")]
+    checked = 0
+    for root in parts:
+        for parent, order in _ORDER.items():
+            rank = {q(t): i for i, t in enumerate(order)}
+            for el in root.iter(q(parent)):
+                tags = [c.tag for c in el]
+                assert all(t in rank for t in tags), (parent, tags)
+                assert [rank[t] for t in tags] == sorted(rank[t] for t in tags), (parent, tags)
+                checked += 1
+    assert checked > 500
+
+
+def test_a_long_table_keeps_only_its_ends_together(tmp_path):
+    rows = [{"item": f"Item {i}", "r": 0.5} for i in range(80)]
+    tab = Table("long", "Items", [Column("item", "Item", "text"),
+                                  Column("r", "r", "correlation")], rows, notes=["A note."])
+    path = render_docx(Document("R", [tab]), tmp_path / "l.docx")
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    trs = root.findall(".//w:tr", NS)
+    keep = [tr.find("w:tc/w:p/w:pPr/w:keepNext", NS) is not None for tr in trs]
+    assert len(trs) == 81
+    assert all(keep[:3]) and all(keep[-3:]) and not any(keep[4:-4])
+    assert trs[0].find("w:trPr/w:tblHeader", NS) is not None

@@ -371,6 +371,24 @@ def _write_cell(cell, text: str, align: str, *, keep_next: bool, italic: bool = 
     _run(par, text, TABLE_PT, italic=italic)
 
 
+_PAGE_PT = (29.7 - 2 * 2.5) / 2.54 * 72      # text height of the page
+
+
+def _fits_on_a_page(tab: LaidTable, widths: list[int]) -> bool:
+    """Whether the table (caption, rows with their wrapped lines, notes) will fit on a
+    page: 17 pt a line of a row (10.5 pt CJK text with the cell spacing), 11 pt a note
+    line."""
+    lines = 1
+    for kind, cells in [("row", tab.header)] + list(tab.rows):
+        if kind == "group":
+            lines += 1
+            continue
+        lines += max(1, max(-(-int(_cell_twips(c, TABLE_PT)) // max(w, 1))
+                            for c, w in zip(cells, widths)))
+    note_lines = sum(1 + int(_text_twips(n, NOTE_PT) // _TEXT_WIDTH_TWIPS) for n in tab.notes)
+    return 40 + 17 * lines + 11 * note_lines <= 0.9 * _PAGE_PT
+
+
 def _table(document, tab: LaidTable, lang: str) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Twips
@@ -391,6 +409,7 @@ def _table(document, tab: LaidTable, lang: str) -> None:
     has_notes = bool(tab.notes)
     rows = table.rows
     last = len(rows) - 1
+    keep_all = _fits_on_a_page(tab, widths)
     for r, row in enumerate(rows):
         trpr = row._tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:cantSplit"))
@@ -403,7 +422,10 @@ def _table(document, tab: LaidTable, lang: str) -> None:
         _cell_border(cell, top=RULE_HEAVY, bottom=RULE_LIGHT if last > 0 else RULE_HEAVY)
     # body: no rules but the heavy one under the last row
     for r, ((kind, cells), grouped) in enumerate(zip(tab.rows, _grouped(tab)), start=1):
-        keep = r < last or has_notes
+        # a table that fits on a page is kept on one page; a longer one keeps its first
+        # and last two rows with the header and the notes (a keep chain longer than a
+        # page makes LibreOffice leave pages empty)
+        keep = (r < last or has_notes) and (keep_all or r <= 2 or r >= last - 2)
         row = rows[r]
         if kind == "group":
             merged = row.cells[0].merge(row.cells[-1]) if ncol > 1 else row.cells[0]
