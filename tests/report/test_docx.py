@@ -187,6 +187,7 @@ def test_group_rows_span_all_columns_without_rules(docx_rendered):
     assert len(groups) == 2
     for r, text in zip(groups, [c for kind, c in lt.rows if kind == "group"]):
         (tc,) = r.findall("w:tc", NS)
+        assert len(tc.findall("w:p", NS)) == 1
         assert wattr(tc.find("w:tcPr/w:gridSpan", NS), "val") == str(len(lt.header))
         assert para_text(tc) == text
         assert _cell_borders(tc) == {}
@@ -298,6 +299,9 @@ def test_document_structure_and_properties(docx_rendered):
     first = warning.runs[0]
     assert first.bold and str(first.font.color.rgb) == "A00000"
     assert first.text == ("警告：" if lang == "zh" else "Warning: ")
+    body = next(p for p in paras if p.text.startswith(("Fifty", "前测")))
+    indent = body.paragraph_format.first_line_indent
+    assert (indent is not None and round(indent.pt) == 24) == (lang == "zh")  # 2 characters
     note = next(p for p in paras if "stressgroup" in p.text)
     assert {r.font.size.pt for r in note.runs} == {9.0}
     sec = d.sections[0]

@@ -195,7 +195,8 @@ def _para_format(par, *, size_pt: float, align: str = "left", before: float = 0,
         pf.keep_with_next = True
     ppr = par._p.get_or_add_pPr()
     if first_line_chars:
-        _set(_child(ppr, "w:ind", "w:pPr"), firstLineChars=first_line_chars * 100)
+        _set(_child(ppr, "w:ind", "w:pPr"), firstLineChars=first_line_chars * 100,
+             firstLine=round(first_line_chars * size_pt * 20))
     _fonts_rpr(_child(ppr, "w:rPr", "w:pPr"), size_pt)
 
 
