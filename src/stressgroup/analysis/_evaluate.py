@@ -9,10 +9,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
 from ..core.errors import DataError, DegenerateDataWarning
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import as_frame, key_items
+from ..report import Reportable
 from ._change import ReliableChangeResult, adjust_p, reliable_change
 from ._paired import PairedTestResult, paired_test
 
@@ -25,7 +26,7 @@ _SUBSCALE_KEYS = ("name", "n", "pre_mean", "pre_sd", "post_mean", "post_sd", "me
 
 
 @dataclass(frozen=True, repr=False)
-class GroupEvaluation(ResultMixin):
+class GroupEvaluation(Reportable):
     """The pre/post analysis of one group (or of everyone).
 
     Attributes
@@ -92,9 +93,17 @@ class GroupEvaluation(ResultMixin):
         return [f"n pre = {self.n['pre']}, post = {self.n['post']}, "
                 f"paired = {self.n['paired']}"]
 
+    def to_document(self, lang: str = "en", *, instrument: "Instrument | None" = None,
+                    correction: str = "holm"):
+        """This group's tables as a :class:`~stressgroup.core.document.Document`."""
+        from ..core.document import Document
+        from ._evaluation_doc import group_blocks
+
+        return Document(self._title, group_blocks(self, instrument, correction))
+
 
 @dataclass(frozen=True, repr=False)
-class Evaluation(ResultMixin):
+class Evaluation(Reportable):
     """Result of :func:`evaluate`.
 
     Attributes
@@ -122,6 +131,8 @@ class Evaluation(ResultMixin):
     instrument_obj: "Instrument | None" = field(default=None, compare=False)
     load: "dict | None" = None
     seed: "int | None" = None
+    load_report: "object | None" = field(default=None, compare=False)
+    warnings: tuple = ()
     _title = "stressgroup evaluation (change = post - pre)"
 
     @property
@@ -163,19 +174,31 @@ class Evaluation(ResultMixin):
             frames.append(f)
         return pd.concat(frames)
 
-    def table(self, lang: str = "en") -> str:
-        """The APA-style text table printed by the command line."""
-        from ..report import format_evaluation
+    def to_document(self, lang: str = "en", *, load: bool = True, figures: bool = True,
+                    methods: bool = True):
+        """The evaluation as a :class:`~stressgroup.core.document.Document`.
 
-        return format_evaluation(self, lang=lang)
+        It opens with what was loaded (when the data came through :func:`read_survey`),
+        then per group the paired tests, the effect sizes with reliability at pre and
+        reliable change, then the figures (each person's change, dz per scale, the profile
+        pre versus post) and a note on methods and software versions.
+        """
+        from ._evaluation_doc import evaluation_document
+
+        return evaluation_document(self, load=load, figures=figures, methods=methods)
+
+    def table(self, lang: str = "en", style=None) -> str:
+        """The APA-style text tables printed by the command line."""
+        from ..report import render
+
+        doc = self.to_document(load=False, figures=False, methods=False)
+        return render(doc, "text", lang, style)
 
     def __repr__(self) -> str:
         return self.table()
 
     def _repr_html_(self) -> str:
-        from ..report import format_evaluation_html
-
-        return format_evaluation_html(self)
+        return self.to_html(figures=False)
 
 
 def _group_values(data: pd.DataFrame, group: str) -> tuple[pd.Series, list[dict]]:
@@ -375,7 +398,8 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         scores = scores.drop(columns="group")
     return Evaluation(instrument=inst.id, groups=groups, group_column=group, control=control,
                       correction=correction, scores=scores, higher_is=inst.higher_is,
-                      excluded=excluded_global, instrument_obj=inst, seed=seed)
+                      excluded=excluded_global, instrument_obj=inst, seed=seed,
+                      load_report=getattr(responses, "report", None))
 
 
 @quiet_numpy

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..core.results import ResultMixin, jsonable
+from ..core.results import jsonable
 from ..core.errors import DataError
+from ..report import Reportable
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import as_frame
 
@@ -54,7 +55,7 @@ def band_of(values, bands, lang: str = "en") -> list:
 
 
 @dataclass(frozen=True, repr=False)
-class ScreeningResult(ResultMixin):
+class ScreeningResult(Reportable):
     """Per-person screening: scores, bands, norm z scores, flag and reasons.
 
     Attributes
@@ -91,6 +92,12 @@ class ScreeningResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
+
+    def to_document(self, lang: str = "en"):
+        """The table(s) as a :class:`~stressgroup.core.document.Document`."""
+        from ._documents import screening_document
+
+        return screening_document(self)
 
     def to_dict(self) -> dict:
         return jsonable({"instrument": self.instrument, "rule": self.rule,

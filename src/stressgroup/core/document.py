@@ -103,6 +103,13 @@ COLUMN_KINDS: tuple[str, ...] = ("text", "count", "percent", "number", "mean", "
                                  "correlation", "loading")
 
 
+class _KeepMissing(dict):
+    """Placeholders without a field stay as they are (a paragraph fills them later)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def text(value: "Text | None", lang: str = "en", catalogue: "Mapping | None" = None) -> str:
     """The text of ``value`` in ``lang`` (English, then any language, as fallbacks).
 
@@ -125,7 +132,7 @@ def text(value: "Text | None", lang: str = "en", catalogue: "Mapping | None" = N
         template = text(entry, lang)
         fields = {k: text(v, lang, catalogue) if isinstance(v, (str, Mapping, Label)) else v
                   for k, v in value.fields.items()}
-        return template.format(**fields)
+        return template.format_map(_KeepMissing(fields))
     if lang in value:
         return value[lang]
     if "en" in value:
@@ -161,6 +168,14 @@ class Column:
         ``**`` or ``***`` from that p value.
     blank_below : float, optional
         For loadings: cells with a smaller absolute value are left blank.
+    df : str, optional
+        For a statistic: key of its df column. A style that combines them prints
+        ``t(22) = -4.34`` (with ``symbol``) in this column and leaves the df column out.
+    symbol : str, optional
+        The statistic's symbol for the combined cell (``t``, ``F``, ``χ²``).
+
+    A header may contain ``{msd}``: the renderer writes ``M (SD)`` or ``M ± SD`` there,
+    as the style writes the ``mean_sd`` cells.
     """
 
     key: str
@@ -169,6 +184,8 @@ class Column:
     digits: "int | None" = None
     stars: "str | None" = None
     blank_below: "float | None" = None
+    df: "str | None" = None
+    symbol: "str | None" = None
 
     def __post_init__(self) -> None:
         if self.kind not in COLUMN_KINDS:
@@ -189,7 +206,8 @@ class Paragraph:
     """A short paragraph of text.
 
     ``values`` holds raw numbers to put into the text: the text has ``{name}``
-    placeholders and ``values[name]`` is ``(number, kind)``; the renderer formats each
+    placeholders and ``values[name]`` is ``(number, kind)`` or ``(number, kind, digits)``;
+    the renderer formats each
     number by its kind (so "alpha = .82" follows the house style).
     ``style`` is ``"normal"``, ``"note"`` or ``"warning"`` (shown prominently).
     """
@@ -241,10 +259,11 @@ class Table:
         keys = [c.key for c in self.columns]
         if len(set(keys)) != len(keys):
             raise ValueError(f"table {self.key!r}: column keys repeat: {keys}")
-        stars = {c.stars for c in self.columns if c.stars}
-        if not stars <= set(keys):
-            raise ValueError(f"table {self.key!r}: stars refer to missing columns "
-                             f"{sorted(stars - set(keys))}")
+        refs = {c.stars for c in self.columns if c.stars} | {
+            c.df for c in self.columns if c.df}
+        if not refs <= set(keys):
+            raise ValueError(f"table {self.key!r}: stars or df refer to missing columns "
+                             f"{sorted(refs - set(keys))}")
 
     def column(self, key: str) -> Column:
         """The column with ``key``."""

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..core.results import jsonable
+from ..report import Reportable
 from ._text import PERSONAL_PLACEHOLDER, mask_personal
 
 __all__ = ["TABLE_COLUMNS", "FileReport", "LoadReport"]
@@ -158,7 +159,7 @@ def _count_phrase(series: pd.Series) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class LoadReport:
+class LoadReport(Reportable):
     """What a loader read, kept, excluded and altered.
 
     Plain data: every table is a DataFrame, every row number is the row the user
@@ -373,6 +374,12 @@ class LoadReport:
 
     def __repr__(self) -> str:
         return self.summary()
+
+    def to_document(self, lang: str = "en"):
+        """Files read, rows excluded and cells set to missing, as a document."""
+        from ._report_doc import load_document
+
+        return load_document(self)
 
     def _repr_html_(self) -> str:
         head = f"<p><strong>{html.escape(self._title)}</strong></p>"

@@ -61,19 +61,35 @@ def _clean(s: str) -> str:
     return mask_personal(s) if isinstance(s, str) else s
 
 
+def shown_columns(table: Table, style: Style) -> list:
+    """The columns printed in ``style`` (a df column folded into its statistic is not)."""
+    folded = {c.df for c in table.columns if c.df} if style.combine_df else set()
+    return [c for c in table.columns if c.key not in folded]
+
+
 def cell_texts(table: Table, row: dict, style: Style, lang: str = "en") -> list[str]:
     """The formatted cells of one row (stars appended where a column asks for them)."""
     out = []
-    for c in table.columns:
+    for c in shown_columns(table, style):
         v = row.get(c.key)
         if c.kind == "text":
             cell = t(v, lang) if v is not None else ""
         else:
             cell = format_cell(v, c.kind, style, digits=c.digits, blank_below=c.blank_below)
+            if style.combine_df and c.df and cell not in ("", "—"):
+                df = format_cell(row.get(c.df), "df", style)
+                cell = f"{c.symbol or t(c.label, lang)}({df}) = {cell}"
             if style.stars and c.stars and cell not in ("", "—"):
                 cell += stars_for(row.get(c.stars))
         out.append(_clean(cell))
     return out
+
+
+def _header(c, style: Style, lang: str) -> str:
+    head = t(c.label, lang).replace("{msd}", style.mean_sd_header)
+    if style.combine_df and c.df:
+        head = f"{c.symbol or head}(df)"
+    return _clean(head)
 
 
 def _lay_table(table: Table, n: int, lang: str, style: Style) -> LaidTable:
@@ -94,21 +110,22 @@ def _lay_table(table: Table, n: int, lang: str, style: Style) -> LaidTable:
     return LaidTable(
         number=n, caption=t({"en": f"Table {n}", "zh": f"表 {n}"}, lang),
         title=_clean(t(table.title, lang)),
-        header=[_clean(t(c.label, lang)) for c in table.columns], rows=rows,
-        align=["l" if c.kind in _NUMERIC_LEFT else "c" for c in table.columns],
+        header=[_header(c, style, lang) for c in shown_columns(table, style)], rows=rows,
+        align=["l" if c.kind in _NUMERIC_LEFT else "c" for c in shown_columns(table, style)],
         notes=notes, source=table)
 
 
 def _paragraph(p: Paragraph, lang: str, style: Style) -> str:
     body = t(p.text, lang)
     if p.values:
-        vals = {k: format_cell(v[0], v[1], style) if isinstance(v, tuple) else t(v, lang)
-                for k, v in p.values.items()}
+        vals = {k: format_cell(v[0], v[1], style, digits=v[2] if len(v) > 2 else None)
+                if isinstance(v, tuple) else t(v, lang) for k, v in p.values.items()}
         body = body.format(**vals)
     return _clean(body)
 
 
-def lay_out(doc: Document, lang: str = "en", style: "str | Style | None" = None) -> list[Item]:
+def lay_out(doc: Document, lang: str = "en", style: "str | Style | None" = None, *,
+            terminal: bool = False) -> list[Item]:
     """Resolve ``doc`` for ``lang`` and ``style`` (default: APA in English, Chinese-journal
     style in Chinese).
 
@@ -124,7 +141,7 @@ def lay_out(doc: Document, lang: str = "en", style: "str | Style | None" = None)
     """
     if lang not in ("en", "zh"):
         raise ValueError(f"lang must be 'en' or 'zh', not {lang!r}")
-    st = get_style(style, lang)
+    st = get_style(style, lang, terminal=terminal)
     items = [Item("title", _clean(t(doc.title, lang)))]
     if doc.subtitle is not None:
         items.append(Item("subtitle", _clean(t(doc.subtitle, lang))))

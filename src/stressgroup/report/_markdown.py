@@ -12,6 +12,11 @@ def _esc(s: str) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
 
 
+def _em(s: str) -> str:
+    """``s`` in italics, its own asterisks (significance stars) escaped."""
+    return "*" + _esc(s).replace("*", "\\*") + "*"
+
+
 def render_markdown(doc: Document, lang: str = "en", style=None, *,
                     figures: "dict[int, str] | None" = None) -> str:
     """``doc`` as Markdown (GitHub pipe tables).
@@ -44,9 +49,9 @@ def render_markdown(doc: Document, lang: str = "en", style=None, *,
             out += [f"{'#' * min(item.level + 1, 6)} {item.text}", ""]
         elif item.kind == "paragraph":
             if item.style == "warning":
-                out += [f"> **{'警告' if lang == 'zh' else 'Warning'}:** {item.text}", ""]
+                out += [f"> **{'警告：' if lang == 'zh' else 'Warning:'}** {item.text}", ""]
             elif item.style == "note":
-                out += [f"*{item.text}*", ""]
+                out += [_em(item.text), ""]
             else:
                 out += [item.text, ""]
         elif item.kind == "table":
@@ -62,7 +67,7 @@ def render_markdown(doc: Document, lang: str = "en", style=None, *,
                     out.append("| " + " | ".join(map(_esc, cells)) + " |")
             out.append("")
             for n in tab.notes:
-                out += [f"*{_esc(n)}*", ""]
+                out += [_em(n), ""]
         elif item.kind == "figure":
             f = item.figure
             sep = "." if lang != "zh" else ""
@@ -70,5 +75,5 @@ def render_markdown(doc: Document, lang: str = "en", style=None, *,
                 out += [f"![{f.caption}]({figures[f.number]})", ""]
             out += [f"**{f.caption}{sep}** {f.title}", ""]
             for n in f.notes:
-                out += [f"*{n}*", ""]
+                out += [_em(n), ""]
     return "\n".join(out)

@@ -61,34 +61,50 @@ class Style:
         Template of a ``mean_sd`` cell.
     stars : bool
         Significance stars on the columns that ask for them, with a note below the table.
+    combine_df : bool
+        A statistic column that names its df column shows ``t(22) = -4.34`` in one cell
+        (and the df column is left out).
     """
 
     name: str
     leading_zero: bool
     mean_sd: str
     stars: bool
+    combine_df: bool = False
+
+    @property
+    def mean_sd_header(self) -> str:
+        """How a ``mean_sd`` column's header writes the pair: ``M (SD)`` or ``M ± SD``."""
+        return self.mean_sd.format(m="M", sd="SD")
 
 
 STYLES = {
-    "apa": Style("apa", leading_zero=False, mean_sd="{m} ({sd})", stars=False),
+    "apa": Style("apa", leading_zero=False, mean_sd="{m} ({sd})", stars=False,
+                 combine_df=True),
     "cn": Style("cn", leading_zero=True, mean_sd="{m} ± {sd}", stars=True),
+    "plain": Style("plain", leading_zero=True, mean_sd="{m} ({sd})", stars=False,
+                   combine_df=True),
 }
 
 _BOUNDED = ("p", "p_adj", "reliability", "correlation", "proportion", "loading")
 
 
-def get_style(style: "str | Style | None", lang: str) -> Style:
-    """The style named ``style``; by default APA in English and ``cn`` in Chinese.
+def get_style(style: "str | Style | None", lang: str, *, terminal: bool = False) -> Style:
+    """The style named ``style``; by default APA in English and ``cn`` (Chinese journals)
+    in Chinese, except on the terminal, where Chinese uses ``plain`` (leading zeros,
+    ``M (SD)``, ``t(df) = x``, no stars).
 
     Examples
     --------
     >>> get_style(None, "zh").name, get_style("apa", "zh").name
     ('cn', 'apa')
+    >>> get_style(None, "zh", terminal=True).name
+    'plain'
     """
     if isinstance(style, Style):
         return style
     if style is None:
-        return STYLES["cn" if lang == "zh" else "apa"]
+        return STYLES[("plain" if terminal else "cn") if lang == "zh" else "apa"]
     if style not in STYLES:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
     return STYLES[style]

@@ -71,7 +71,7 @@ def render_text(doc: Document, lang: str = "en", style=None) -> str:
     Figures are listed by number and title only.
     """
     out: list[str] = []
-    for item in lay_out(doc, lang, style):
+    for item in lay_out(doc, lang, style, terminal=True):
         if item.kind == "title":
             out.append(item.text)
         elif item.kind == "subtitle":

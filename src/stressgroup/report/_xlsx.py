@@ -42,7 +42,7 @@ def _headers(table: Table, lang: str) -> list[tuple[str, str, str, int | None]]:
     """(header, column key, kind, part index) for every spreadsheet column."""
     out = []
     for c in table.columns:
-        head = t(c.label, lang)
+        head = " ".join(t(c.label, lang).replace("{msd}", "").split())
         if c.kind in SUBCOLUMNS:
             for i, (kind, en, zh) in enumerate(SUBCOLUMNS[c.kind]):
                 suffix = zh if lang == "zh" else en
