@@ -71,7 +71,15 @@ def docx_sample_document() -> Document:
     forest = Figure(key="forest", kind="forest",
                     title={"en": "Effect size dz with 95% CI per scale",
                            "zh": "各维度效应量 dz 及其 95% CI"},
-                    data={"rows": [], "x_label": "dz", "reference": 0.0},
+                    data={"rows": [
+                        {"label": {"en": "Work", "zh": "工作层面"}, "series": None,
+                         "estimate": -0.5602, "low": -0.8611, "high": -0.2541},
+                        {"label": {"en": "Family", "zh": "家庭层面"}, "series": None,
+                         "estimate": -0.2135, "low": -0.4987, "high": 0.0741},
+                        {"label": {"en": "Total", "zh": "总分"}, "series": None,
+                         "estimate": -0.3511, "low": -0.6402, "high": -0.0568}],
+                        "x_label": {"en": "dz (post - pre)", "zh": "dz（后测 - 前测）"},
+                        "reference": 0.0},
                     notes=(Note({"en": "Negative dz: scores fell.",
                                  "zh": "dz 为负表示得分下降。"}),))
     return Document(

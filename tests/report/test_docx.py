@@ -390,3 +390,28 @@ def test_a_long_table_keeps_only_its_ends_together(tmp_path):
     assert len(trs) == 81
     assert all(keep[:3]) and all(keep[-3:]) and not any(keep[4:-4])
     assert trs[0].find("w:trPr/w:tblHeader", NS) is not None
+
+
+def test_a_wide_table_narrows_margins_before_any_number_wraps(tmp_path):
+    from stressgroup.report._docx import _cell_twips, _column_widths, TABLE_PT
+
+    cols = [Column("s", "Subscale", "text")] + [
+        Column(f"c{i}", f"A long column heading {i} [95% CI]", "estimate_ci") for i in range(3)]
+    row = {"s": "Organization", **{f"c{i}": (-0.3312, -0.5801, -0.0923) for i in range(3)}}
+    tab = Table("wide", "Wide", cols, [row, row])
+    path = render_docx(Document("R", [tab]), tmp_path / "w.docx")
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    mar = root.find(".//w:tblPr/w:tblCellMar", NS)
+    assert mar is not None and {wattr(e, "w") for e in mar} == {"57"}
+    grid = [int(wattr(g, "w")) for g in root.findall(".//w:tblGrid/w:gridCol", NS)]
+    assert sum(grid) <= 9072
+    (laid,) = laid_tables(lay_out(Document("R", [tab])))
+    widths, tight = _column_widths(laid)
+    assert tight and widths == grid
+    number = laid.body[0][1]
+    assert all(w >= _cell_twips(number, TABLE_PT, 2 * 57 + 40) - 1 for w in widths[1:])
+
+
+def test_a_narrow_table_keeps_the_default_margins(docx_rendered):
+    _, _, root, _ = docx_rendered
+    assert tables(root)[0].find("w:tblPr/w:tblCellMar", NS) is None

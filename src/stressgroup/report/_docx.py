@@ -11,7 +11,8 @@ fonts                     Times New Roman for Latin text (``w:ascii``, ``w:hAnsi
                           ``w:cs``) and SimSun (宋体) for Chinese (``w:eastAsia``), on the
                           document defaults, on every style used and on every run
 body text                 12 pt (小四), line spacing 1.25, 6 pt after; Chinese paragraphs
-                          indented by two characters
+                          justified and indented by two characters, English ones flush
+                          left
 title / headings          the Title style, 16 pt bold centred; Heading 1 14 pt bold,
                           Heading 2 12 pt bold, Heading 3 12 pt bold italic; all black
 tables                    10.5 pt (五号) in every cell, single line spacing; top and bottom
@@ -20,16 +21,24 @@ tables                    10.5 pt (五号) in every cell, single line spacing; t
                           the rules are cell borders); header cells and numbers centred,
                           text columns left; no shading; columns sized to their contents
                           (the widths are estimated and written, so LibreOffice, which
-                          ignores Word's autofit, agrees), the table centred; the header
-                          row repeats after a page break; rows never split and keep with
-                          the next one, so a table that fits on a page stays on one page
-group rows                ``("group", text)`` spans all columns, in italics, no rules
+                          ignores Word's autofit, agrees), the table centred; a table wider
+                          than the 16 cm text width narrows its cell margins, then breaks
+                          its headers on two lines, then wraps its text columns, before
+                          any number wraps; the header row repeats after a page break;
+                          rows never split; a table that fits on a page is kept on one
+                          page (every row keeps with the next), a longer one keeps its
+                          first and last rows with the header and the notes
+group rows                ``("group", text)`` spans all columns, no rules, in italics in
+                          English and upright in Chinese (slanted 汉字 are a fault); the
+                          rows under it are indented by one character
 table title (en, APA 7)   ``Table 1`` bold on one line, the title in italics on the next,
-                          flush left, 12 pt
+                          flush left with the table's left edge, 12 pt
 table title (zh)          ``表 1 标题`` on one centred line, bold, 10.5 pt
-notes                     below the table, 9 pt (``Note.`` in italics in English)
+notes                     below the table, from its left edge (at least 10 cm wide), 9 pt
+                          (``Note.`` in italics in English)
 figures                   a PNG 15 cm wide, centred, the caption below it (as a table
-                          title, by language), notes 9 pt
+                          title, by language), notes 9 pt, the first one prefixed
+                          ``Note.`` / ``注：``
 warnings                  bold dark red ``Warning:`` / ``警告：`` before the text, the text
                           dark red, a red rule on the left
 note paragraphs           9 pt
@@ -67,6 +76,8 @@ RULE_HEAVY, RULE_LIGHT = 12, 6
 _DARK_RED = (0xA0, 0x00, 0x00)
 _TEXT_WIDTH_TWIPS = round((21.0 - 2 * 2.5) / 2.54 * 1440)   # 16 cm
 _CELL_PAD_TWIPS = 2 * 108 + 60      # Word's default left and right cell margins, and slack
+_TIGHT_MARGIN_TWIPS = 57            # cell margins of a table too wide otherwise (0.1 cm)
+_CELL_PAD_TIGHT_TWIPS = 2 * _TIGHT_MARGIN_TWIPS + 40
 
 # Schema order of the children that this module may insert (Word rejects other orders).
 _ORDER = {
@@ -226,8 +237,22 @@ def _text_twips(s: str, size_pt: float) -> float:
     return w * 1.05
 
 
-def _cell_twips(s: str, size_pt: float) -> float:
-    return max(_text_twips(line, size_pt) for line in s.split("\n")) + _CELL_PAD_TWIPS
+def _cell_twips(s: str, size_pt: float, pad: float = _CELL_PAD_TWIPS) -> float:
+    return max(_text_twips(line, size_pt) for line in s.split("\n")) + pad
+
+
+def _two_line_twips(s: str, size_pt: float, pad: float) -> float:
+    """The width of ``s`` broken into two lines as evenly as it allows (at a space; Chinese
+    anywhere)."""
+    best = _text_twips(s, size_pt)
+    words = s.split(" ")
+    if len(words) > 1:
+        for k in range(1, len(words)):
+            best = min(best, max(_text_twips(" ".join(words[:k]), size_pt),
+                                 _text_twips(" ".join(words[k:]), size_pt)))
+    elif len(s) > 1 and all(unicodedata.east_asian_width(c) in "WF" for c in s):
+        best = _text_twips(s[:-(-len(s) // 2)], size_pt)
+    return best + pad
 
 
 def _grouped(tab: LaidTable) -> list[bool]:
@@ -239,18 +264,33 @@ def _grouped(tab: LaidTable) -> list[bool]:
     return out
 
 
-def _column_widths(tab: LaidTable, indent: int = 0) -> list[int]:
-    """Widths (twips) that fit the contents, shrunk to the text width when too wide."""
+def _column_widths(tab: LaidTable, indent: int = 0) -> tuple[list[int], bool]:
+    """Widths (twips) that fit the contents, and whether the cell margins are narrowed.
+
+    A table wider than the text width first narrows its cell margins to 0.1 cm, then lets
+    its headers take two lines, then lets its text columns wrap (down to 2.5 cm), and only
+    then shrinks every column in proportion: numbers are the last to wrap.
+    """
     n = len(tab.header)
-    widths = [_cell_twips(h, TABLE_PT) for h in tab.header]
-    for (kind, cells), grouped in zip(tab.rows, _grouped(tab)):
-        if kind == "row":
+    body_rows = [(cells, grouped) for (kind, cells), grouped in zip(tab.rows, _grouped(tab))
+                 if kind == "row"]
+    groups = [g for kind, g in tab.rows if kind == "group"]
+    for pad, tight in ((_CELL_PAD_TWIPS, False), (_CELL_PAD_TIGHT_TWIPS, True)):
+        body = [0.0] * n
+        for cells, grouped in body_rows:
             for i, c in enumerate(cells):
                 extra = indent if grouped and i == 0 else 0
-                widths[i] = max(widths[i], _cell_twips(c, TABLE_PT) + extra)
-    groups = [_cell_twips(g, TABLE_PT) for kind, g in tab.rows if kind == "group"]
-    if groups and max(groups) > sum(widths):          # a long group heading: widen column 1
-        widths[0] += min(max(groups), _TEXT_WIDTH_TWIPS) - sum(widths)
+                body[i] = max(body[i], _cell_twips(c, TABLE_PT, pad) + extra)
+        head = [_cell_twips(h, TABLE_PT, pad) for h in tab.header]
+        widths = [max(b, h) for b, h in zip(body, head)]
+        if sum(widths) <= _TEXT_WIDTH_TWIPS:
+            break
+    if sum(widths) > _TEXT_WIDTH_TWIPS:                  # headers on two lines
+        widths = [max(b, _two_line_twips(h, TABLE_PT, pad))
+                  for b, h in zip(body, tab.header)]
+    group_w = max((_cell_twips(g, TABLE_PT, pad) for g in groups), default=0)
+    if group_w > sum(widths):                          # a long group heading: widen column 1
+        widths[0] += min(group_w, _TEXT_WIDTH_TWIPS) - sum(widths)
     total = sum(widths)
     if total > _TEXT_WIDTH_TWIPS:
         # text columns give way first (down to 2.5 cm), then every column in proportion
@@ -265,7 +305,11 @@ def _column_widths(tab: LaidTable, indent: int = 0) -> list[int]:
         total = sum(widths)
         if total > _TEXT_WIDTH_TWIPS:
             widths = [w * _TEXT_WIDTH_TWIPS / total for w in widths]
-    return [int(round(w)) for w in widths]
+    out = [int(round(w)) for w in widths]
+    over = sum(out) - _TEXT_WIDTH_TWIPS
+    if over > 0:                                       # rounding
+        out[out.index(max(out))] -= over
+    return out, tight
 
 
 # --------------------------------------------------------------------------- blocks
@@ -397,7 +441,7 @@ def _table(document, tab: LaidTable, lang: str) -> None:
     OxmlElement, qn = _ox()
     indent = round(TABLE_PT * 20)                 # one character: rows under a group
     ncol = len(tab.header)
-    widths = _column_widths(tab, indent)
+    widths, tight = _column_widths(tab, indent)
     inset = max(0, (_TEXT_WIDTH_TWIPS - sum(widths)) // 2)
     _caption(document, tab.caption, tab.title, lang, keep_next=True, inset=inset)
     table = document.add_table(rows=1 + len(tab.rows), cols=ncol)
@@ -405,6 +449,12 @@ def _table(document, tab: LaidTable, lang: str) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = True
     _table_borders_none(table)
+    if tight:
+        mar = _child(table._tbl.tblPr, "w:tblCellMar", "w:tblPr")
+        for edge in ("left", "right"):
+            el = OxmlElement(f"w:{edge}")
+            _set(el, w=_TIGHT_MARGIN_TWIPS, type="dxa")
+            mar.append(el)
     for i, col in enumerate(table.columns):
         col.width = Twips(widths[i])
     has_notes = bool(tab.notes)
@@ -487,7 +537,8 @@ def _paragraph(document, item: Item, lang: str) -> None:
              color=_DARK_RED)
         _run(par, item.text, BODY_PT, color=_DARK_RED)
     else:
-        _para_format(par, size_pt=BODY_PT, align="justify", after=6, line=1.25,
+        _para_format(par, size_pt=BODY_PT, align="justify" if lang == "zh" else "left",
+                     after=6, line=1.25,
                      first_line_chars=2 if lang == "zh" else 0)
         _run(par, item.text, BODY_PT)
 
