@@ -96,6 +96,10 @@ _ORDER = {
               "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
               "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
               "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"),
+    "w:tblBorders": ("w:top", "w:start", "w:left", "w:bottom", "w:end", "w:right",
+                     "w:insideH", "w:insideV"),
+    "w:tcBorders": ("w:top", "w:start", "w:left", "w:bottom", "w:end", "w:right",
+                    "w:insideH", "w:insideV", "w:tl2br", "w:tr2bl"),
     "w:rPr": ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps",
               "w:smallCaps", "w:strike", "w:dstrike", "w:outline", "w:shadow", "w:emboss",
               "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden",
@@ -366,27 +370,21 @@ def _notes(document, notes: Iterable[str], lang: str, inset: int = 0) -> None:
             _run(par, note, NOTE_PT)
 
 
+_EDGES = ("top", "left", "bottom", "right", "insideH", "insideV")    # schema order
+
+
 def _cell_border(cell, **edges: int) -> None:
     """Single black rules of the given widths (eighths of a point) on a cell's edges."""
-    tcpr = cell._tc.get_or_add_tcPr()
-    borders = _child(tcpr, "w:tcBorders", "w:tcPr")
-    _, qn = _ox()
-    for edge in ("top", "left", "bottom", "right"):       # schema order
-        if edge in edges:
-            OxmlElement, _ = _ox()
-            el = borders.find(qn(f"w:{edge}"))
-            if el is None:
-                el = OxmlElement(f"w:{edge}")
-                later = {qn(f"w:{e}") for e in ("left", "bottom", "right", "insideH",
-                                                  "insideV")[("top", "left", "bottom",
-                                                              "right").index(edge):]}
-                for i, sib in enumerate(borders):
-                    if sib.tag in later:
-                        borders.insert(i, el)
-                        break
-                else:
-                    borders.append(el)
-            _set(el, val="single", sz=edges[edge], space=0, color="000000")
+    OxmlElement, qn = _ox()
+    borders = _child(cell._tc.get_or_add_tcPr(), "w:tcBorders", "w:tcPr")
+    for edge, size in edges.items():
+        el = borders.find(qn(f"w:{edge}"))
+        if el is None:
+            el = OxmlElement(f"w:{edge}")
+            later = {qn(f"w:{e}") for e in _EDGES[_EDGES.index(edge) + 1:]}
+            at = next((i for i, sib in enumerate(borders) if sib.tag in later), len(borders))
+            borders.insert(at, el)
+        _set(el, val="single", sz=size, space=0, color="000000")
 
 
 def _table_borders_none(table) -> None:
@@ -395,7 +393,7 @@ def _table_borders_none(table) -> None:
     borders = _child(tblpr, "w:tblBorders", "w:tblPr")
     for el in list(borders):
         borders.remove(el)
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+    for edge in _EDGES:
         el = OxmlElement(f"w:{edge}")
         _set(el, val="none", sz=0, space=0, color="auto")
         borders.append(el)
@@ -630,8 +628,10 @@ def render_docx(doc: Document, path: "str | Path", lang: str = "en", style=None)
     >>> tab = Table("x", {"en": "Scores", "zh": "得分"},
     ...             [Column("s", {"en": "Scale", "zh": "维度"}, "text"),
     ...              Column("a", "alpha", "reliability")], [{"s": "Work", "a": 0.81}])
-    >>> out = render_docx(Document("Report", [tab]), Path(tempfile.mkdtemp()) / "r.docx", "zh")
-    >>> xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     out = render_docx(Document("Report", [tab]), Path(folder) / "r.docx", "zh")
+    ...     with zipfile.ZipFile(out) as z:
+    ...         xml = z.read("word/document.xml").decode()
     >>> "表 1 得分" in xml, 'w:eastAsia="SimSun"' in xml, 'w:sz="12"' in xml
     (True, True, True)
     """
