@@ -148,6 +148,11 @@ def test_styles_and_defaults_carry_the_east_asian_font(docx_rendered):
         assert st.font.color.theme_color is None
         assert st.element.find("w:pPr/w:pBdr", NS) is None     # no rule under the title
     assert d.styles["Normal"].font.size.pt == 12
+    with zipfile.ZipFile(path) as z:
+        fonts = etree.fromstring(z.read("word/fontTable.xml"))
+        settings = etree.fromstring(z.read("word/settings.xml"))
+    assert "SimSun" in {wattr(f, "name") for f in fonts.findall("w:font", NS)}
+    assert wattr(settings.find("w:themeFontLang", NS), "eastAsia") == "zh-CN"
 
 
 # --------------------------------------------------------------------------- alignment

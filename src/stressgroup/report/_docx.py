@@ -588,11 +588,51 @@ def _set_up(document, lang: str, title: str) -> None:
     cp.revision = 1
     now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
     cp.created = cp.modified = now
+    # East Asian text is Chinese (the template says Japanese), and the font table names
+    # SimSun, so that a reader without it gets a Chinese Song face, not a Japanese Mincho
+    _set(_child_plain(document.settings.element, "w:themeFontLang"),
+         val="zh-CN" if lang == "zh" else "en-US", eastAsia="zh-CN")
+    _add_simsun_to_font_table(document)
     # the template's thumbnail shows another document: leave it out
     rels = document.part.package.rels
     for rid, rel in list(rels.items()):
         if rel.reltype.endswith("/thumbnail"):
             del rels[rid]
+
+
+def _child_plain(parent, tag: str):
+    """The ``tag`` child of ``parent`` (a settings element: Word reads them in any order),
+    appended when missing."""
+    OxmlElement, qn = _ox()
+    el = parent.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        parent.append(el)
+    return el
+
+
+# SimSun as Word describes it in a font table (GB2312 character set, Song face).
+_SIMSUN_FONT = (
+    '<w:font xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'w:name="SimSun"><w:altName w:val="宋体"/><w:panose1 w:val="02010600030101010101"/>'
+    '<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/>'
+    '<w:sig w:usb0="00000003" w:usb1="288F0000" w:usb2="00000016" w:usb3="00000000" '
+    'w:csb0="00040001" w:csb1="00000000"/></w:font>')
+
+
+def _add_simsun_to_font_table(document) -> None:
+    from lxml import etree
+
+    _, qn = _ox()
+    for rel in document.part.rels.values():
+        if rel.is_external or not rel.reltype.endswith("/fontTable"):
+            continue
+        part = rel.target_part
+        root = etree.fromstring(part.blob)
+        if not any(f.get(qn("w:name")) == EAST_ASIAN_FONT for f in root):
+            root.append(etree.fromstring(_SIMSUN_FONT))
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                        standalone=True)
 
 
 def render_docx(doc: Document, path: "str | Path", lang: str = "en", style=None) -> Path:
