@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write a report; the extension picks the format: .docx (Word, "
                         "three-line tables), .html (one self-contained page), .md, .xlsx, "
                         ".tex; repeatable")
+    p.add_argument("--design", metavar="SECTIONS",
+                   help="comma-separated sections to run beside the paired tables (default: "
+                        "every section the data allow)")
     p.add_argument("--debug", action="store_true",
                    help="show the traceback of an internal error (a bug) on stderr")
     p.add_argument("--style", choices=("apa", "cn", "plain"), default=None,
@@ -63,6 +66,20 @@ def _check_out(paths: "list[str]") -> None:
             raise SystemExit(_fail(
                 f"--out {path}: unknown report format {ext or '(no extension)'!r}; use .docx, "
                 ".html, .md, .xlsx or .tex"))
+
+
+def _design(args) -> "list[str] | None":
+    """``--design a,b`` as a list, every name checked (exit 2 naming the known ones)."""
+    if args.design is None:
+        return None
+    from .analysis import section_names
+
+    wanted = [d.strip() for d in args.design.split(",") if d.strip()]
+    unknown = [d for d in wanted if d not in section_names()]
+    if unknown:
+        raise SystemExit(_fail(f"--design: unknown section(s) {', '.join(unknown)}; choose "
+                               f"from {', '.join(section_names()) or '(none yet)'}"))
+    return wanted
 
 
 def _write_reports(ev, args) -> None:
@@ -203,7 +220,7 @@ def _run(args) -> int:
                 try:
                     ev = evaluate(responses, args.instrument_obj, group=args.group,
                                   control=args.control, correction=args.correction,
-                                  seed=args.seed)
+                                  seed=args.seed, design=_design(args))
                 finally:
                     pending = list(caught)
         finally:  # the notes are shown before an error message too, outside the recording

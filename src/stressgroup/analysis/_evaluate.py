@@ -56,6 +56,7 @@ class GroupEvaluation(Reportable):
     reliable_change: "ReliableChangeResult | None"
     excluded: list = field(default_factory=list)
     rc_subscale: "str | None" = None
+    notes: tuple = ()
 
     @property
     def _title(self) -> str:  # type: ignore[override]
@@ -74,7 +75,7 @@ class GroupEvaluation(Reportable):
 
     def to_dict(self) -> dict:
         d = {"n": dict(self.n), "subscales": self.subscale_dicts(),
-             "excluded": list(self.excluded)}
+             "excluded": list(self.excluded), "warnings": [dict(n) for n in self.notes]}
         if self.reliable_change is not None:
             rc = self.reliable_change.to_dict()
             d["reliable_change"] = {"subscale": self.rc_subscale,
@@ -133,6 +134,8 @@ class Evaluation(Reportable):
     seed: "int | None" = None
     load_report: "object | None" = field(default=None, compare=False)
     warnings: tuple = ()
+    sections: dict = field(default_factory=dict, compare=False)
+    design: "object | None" = field(default=None, compare=False)
     _title = "stressgroup evaluation (change = post - pre)"
 
     @property
@@ -159,6 +162,11 @@ class Evaluation(Reportable):
             d["subscales"] = gd["subscales"]
             if "reliable_change" in gd:
                 d["reliable_change"] = gd["reliable_change"]
+        d["warnings"] = [dict(w) for w in self.warnings]
+        if self.design is not None:
+            d["design"] = self.design.to_dict()
+        for name, sec in self.sections.items():
+            d[name] = sec.to_dict()
         if self.seed is not None:
             d["seed"] = self.seed
         if self.load is not None:
@@ -259,7 +267,8 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
              group: "str | None | Literal[False]" = None, control: "str | None" = None,
              pre: str = "pre", post: str = "post",
              correction: Literal["holm", "fdr_bh", "none"] = "holm",
-             confidence: float = 0.95, seed: "int | None" = None) -> Evaluation:
+             confidence: float = 0.95, seed: "int | None" = None,
+             design: "list[str] | None" = None) -> Evaluation:
     """Evaluate pre/post change on every subscale and the total.
 
     Parameters
@@ -286,7 +295,11 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
     confidence : float
         Coverage of the confidence intervals.
     seed : int, optional
-        Recorded in the result (for resampling methods).
+        Seed of the resampling methods (permutation tests, bootstraps); recorded.
+    design : list of str, optional
+        The sections to run beside the paired tables (see
+        ``stressgroup.analysis.section_names()``); by default every section the data
+        allow. A section that does not apply is listed with the reason.
 
     Returns
     -------
@@ -393,13 +406,55 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         groups[lab if group is not None else None] = _evaluate_group(
             lab if group is not None else None, data[in_g], scores[in_g], keyed[in_g],
             inst, pre, post, correction, confidence)
+    from ._sections import Context, DesignResult, run_sections
+
+    waves = [str(w) for w in pd.unique(wave_str)]
+    ctx = Context(data=data, scores=scores, keyed=keyed, instrument=inst, groups=groups,
+                  group_column=group, control=control,
+                  labels=labels if group is not None else [], pre=pre, post=post,
+                  waves=waves, correction=correction, confidence=confidence, seed=seed)
+    sections = run_sections(ctx, design)
+    design_result = DesignResult(groups=tuple(labels) if group is not None else (),
+                                 control=control, waves=tuple(waves), pre=pre, post=post,
+                                 sections={k: v.skipped for k, v in sections.items()})
+    found = [n for g in groups.values() for n in g.notes]
+    for n in found:
+        warnings.warn(n["message"] if n["group"] is None else f"{n['group']}: {n['message']}",
+                      DegenerateDataWarning, stacklevel=2)
     scores = scores.rename(columns={"_group": group or "group"})
     if group is None:
         scores = scores.drop(columns="group")
     return Evaluation(instrument=inst.id, groups=groups, group_column=group, control=control,
                       correction=correction, scores=scores, higher_is=inst.higher_is,
                       excluded=excluded_global, instrument_obj=inst, seed=seed,
-                      load_report=getattr(responses, "report", None))
+                      load_report=getattr(responses, "report", None), warnings=tuple(found),
+                      sections=sections, design=design_result)
+
+
+#: Fewer complete pairs than this in a group: the tables say so.
+MIN_PAIRS = 5
+
+
+def _check_keying(res, sub, inst: Instrument, note) -> None:
+    """Warn about an item that correlates negatively with the rest of its scale after
+    keying, and about a negative alpha: the signs of a mis-keyed questionnaire."""
+    if sub.id == (inst.total.id if inst.total is not None else None):
+        return  # a total mixes scales; the subscales speak for its items
+    r_drop = res.item_stats.get("r_drop")
+    if r_drop is not None:
+        for item, r in r_drop.items():
+            if np.isfinite(r) and r < 0:
+                keyed = item in sub.reverse
+                cause = ("is it reverse-keyed in this questionnaire?" if keyed else
+                         "is it a reverse-worded item that the instrument does not "
+                         "reverse-key?")
+                note("miskeyed_item", f"{item} correlates {r:.2f} with the rest of "
+                     f"{sub.id!r} after {'reverse ' if keyed else ''}keying: {cause}",
+                     sub.id)
+    if np.isfinite(res.raw_alpha) and res.raw_alpha < 0:
+        note("negative_alpha", f"alpha of {sub.id!r} is {res.raw_alpha:.2f} (negative): some "
+             "items are probably keyed the wrong way; check the instrument's reverse keys",
+             sub.id)
 
 
 @quiet_numpy
@@ -421,6 +476,17 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
     from ..reliability import cronbach_alpha, omega
 
     k_pre = keyed[(wave == pre).to_numpy()]
+    notes: list[dict] = []
+
+    def note(code: str, message: str, subscale: "str | None" = None) -> None:
+        notes.append({"group": label, "subscale": subscale, "code": code,
+                      "message": message})
+
+    if len(paired_ids) < MIN_PAIRS:
+        who = f"group {label!r}" if label is not None else "the sample"
+        note("small_group", f"{who} has {len(paired_ids)} complete pair(s), fewer than "
+             f"{MIN_PAIRS}: tests and effect sizes are unstable or undefined; read them as "
+             "a description of these people, not as evidence")
     for sub in inst.scored:
         a = s_pre[sub.id].reindex(order)
         b = s_post[sub.id].reindex(order)
@@ -430,23 +496,33 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
             excluded.append({"id": order[j], "subscale": sub.id,
                              "reason": f"{sub.id}: fewer than {sub.min_items} of "
                                        f"{sub.k} items answered at {miss}"})
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DegenerateDataWarning)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always", DegenerateDataWarning)
             tests[sub.id] = paired_test(a.to_numpy(), b.to_numpy(), confidence=confidence)
+        for w in seen:
+            if issubclass(w.category, DegenerateDataWarning):
+                note("degenerate_test", f"{sub.id}: {w.message}", sub.id)
         items = k_pre[list(sub.items)]
+        alpha_pre[sub.id] = omega_pre[sub.id] = float("nan")
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DegenerateDataWarning)
-                alpha_pre[sub.id] = cronbach_alpha(items).raw_alpha
+            with warnings.catch_warnings(record=True) as seen:
+                warnings.simplefilter("always", DegenerateDataWarning)
+                res = cronbach_alpha(items)
+                alpha_pre[sub.id] = res.raw_alpha
                 omega_pre[sub.id] = omega(items).omega_total
-        except (ValueError, np.linalg.LinAlgError):
-            alpha_pre.setdefault(sub.id, float("nan"))
-            omega_pre[sub.id] = float("nan")
+            for w in seen:
+                if issubclass(w.category, DegenerateDataWarning):
+                    note("degenerate_reliability", f"{sub.id}: {w.message}", sub.id)
+            _check_keying(res, sub, inst, note)
+        except (ValueError, np.linalg.LinAlgError) as exc:
+            note("no_reliability", f"{sub.id}: alpha and omega at {pre} cannot be computed "
+                 f"({exc})", sub.id)
     sub_ids = [s.id for s in inst.subscales]
     adj = adjust_p([tests[s].p for s in sub_ids], correction)
     p_adj = dict(zip(sub_ids, adj.tolist()))
     rc = None
     rc_sub = None
+    rc_reason = None
     # reliable change on the total; a one-factor scale without a total uses its scale
     rc_scale = inst.total if inst.total is not None else (
         inst.subscales[0] if len(inst.subscales) == 1 else None)
@@ -460,10 +536,15 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
                                  s_post[rc_sub].reindex(order).to_numpy(),
                                  reliability=r_xx, sd_pre=sd_pre, higher_is=inst.higher_is,
                                  ids=order)
+        else:
+            rc_reason = (f"reliable change on {rc_sub!r} is left out: it needs the reliability "
+                         f"at {pre} (alpha) between 0 and 1, and alpha is "
+                         f"{'undefined' if not np.isfinite(r_xx) else f'{r_xx:.3f}'}")
+            note("no_reliable_change", rc_reason, rc_sub)
         if inst.total is not None:
             p_adj[rc_sub] = tests[rc_sub].p
     return GroupEvaluation(label=label, n={"pre": len(ids_pre), "post": len(ids_post),
                                            "paired": len(paired_ids)},
                            tests=tests, p_adj=p_adj, alpha_pre=alpha_pre,
                            omega_pre=omega_pre, reliable_change=rc, excluded=excluded,
-                           rc_subscale=rc_sub)
+                           rc_subscale=rc_sub, notes=tuple(notes))

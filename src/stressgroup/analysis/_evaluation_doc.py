@@ -87,8 +87,9 @@ def group_blocks(g: "GroupEvaluation", inst, correction: str) -> list:
     """Heading, the two tables, reliable change and exclusions of one group."""
     head = label("eval.group", group=str(g.label)) if g.label is not None else label("eval.all")
     blocks: list = [Heading(label("eval.heading", head=head,
-                                  counts=label("eval.counts", **g.n))),
-                    _tests_table(g, inst, correction), _effects_table(g, inst)]
+                                  counts=label("eval.counts", **g.n)))]
+    blocks += [Paragraph(n["message"], style="warning") for n in g.notes]
+    blocks += [_tests_table(g, inst, correction), _effects_table(g, inst)]
     rc = g.reliable_change
     if rc is not None:
         blocks.append(Paragraph(
@@ -204,13 +205,17 @@ def evaluation_document(ev: "Evaluation", *, load: bool = True, figures: bool = 
         blocks += list(ev.load_report.to_document().blocks)
     if load:
         blocks.append(_people_table(ev))
-    for msg in ev.warnings:
-        blocks.append(Paragraph(msg, style="warning"))
     for g in ev.groups.values():
         blocks += group_blocks(g, inst, ev.correction)
     if ev.excluded:
         items = "; ".join(f"{e['id']}: {e['reason']}" for e in ev.excluded)
         blocks.append(Paragraph(label("eval.excluded_rows", items=items), style="note"))
+    for name, sec in ev.sections.items():
+        if sec.result is not None:
+            blocks += list(sec.result.to_document().blocks)
+        else:
+            blocks.append(Paragraph(label("design.skipped", name=name, reason=sec.skipped),
+                                    style="note"))
     if figures:
         blocks += _figures(ev)
     if methods:

@@ -182,6 +182,14 @@ LABELS: dict[str, dict[str, str]] = {
     "col.flagged": {"en": "Flagged", "zh": "检出人数"},
     "col.incomplete": {"en": "Not evaluable", "zh": "无法判定"},
     "col.reasons": {"en": "Reasons", "zh": "原因"},
+    # the evaluation's sections
+    "design.title": {"en": "Sections of the evaluation", "zh": "评估内容"},
+    "design.section": {"en": "Section", "zh": "内容"},
+    "design.status": {"en": "Status", "zh": "状态"},
+    "design.ran": {"en": "ran", "zh": "已完成"},
+    "design.left_out": {"en": "left out", "zh": "未进行"},
+    "design.skipped": {"en": "Section '{name}' is left out: {reason}.",
+                       "zh": "未进行“{name}”分析：{reason}。"},
     # the load report
     "load.title": {"en": "Data loaded", "zh": "数据概况"},
     "load.files": {"en": "Files read", "zh": "读取的文件"},
