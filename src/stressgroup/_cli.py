@@ -89,10 +89,15 @@ def _write_reports(ev, args) -> None:
 
     if not args.out:
         return
+    from .core.errors import StressgroupWarning
+
     doc = ev.to_document()
     for path in args.out:
         start = time.perf_counter()
-        write_report(doc, path, lang=args.lang, style=args.style)
+        with warnings.catch_warnings(record=True) as caught:  # e.g. no CJK font for figures
+            warnings.simplefilter("always", StressgroupWarning)
+            write_report(doc, path, lang=args.lang, style=args.style)
+        _print_notes(caught)
         print(f"wrote {path} ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
 
 

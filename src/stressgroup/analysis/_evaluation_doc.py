@@ -134,6 +134,15 @@ def _ci(x: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
     return (m, m - half, m + half)
 
 
+def _declared_range(inst) -> "tuple[float, float] | None":
+    """The common score range of the scales when every scale is a mean of items that share
+    one declared range (the axes then show the whole scale, never only the data)."""
+    if inst is None or any(s.scoring != "mean" for s in inst.scored):
+        return None
+    ranges = {inst.item_spec(i).score_range for s in inst.scored for i in s.items}
+    return ranges.pop() if len(ranges) == 1 else None
+
+
 def _figures(ev: "Evaluation") -> list:
     """Slopes per group, the forest plot of dz and the profile pre versus post."""
     inst = ev.instrument_obj
@@ -167,8 +176,10 @@ def _figures(ev: "Evaluation") -> list:
                                 "series": str(lab) if lab is not None else None,
                                 "estimate": r.dz, "low": r.dz_ci[0], "high": r.dz_ci[1]})
         key = f"_{lab}" if lab is not None else ""
-        figs.append(Figure(f"slopes{key}", "slopes", label("fig.slopes", who=_who(lab)),
-                           {"panels": panels, "y_label": label("fig.score")}))
+        data = {"panels": panels, "y_label": label("fig.score")}
+        if _declared_range(inst) is not None:
+            data["y_range"] = _declared_range(inst)
+        figs.append(Figure(f"slopes{key}", "slopes", label("fig.slopes", who=_who(lab)), data))
         figs.append(Figure(f"profile{key}", "profile", label("fig.profile", who=_who(lab)),
                            {"categories": cats, "y_label": label("fig.score"), "series": [
                                {"label": label("wave.pre"), "values": [m[0] for m in series_pre],
