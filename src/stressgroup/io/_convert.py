@@ -40,7 +40,6 @@ def map_distinct(values: np.ndarray, func: Any,
     return mapped[codes]
 
 
-
 @dataclass
 class Converted:
     numbers: np.ndarray
@@ -207,4 +206,3 @@ def _convert_one(raw: str, scale: Scale, *, checked: bool) -> tuple[float, str |
         listed = ", ".join(format_number(a) for a in sorted(scale.answers))
         return math.nan, f"not one of the answers {listed} of this item", False
     return float(number), None, by_label
-

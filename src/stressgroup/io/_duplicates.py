@@ -108,5 +108,3 @@ def parse_times(values: np.ndarray) -> np.ndarray:
         rest = best.isna() & texts.notna()
         best[rest] = pd.to_datetime(texts[rest], errors="coerce", format="mixed")
     return best.to_numpy(dtype="datetime64[ns]")
-
-

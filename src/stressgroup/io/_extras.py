@@ -83,5 +83,3 @@ def extra_series(values: np.ndarray, *, as_text: bool,
         return pd.Series([np.nan] * len(values), dtype="float64")
     obj_u = np.array(stripped_u + [None], dtype=object)
     return pd.Series(obj_u[codes], dtype=object)
-
-

@@ -17,6 +17,7 @@ __all__ = ["Job", "Loaded", "Options", "check_choice", "resolve_instrument"]
 
 
 def check_choice(name: str, value: Any, choices: Sequence[str]) -> None:
+    """ValueError naming ``name`` unless ``value`` is one of ``choices``."""
     if value not in choices:
         raise ValueError(f"{name}={value!r} is not valid; use one of "
                          + ", ".join(repr(c) for c in choices))
@@ -26,6 +27,7 @@ _INSTRUMENTS: dict[str, tuple[Any, Any]] = {}   # name or path -> (mtime, instru
 
 
 def resolve_instrument(instrument: Any) -> Any:
+    """An instrument object from a name, a path (cached until the file changes) or itself."""
     if instrument is None:
         return None
     if isinstance(instrument, (str, os.PathLike)):
@@ -66,6 +68,7 @@ class Options:
 @dataclass
 class Loaded:
     """One file loaded: its rows, its report, its items and the warnings to give."""
+
     data: pd.DataFrame
     report: LoadReport
     item_ids: tuple[str, ...]

@@ -79,7 +79,6 @@ def pseudonym(value: str, salt: str) -> str:
     return hashlib.sha256(f"{salt}\x00{value}".encode()).hexdigest()[:16]
 
 
-
 def private_ids(file: str, raw: RawTable, idc: str, ids_raw: np.ndarray, ids: np.ndarray,
                  opt: Options) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]], list[str]]:
     """Ids as kept: ``(final ids, hashed, columns_pseudonymized rows, notes)``.
@@ -126,5 +125,3 @@ def private_ids(file: str, raw: RawTable, idc: str, ids_raw: np.ndarray, ids: np
     if hashed.any():
         final_ids[hashed] = map_distinct(ids[hashed], lambda i: pseudonym(i, opt.salt))
     return final_ids, hashed, pseudo, notes
-
-

@@ -106,4 +106,3 @@ class Scale:
         if self.low is None or self.high is None:
             return ""
         return f"{format_number(self.low)}-{format_number(self.high)}"
-

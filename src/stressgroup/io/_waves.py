@@ -67,7 +67,6 @@ def waves_of(raw: RawTable, wcol: str) -> np.ndarray:
                          lambda v: normalise_wave(wave_map.get(nfkc(v).strip(), v)))
 
 
-
 def wave_categorical(values: Sequence[str]) -> pd.Categorical:
     present = list(dict.fromkeys(values))
     known = [w for w in WAVE_ORDER if w in present]
@@ -77,7 +76,6 @@ def wave_categorical(values: Sequence[str]) -> pd.Categorical:
 
 def wave_rank(wave: str) -> tuple[int, str]:
     return (WAVE_ORDER.index(wave), "") if wave in WAVE_ORDER else (len(WAVE_ORDER), wave)
-
 
 
 def unknown_wave_notes(file: str, raw: RawTable, waves: np.ndarray,
@@ -92,5 +90,3 @@ def unknown_wave_notes(file: str, raw: RawTable, waves: np.ndarray,
                    f"row{'s' if len(idx) != 1 else ''}: {rows}) is not a known wave "
                    f"({', '.join(WAVE_ORDER)}); check for a typo")
     return out
-
-
