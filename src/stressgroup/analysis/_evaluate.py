@@ -11,6 +11,8 @@ import pandas as pd
 
 from ..core.results import jsonable, quiet_numpy
 from ..core.errors import DataError, DegenerateDataWarning
+from ..core.vocab import GROUP_NAMES as _GROUP_NAMES
+from ..core.vocab import plain_key
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import as_frame, key_items
 from ..report import Reportable
@@ -226,15 +228,10 @@ def _group_values(data: pd.DataFrame, group: str) -> tuple[pd.Series, list[dict]
     return data["id"].map(mapping), excluded
 
 
-_GROUP_NAMES = ("group", "groups", "组别", "分组", "组", "组名", "arm", "condition")
-
-
 def _column_key(name) -> str:
     """A header as a lookup key: question number (``6、``), "您的", trailing
     punctuation and case removed, so ``6、您的组别：`` finds ``组别``."""
-    from ..io._columns import _plain_key
-
-    return _plain_key(str(name))
+    return plain_key(str(name))
 
 
 def _find_group_column(data: pd.DataFrame, wanted: "str | None" = None) -> "str | None":

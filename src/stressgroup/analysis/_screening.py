@@ -10,9 +10,10 @@ import pandas as pd
 
 from ..core.results import jsonable
 from ..core.errors import DataError
-from ..report import Reportable
+from ..core.vocab import WAVE_ORDER
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import as_frame
+from ..report import Reportable
 
 __all__ = ["screen", "ScreeningResult", "person_history", "band_of"]
 
@@ -23,8 +24,6 @@ def ordered_waves(wave: pd.Series) -> pd.Series:
     """Waves as an ordered categorical: pre < post < follow-up < others (as they come)."""
     if isinstance(wave.dtype, pd.CategoricalDtype) and wave.cat.ordered:
         return wave
-    from ..io._text import WAVE_ORDER
-
     seen = [str(w) for w in pd.unique(wave.dropna().astype(str))]
     cats = [w for w in WAVE_ORDER if w in seen] + [w for w in seen if w not in WAVE_ORDER]
     return pd.Series(pd.Categorical(wave.astype(str), categories=cats, ordered=True),

@@ -107,8 +107,8 @@ class FileReport:
         ``"utf-8"``, ``"utf-8-sig"`` (UTF-8 with a byte-order mark), ``"gb18030"``
         (also covers GBK/GB2312) or the ``encoding=`` given; None for Excel and DataFrames.
     layout : str
-        ``"long"`` (one row per person per wave) or ``"wide"`` (one row per person,
-        wave-prefixed item columns).
+        ``"long"`` (one row per person per wave), ``"wide"`` (one row per person,
+        wave-prefixed item columns) or ``"tidy"`` (one row per answer: id, wave, item, value).
     rows_read, rows_kept, rows_excluded : int
         Data rows of the file (blank rows are skipped and not counted);
         ``rows_read == rows_kept + rows_excluded``. A wide row is one row read and,

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from typing import Any
 
+from ..core.vocab import WAVE_ORDER, name_key, nfkc
+
 __all__ = [
     "MISSING_MARKERS",
     "WAVE_ORDER",
@@ -32,9 +34,6 @@ __all__ = [
 #: Cell values (after NFKC and stripping, compared case-insensitively) read as "not answered".
 MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", ".", "-", "<na>"})
 
-#: Canonical wave labels in their fixed order; unknown labels sort after these.
-WAVE_ORDER = ("pre", "post", "follow-up")
-
 _WAVE_ALIASES = {
     "pre": ("pre", "1", "t1", "time1", "wave1", "baseline", "pretest", "pre-test",
             "前测", "基线", "干预前"),
@@ -44,15 +43,7 @@ _WAVE_ALIASES = {
                   "追踪", "追踪测", "随访", "追踪测试"),
 }
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-
-
-def nfkc(text: str) -> str:
-    """NFKC-normalise ``text`` (full-width digits/letters/spaces to ASCII) and drop zero-width marks."""
-    if text.isascii():   # NFKC leaves ASCII alone and it holds no zero-width marks
-        return text
-    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
 
 
 def cell_text(value: Any) -> str:
@@ -112,11 +103,6 @@ def normalise_id(text: str) -> str:
     if is_missing(text):
         return ""
     return "".join(nfkc(text).split())
-
-
-def name_key(text: str) -> str:
-    """A column name reduced for matching: NFKC, casefolded, no spaces, ``_`` or ``-``."""
-    return re.sub(r"[\s_\-]+", "", nfkc(text).casefold())
 
 
 def text_key(text: str) -> str:
