@@ -7,22 +7,10 @@ The loader uses them to drop or hash personal columns and ids; the report applie
 from __future__ import annotations
 
 import re
-import unicodedata
 
-__all__ = ["PERSONAL_PLACEHOLDER", "personal_kind", "mask_personal", "nfkc"]
+from .vocab import nfkc
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
-
-def nfkc(text: str) -> str:
-    """NFKC-normalise ``text`` (full-width digits/letters/spaces to ASCII) and drop zero-width marks."""
-    if text.isascii():   # NFKC leaves ASCII alone and it holds no zero-width marks
-        return text
-    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
-
-
-# ---------------------------------------------------------------------------
-# personal data in values: one set of detectors for PII columns, ids and report text
-# ---------------------------------------------------------------------------
+__all__ = ["PERSONAL_PLACEHOLDER", "personal_kind", "mask_personal"]
 
 #: What the report shows instead of personal data found in a value.
 PERSONAL_PLACEHOLDER = "<personal data hidden>"
