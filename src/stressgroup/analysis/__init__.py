@@ -5,7 +5,14 @@ from ._evaluate import Evaluation, GroupEvaluation, evaluate
 from ._paired import PairedTestResult, hedges_j, paired_test
 from ._screening import ScreeningResult, band_of, person_history, screen
 from ._sections import section_names
+from ._profile import ProfileBlock, ProfileResult, profile
+from ._sample import SampleDescription, sample_description
+from ._subgroups import SubgroupResult, band_values, subgroup_differences
+from ._transitions import TransitionResult, band_transitions
 
 __all__ = ["paired_test", "PairedTestResult", "hedges_j", "reliable_change",
            "ReliableChangeResult", "adjust_p", "evaluate", "Evaluation", "GroupEvaluation",
-           "screen", "ScreeningResult", "person_history", "band_of", "section_names"]
+           "screen", "ScreeningResult", "person_history", "band_of", "section_names",
+           "profile", "ProfileResult", "ProfileBlock", "subgroup_differences", "SubgroupResult",
+           "band_values", "sample_description", "SampleDescription", "band_transitions",
+           "TransitionResult"]

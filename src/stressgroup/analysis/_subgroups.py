@@ -462,7 +462,7 @@ def subgroup_differences(responses, instrument: "Instrument | str", by, wave: "s
     >>> res = subgroup_differences(data, "five-level-stress", by=["gender", "age"],
     ...                            bands={"age": [30, 40, 50]})
     >>> g = res.variables["gender"]
-    >>> g["kind"], g["categories"], round(g["scales"]["work"]["welch_t"], 4)
+    >>> g["kind"], g["categories"], round(float(g["scales"]["work"]["welch_t"]), 4)
     ('two_groups', ['female', 'male'], 0.7094)
     >>> a = res.variables["age"]
     >>> a["kind"], a["categories"]
@@ -567,14 +567,14 @@ def _subgroup_document(res: SubgroupResult):
                            "category": c, "n": n, "msd": (m, s)}
                     if c == v["categories"][0]:
                         if v["kind"] == "two_groups":
-                            row.update(test="Welch t", stat=r["welch_t"], df=r["welch_df"],
+                            row.update(test="Welch t", stat=r["welch_t"], df=f"{r['welch_df']:.2f}",
                                        p=r["welch_p"], es_name="g",
-                                       es=(r["hedges_g"], *r["hedges_g_ci"]))
+                                       es=r["hedges_g"])
                         else:
                             row.update(test="F", stat=r["anova_F"],
                                        df=f"{r['anova_df1']:g}, {r['anova_df2']:g}",
                                        p=r["anova_p"], es_name="η²",
-                                       es=(r["eta2"], None, None),
+                                       es=r["eta2"],
                                        welch=r["welch_F"], welch_p=r["welch_p"],
                                        kw=r["kw_H"], kw_p=r["kw_p"])
                     diff_rows.append(row)
@@ -600,7 +600,7 @@ def _subgroup_document(res: SubgroupResult):
                      Column("stat", label("sub.stat"), "statistic", stars="p"),
                      Column("df", label("col.df"), "text"),
                      Column("p", label("col.p"), "p"),
-                     Column("es", label("sub.effect"), "estimate_ci"),
+                     Column("es", label("sub.effect"), "effect"),
                      Column("welch", label("sub.welch_F"), "statistic"),
                      Column("welch_p", label("sub.welch_p"), "p"),
                      Column("kw", label("sub.kw_H"), "statistic"),

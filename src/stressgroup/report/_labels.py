@@ -207,6 +207,95 @@ LABELS: dict[str, dict[str, str]] = {
     "eval.people_note": {"en": "Left out: people with one wave only (dropouts or late "
                                "entrants), listed under each group's tables.",
                          "zh": "未纳入配对者为仅完成一次测量者（流失或后加入），名单见各组表格下方。"},
+    # baseline profile, subgroups, sample description, band transitions (branch profile)
+    "profile.doc_title": {"en": "Baseline profile", "zh": "基线压力状况"},
+    "profile.title": {"en": "Scores per level{who}", "zh": "各维度得分{who}"},
+    "profile.who": {"en": " ({group})", "zh": "（{group}）"},
+    "profile.level": {"en": "Level", "zh": "维度"},
+    "profile.msd": {"en": "{msd}", "zh": "{msd}"},
+    "profile.rank": {"en": "Rank", "zh": "排序"},
+    "profile.t_mid": {"en": "t (vs midpoint)", "zh": "t（与中值比较）"},
+    "profile.d_ci": {"en": "d [95% CI]", "zh": "d [95% CI]"},
+    "profile.note": {
+        "en": "Rank 1 = highest mean. One-sample t tests against the scale midpoint ({mid}); "
+              "d = (M - midpoint) / SD. Friedman test across the levels (people with every "
+              "level scored, n = {n}): chi2({df}) = {chisq}, {p}, Kendall's W = {w}.",
+        "zh": "排序 1 为均值最高的维度。单样本 t 检验以量表中值（{mid}）为检验值；"
+              "d = (M - 中值) / SD。各维度差异的 Friedman 检验（各维度均有得分者，n = {n}）："
+              "χ²({df}) = {chisq}，{p}，Kendall's W = {w}。"},
+    "profile.pairwise": {"en": "Pairwise Wilcoxon signed-rank tests between levels{who}",
+                         "zh": "各维度两两比较（Wilcoxon 符号秩检验）{who}"},
+    "profile.pair": {"en": "Levels", "zh": "维度对"},
+    "profile.pw_note": {"en": "V: sum of the ranks of positive differences (second level "
+                              "- first). p_holm: Holm-adjusted over all pairs.",
+                        "zh": "V 为正差值（后一维度 - 前一维度）的秩和；p_holm 为所有配对的 "
+                              "Holm 校正 p 值。"},
+    "profile.p_holm": {"en": "p_holm", "zh": "p_holm"},
+    "sub.doc_title": {"en": "Subgroup differences", "zh": "差异分析"},
+    "sub.title": {"en": "Differences between subgroups", "zh": "不同人口学特征的差异分析"},
+    "sub.category": {"en": "Category", "zh": "类别"},
+    "sub.msd": {"en": "{msd}", "zh": "{msd}"},
+    "sub.test": {"en": "Test", "zh": "检验"},
+    "sub.stat": {"en": "t / F", "zh": "t / F"},
+    "sub.effect": {"en": "g / eta2", "zh": "g / η²"},
+    "sub.welch_F": {"en": "Welch F", "zh": "Welch F"},
+    "sub.welch_p": {"en": "p (Welch)", "zh": "p（Welch）"},
+    "sub.kw_H": {"en": "Kruskal-Wallis H", "zh": "Kruskal-Wallis H"},
+    "sub.kw_p": {"en": "p (K-W)", "zh": "p（K-W）"},
+    "sub.note": {"en": "Two categories: Welch t test and Hedges' g (pooled SD) of the first "
+                       "category minus the second. Three or more: one-way ANOVA with eta "
+                       "squared, Welch's ANOVA and the Kruskal-Wallis test.",
+                 "zh": "两类别：Welch t 检验与 Hedges' g（合并标准差，前一类别减后一类别）；"
+                       "三类别及以上：单因素方差分析（η²）、Welch 方差分析与 Kruskal-Wallis 检验。"},
+    "sub.posthoc": {"en": "Post-hoc comparisons", "zh": "事后多重比较"},
+    "sub.pair": {"en": "Comparison", "zh": "比较"},
+    "sub.diff_ci": {"en": "Difference [95% CI]", "zh": "差值 [95% CI]"},
+    "sub.p_gh": {"en": "p (Games-Howell)", "zh": "p（Games-Howell）"},
+    "sub.p_holm": {"en": "p (Holm t)", "zh": "p（Holm t）"},
+    "sub.posthoc_note": {"en": "Games-Howell intervals and p values; Holm-adjusted pairwise "
+                               "t tests with the pooled SD.",
+                         "zh": "Games-Howell 置信区间与 p 值；Holm 校正的两两 t 检验（合并标准差）。"},
+    "sub.correlations": {"en": "Correlations with numeric variables",
+                         "zh": "各维度与连续变量的相关分析"},
+    "sub.variable": {"en": "Variable", "zh": "变量"},
+    "sub.r_ci": {"en": "Pearson r [95% CI]", "zh": "Pearson r [95% CI]"},
+    "sub.rho": {"en": "Spearman rho", "zh": "Spearman ρ"},
+    "sub.p_rho": {"en": "p (rho)", "zh": "p（ρ）"},
+    "sub.corr_note": {"en": "Pearson r with a Fisher-z interval; Spearman rho with R's exact "
+                            "or Edgeworth p without ties, else the t approximation.",
+                      "zh": "Pearson r 的置信区间基于 Fisher z 变换；Spearman ρ 无结时用精确或 "
+                            "Edgeworth 近似 p 值，有结时用 t 近似。"},
+    "sample.title": {"en": "Sample characteristics", "zh": "样本基本情况"},
+    "sample.item": {"en": "Variable", "zh": "变量"},
+    "sample.total": {"en": "Total", "zh": "合计"},
+    "sample.n_of": {"en": "{group} n", "zh": "{group} n"},
+    "sample.pct_of": {"en": "{group} %", "zh": "{group} %"},
+    "sample.msd_of": {"en": "{group} {msd}", "zh": "{group} {msd}"},
+    "sample.missing": {"en": "missing", "zh": "缺失"},
+    "sample.note": {"en": "Each person counted once (baseline wave). Percentages of all "
+                          "people in the column; missing values in their own row.",
+                    "zh": "每人只计一次（基线测量）。百分比以该列全部人数为分母；缺失值单列。"},
+    "trans.doc_title": {"en": "Band transitions between screenings",
+                        "zh": "两次筛查间的分级变化"},
+    "trans.title": {"en": "{scale}: band at {first} (rows) by band at {second} (columns)",
+                    "zh": "{scale}：{first}分级（行）与{second}分级（列）"},
+    "trans.from": {"en": "At {wave}", "zh": "{wave}"},
+    "trans.total": {"en": "Total", "zh": "合计"},
+    "trans.note": {"en": "People screened at both waves; the last band is the flagged band.",
+                   "zh": "仅含两次均完成筛查者；最高一级为重点关注等级。"},
+    "trans.counts": {"en": "Movement between bands", "zh": "分级变化人数"},
+    "trans.n_both": {"en": "Screened at both waves", "zh": "两次均筛查"},
+    "trans.only_first": {"en": "First screening only", "zh": "仅第一次筛查"},
+    "trans.only_second": {"en": "Second screening only", "zh": "仅第二次筛查"},
+    "trans.not_evaluable": {"en": "Score missing at a wave", "zh": "某次得分缺失"},
+    "trans.flagged_first": {"en": "Flagged at the first screening", "zh": "第一次检出"},
+    "trans.flagged_second": {"en": "Flagged at the second screening", "zh": "第二次检出"},
+    "trans.moved_out": {"en": "Moved out of the flagged band", "zh": "脱离重点关注等级"},
+    "trans.moved_in": {"en": "Moved into the flagged band", "zh": "新进入重点关注等级"},
+    "trans.stayed_flagged": {"en": "Flagged both times", "zh": "两次均检出"},
+    "trans.moved_up": {"en": "Moved to a higher band", "zh": "分级升高"},
+    "trans.moved_down": {"en": "Moved to a lower band", "zh": "分级降低"},
+    "trans.same": {"en": "Same band", "zh": "分级不变"},
 }
 
 
