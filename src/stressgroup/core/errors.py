@@ -19,6 +19,7 @@ __all__ = [
     "StressgroupWarning",
     "DegenerateDataWarning",
     "DataQualityWarning",
+    "MeasurementWarning",
 ]
 
 
@@ -66,3 +67,8 @@ class DegenerateDataWarning(StressgroupWarning):
 
 class DataQualityWarning(StressgroupWarning):
     """Input data was altered or partly excluded (see the load report)."""
+
+
+class MeasurementWarning(StressgroupWarning):
+    """A measurement model is questionable: no convergence, a Heywood case, too few
+    people per item, a factor with fewer than 3 items, a non-positive-definite matrix."""
