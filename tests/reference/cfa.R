@@ -94,11 +94,18 @@ fit_summary <- function(fit, factors, data) {
   PHI <- lavInspect(fit, "cov.lv")
   LAM <- lavInspect(fit, "est")$lambda
   # independent checks of the documented formulas
-  Fml <- log(det(Sigma)) + sum(diag(S %*% solve(Sigma))) - log(det(S)) - nrow(S)
-  stopifnot(abs(N * Fml - X2) < 1e-6 * max(1, X2))
+  fiml <- lavInspect(fit, "options")$missing == "ml"
   sd <- 1 / sqrt(diag(S))
   Rres <- (S - Sigma) * outer(sd, sd)
-  srmr_manual <- sqrt(mean(Rres[lower.tri(Rres, diag = TRUE)]^2))
+  if (!fiml) {
+    Fml <- log(det(Sigma)) + sum(diag(S %*% solve(Sigma))) - log(det(S)) - nrow(S)
+    stopifnot(abs(N * Fml - X2) < 1e-6 * max(1, X2))
+    srmr_manual <- sqrt(mean(Rres[lower.tri(Rres, diag = TRUE)]^2))
+  } else {   # FIML: mean residuals enter (h1 = EM means and covariances)
+    rm <- (lavInspect(fit, "sampstat")$mean - lavInspect(fit, "mean.ov")) * sd
+    srmr_manual <- sqrt((sum(Rres[lower.tri(Rres, diag = TRUE)]^2) + sum(rm^2)) /
+                        (length(sd) * (length(sd) + 1) / 2 + length(sd)))
+  }
   stopifnot(abs(srmr_manual - fm["srmr"]) < 1e-12)
   for (f in names(factors)) {
     l <- LAM[factors[[f]], f]
@@ -136,7 +143,10 @@ fit_summary <- function(fit, factors, data) {
     ave = as.list(unclass(ave)),
     cr = as.list(unclass(cr)),
     htmt = mat_rows(unclass(semTools::htmt(mod, data))),
-    htmt_arithmetic = mat_rows(unclass(semTools::htmt(mod, data, htmt2 = FALSE)))
+    htmt_arithmetic = mat_rows(unclass(semTools::htmt(mod, data, htmt2 = FALSE))),
+    htmt_ml = if (fiml) mat_rows(unclass(semTools::htmt(mod, data, missing = "ml"))) else NULL,
+    htmt_ml_arithmetic = if (fiml) mat_rows(unclass(semTools::htmt(mod, data, missing = "ml",
+                                                                   htmt2 = FALSE))) else NULL
   )
 }
 
@@ -195,8 +205,42 @@ cases[[length(cases) + 1]] <- cfa_case("heywood", hw,
                                        list(F1 = c("h1", "h2", "h3"), F2 = c("g1", "g2", "g3")),
                                        "simulated (heywood.csv): negative residual variance of h1")
 
+# ---------------------------------------------------------------- FIML
+# lavaan::cfa(model, data, missing = "ml"): default nlminb fit only (its
+# Gauss-Newton does not converge with missing = "ml"); gradient ~1e-6.
+# SEs: lavaan's default for missing = "ml" is information = "observed"
+# (Hessian). HTMT also with semTools::htmt(..., missing = "ml") (EM correlations).
+hs_miss <- hs_out
+set.seed(20261202)
+for (v in paste0("x", 1:9)) hs_miss[[v]][runif(nrow(hs_miss)) < 0.1] <- NA
+write.csv(hs_miss, file.path(here, "holzinger_missing.csv"), row.names = FALSE, quote = FALSE,
+          na = "")
+message("wrote ", file.path(here, "holzinger_missing.csv"))
+hs_miss <- read.csv(file.path(here, "holzinger_missing.csv"))
+
+fiml_case <- function(name, data, factors, note = "") {
+  items <- unlist(factors, use.names = FALSE)
+  mod <- model_syntax(factors)
+  d <- data[, items]
+  warn <- character(0)
+  fit <- withCallingHandlers(lavaan::cfa(mod, data = d, std.lv = FALSE, missing = "ml"),
+    warning = function(w) { warn <<- c(warn, conditionMessage(w)); invokeRestart("muffleWarning") })
+  stopifnot(lavInspect(fit, "options")$information[1] == "observed")
+  pe <- parameterEstimates(fit)
+  int <- pe[pe$op == "~1" & pe$lhs %in% items, ]
+  list(name = name, note = note, model = mod, factors = lapply(factors, I),
+       n_rows = nrow(d), n_complete = sum(complete.cases(d)),
+       n_used = lavInspect(fit, "ntotal"), warnings = I(warn),
+       default = c(fit_summary(fit, factors, d),
+                   list(intercepts = list(item = int$lhs, est = I(int$est), se = I(int$se)))))
+}
+fiml_cases <- list(
+  fiml_case("holzinger_missing", hs_miss, hs_factors,
+            "holzinger.csv with 10% MCAR holes per item (seed 20261202)"),
+  fiml_case("bfi", bfi, bfi_factors, "psych::bfi keyed, all 2800 rows, FIML"))
+
 out <- list(meta = c(make_meta("cfa.R"), list(
   lavaan_version = as.character(packageVersion("lavaan")),
   semtools_version = as.character(packageVersion("semTools")))),
-  cases = cases)
+  cases = cases, fiml_cases = fiml_cases)
 write_ref(out, file.path(here, "cfa.json"))

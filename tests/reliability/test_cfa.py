@@ -278,7 +278,7 @@ def test_bad_options(two_factor, sample_long_frame):
     with pytest.raises(ValueError, match="htmt_method"):
         cfa_model(x, factors, htmt_method="median")
     with pytest.raises(ValueError, match="missing"):
-        cfa(sample_long_frame, "five-level-stress", missing="fiml")
+        cfa(sample_long_frame, "five-level-stress", missing="pairwise")
     with pytest.raises(TypeError, match="items"):
         cfa_model(x.to_numpy(), factors)
 
@@ -323,3 +323,79 @@ def test_runtime_25_items_500_people(rng):
     res = cfa_model(items, factors)
     elapsed = time.perf_counter() - t0
     assert res.converged and elapsed < 1.0, elapsed
+
+
+# ------------------------------------------------------------------ FIML
+FIML_CASES = {c["name"]: c for c in REF["fiml_cases"]}
+
+
+def fiml_items(name: str) -> pd.DataFrame:
+    if name == "holzinger_missing":
+        return pd.read_csv(REFERENCE / "holzinger_missing.csv")
+    return case_items(name, None)
+
+
+@pytest.fixture(params=sorted(FIML_CASES), scope="module")
+def fitted_fiml(request):
+    ref = FIML_CASES[request.param]
+    return ref, cfa_model(fiml_items(request.param), ref["factors"], missing="fiml")
+
+
+@pytest.mark.parametrize("key", FIT_KEYS)
+def test_fiml_fit_indices_match_lavaan(fitted_fiml, key):
+    ref, res = fitted_fiml
+    assert_allclose(getattr(res, key), ref["default"][key], rtol=RTOL_DEFAULT, atol=1e-15,
+                    err_msg=ref["name"])
+
+
+def test_fiml_loglik_counts_and_interval(fitted_fiml):
+    ref, res = fitted_fiml
+    d = ref["default"]
+    assert_allclose(res.loglik, d["loglik"], rtol=1e-8)
+    assert_allclose(res.loglik_unrestricted, d["unrestricted_loglik"], rtol=1e-8)
+    assert_allclose(res.rmsea_ci, d["rmsea_ci"], rtol=RTOL_DEFAULT)
+    assert res.n == ref["n_used"] and res.converged
+
+
+@pytest.mark.parametrize("col", ["est", "se", "std_all", "std_se", "std_z", "std_p"])
+def test_fiml_loadings_match_lavaan(fitted_fiml, col):
+    ref, res = fitted_fiml
+    want = np.array([np.nan if v is None else v for v in ref["default"]["loadings"][col]],
+                    dtype=float)
+    assert_allclose(res.loadings[col].to_numpy(), want, rtol=RTOL_DEFAULT, atol=1e-12)
+
+
+def test_fiml_intercepts_and_residual_variances(fitted_fiml):
+    ref, res = fitted_fiml
+    d = ref["default"]
+    par = res.parameters
+    ints = par[par["op"] == "~1"]
+    assert ints["lhs"].tolist() == d["intercepts"]["item"]
+    assert_allclose(ints["est"], d["intercepts"]["est"], rtol=RTOL_DEFAULT)
+    assert_allclose(ints["se"], d["intercepts"]["se"], rtol=RTOL_DEFAULT)
+    rv = par[(par["op"] == "~~") & par["lhs"].isin(d["residual_variances"]["item"])]
+    assert_allclose(rv["est"], d["residual_variances"]["est"], rtol=RTOL_DEFAULT)
+    assert_allclose(rv["se"], d["residual_variances"]["se"], rtol=RTOL_DEFAULT)
+
+
+def test_fiml_ave_cr_htmt(fitted_fiml):
+    ref, res = fitted_fiml
+    d = ref["default"]
+    assert_allclose(list(res.ave.values()), list(d["ave"].values()), rtol=RTOL_DEFAULT)
+    assert_allclose(list(res.cr.values()), list(d["cr"].values()), rtol=RTOL_DEFAULT)
+    assert_allclose(res.htmt.to_numpy(), np.array(d["htmt_ml"]), rtol=RTOL_DEFAULT)
+    ar = cfa_model(fiml_items(ref["name"]), ref["factors"], missing="fiml",
+                   htmt_method="arithmetic")
+    assert_allclose(ar.htmt.to_numpy(), np.array(d["htmt_ml_arithmetic"]), rtol=RTOL_DEFAULT)
+
+
+def test_fiml_on_complete_data_equals_ml_with_means():
+    """Without missing cells FIML gives the listwise ML solution (the means are
+    the sample means), with observed-information SEs."""
+    items = pd.read_csv(REFERENCE / "holzinger.csv")
+    factors = CASES["holzinger"]["factors"]
+    a = cfa_model(items, factors)
+    b = cfa_model(items, factors, missing="fiml")
+    assert_allclose(b.chisq, a.chisq, rtol=1e-8)
+    assert_allclose(b.loadings["est"], a.loadings["est"], rtol=1e-7)
+    assert b.npar == a.npar + 9 and b.df == a.df

@@ -281,6 +281,7 @@ def _htmt(R: np.ndarray, groups: list[np.ndarray], method: str) -> np.ndarray:
 
 
 def cfa_model(items: pd.DataFrame, factors: "dict[str, list[str]]", *,
+              missing: Literal["listwise", "fiml"] = "listwise",
               htmt_method: Literal["geometric", "arithmetic"] = "geometric",
               _instrument: "str | None" = None, _wave: "str | None" = None) -> CFAResult:
     """Fit a correlated-factors CFA by maximum likelihood, as ``lavaan::cfa``.
@@ -289,8 +290,15 @@ def cfa_model(items: pd.DataFrame, factors: "dict[str, list[str]]", *,
     ----------
     items : DataFrame
         One numeric column per item (already keyed), one row per person; NaN
-        is missing. Rows with any missing item of the model are dropped
-        (listwise, lavaan's default), and the count is reported.
+        is missing.
+    missing : {"listwise", "fiml"}
+        ``"listwise"`` (lavaan's default) drops rows with any missing item of
+        the model and reports the count. ``"fiml"`` is lavaan's
+        ``missing = "ml"``: full-information ML over every row with at least
+        one answer, free intercepts, the saturated (h1) moments by EM, SEs
+        from the observed information (lavaan's default for
+        ``missing = "ml"``), SRMR with the mean residuals; AVE, CR and HTMT
+        use the EM covariances (semTools with ``missing = "ml"``).
     factors : dict of str -> list of str
         Factor name -> its item columns. Every factor loads on its own items
         only (an item listed under two factors loads on both); the first item
@@ -358,8 +366,10 @@ def cfa_model(items: pd.DataFrame, factors: "dict[str, list[str]]", *,
       of the two mean monotrait correlations (off-diagonal), on the listwise
       correlations (``semTools::htmt``).
 
-    Missing data: listwise only. lavaan's ``missing = "ml"`` (FIML) is not
-    implemented.
+    FIML (``missing="fiml"``) matches ``lavaan::cfa(..., missing = "ml")``:
+    ``chisq = 2 (loglik_h1 - loglik)``, ``npar`` counts the intercepts,
+    the baseline is fitted by FIML (independent items), SEs are
+    ``inv(-Hessian)`` of the casewise log-likelihood.
 
     References
     ----------
@@ -388,6 +398,8 @@ def cfa_model(items: pd.DataFrame, factors: "dict[str, list[str]]", *,
     """
     if not isinstance(items, pd.DataFrame):
         raise TypeError("items must be a DataFrame, one column per item")
+    if missing not in ("listwise", "fiml"):
+        raise ValueError("missing must be 'listwise' or 'fiml'")
     if htmt_method not in ("geometric", "arithmetic"):
         raise ValueError("htmt_method must be 'geometric' or 'arithmetic'")
     items = items.copy()
@@ -403,19 +415,21 @@ def cfa_model(items: pd.DataFrame, factors: "dict[str, list[str]]", *,
         raise DataError(f"cfa: factor(s) {', '.join(single)} have a single item; a one-item "
                         "factor is not identified (merge it or drop it from the model)")
     n_rows = len(data)
-    complete = data.dropna()
+    complete = data.dropna() if missing == "listwise" else data.dropna(how="all")
     n = len(complete)
     n_dropped = n_rows - n
     notes = []
     if n_dropped:
-        notes.append(f"{n_dropped} of {n_rows} rows dropped (missing answers; listwise)")
+        why = ("missing answers; listwise" if missing == "listwise"
+               else "no answer to any item; FIML uses every other row")
+        notes.append(f"{n_dropped} of {n_rows} rows dropped ({why})")
     if n < 2:
-        raise DataError(f"cfa: only {n} complete row(s) after listwise deletion")
+        raise DataError(f"cfa: only {n} usable row(s) ({missing})")
     X = complete.to_numpy()
-    var = X.var(axis=0)
+    var = np.nanvar(X, axis=0)
     flat = [c for c, v in zip(used, var) if not v > 0]
     if flat:
-        raise DataError(f"cfa: item(s) without variance in the {n} complete rows: "
+        raise DataError(f"cfa: item(s) without variance in the {n} rows used: "
                         f"{', '.join(flat)}; drop them from the model")
     p = len(used)
     spec = make_spec(used, factors)
@@ -431,7 +445,14 @@ def cfa_model(items: pd.DataFrame, factors: "dict[str, list[str]]", *,
     if n < 5 * p:
         _warn(f"cfa: {n} people for {p} items (fewer than 5 per item); the ML estimates, "
               "standard errors and chi-square are unreliable")
-    S = np.cov(X, rowvar=False, ddof=0)
+    pats = mu_h1 = None
+    if missing == "fiml":
+        from ._cfa_fiml import em_moments, patterns
+
+        pats = patterns(X)
+        mu_h1, S, _ = em_moments(pats)
+    else:
+        S = np.cov(X, rowvar=False, ddof=0)
     eig = np.linalg.eigvalsh(S)
     s_pd = bool(eig[0] > eig[-1] * 1e-12)
     if s_pd:
@@ -443,14 +464,20 @@ def cfa_model(items: pd.DataFrame, factors: "dict[str, list[str]]", *,
         logdet_s = 0.0
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         return _estimate(spec, S, logdet_s, s_pd, n, n_rows, n_dropped, notes, used, factors,
-                         htmt_method, _instrument, _wave)
+                         htmt_method, _instrument, _wave, pats, mu_h1)
 
 
 def _estimate(spec, S, logdet_s, s_pd, n, n_rows, n_dropped, notes, used, factors,
-              htmt_method, _instrument, _wave) -> CFAResult:
+              htmt_method, _instrument, _wave, pats=None, mu_h1=None) -> CFAResult:
     p, q = spec.p, spec.nparams
     df = p * (p + 1) // 2 - q
-    fit = fit_ml(spec, S, logdet_s)
+    fiml = pats is not None
+    if fiml:
+        from ._cfa_fiml import fit_fiml, loglik as fiml_loglik
+
+        fit = fit_fiml(spec, pats, mu_h1, S)
+    else:
+        fit = fit_ml(spec, S, logdet_s)
     if not fit.converged:
         _warn(f"cfa: the ML fit did not converge ({fit.iterations} iterations, largest "
               f"gradient {fit.max_gradient:.3g}); do not interpret the estimates")
@@ -458,7 +485,19 @@ def _estimate(spec, S, logdet_s, s_pd, n, n_rows, n_dropped, notes, used, factor
     theta = fit.theta
     sig = fit.sigma
     N = float(n)
-    if s_pd:
+    if fiml:
+        ll_h1 = fiml_loglik(S, mu_h1, pats)
+        loglik = fit.loglik
+        chisq = 2 * (ll_h1 - loglik)
+        # baseline: independent items; FIML = available-case means and variances
+        ll_b = 0.0
+        for i in range(p):
+            col = np.concatenate([r[:, list(o).index(i)] for o, r in zip(pats.obs, pats.rows)
+                                  if i in o])
+            v = col.var()
+            ll_b += -len(col) / 2 * (math.log(2 * math.pi) + math.log(v) + 1)
+        base = 2 * (ll_h1 - ll_b)
+    elif s_pd:
         chisq = N * fit.fml
         base = N * (float(np.log(np.diag(S)).sum()) - logdet_s)
     else:
@@ -484,24 +523,37 @@ def _estimate(spec, S, logdet_s, s_pd, n, n_rows, n_dropped, notes, used, factor
     rmsea_ci = _rmsea_ci(chisq, df, n)
     sd = 1 / np.sqrt(np.diag(S))
     res = (S - sig) * np.outer(sd, sd)
-    srmr = float(np.sqrt(np.mean(res[np.tril_indices(p)] ** 2)))
-    sign, logdet_sig = np.linalg.slogdet(sig)
-    tr = float(np.trace(S @ np.linalg.inv(sig)))
-    loglik = -N / 2 * (p * math.log(2 * math.pi) + logdet_sig + tr)
-    ll_unres = -N / 2 * (p * math.log(2 * math.pi) + logdet_s + p) if s_pd else nan
+    if fiml:   # lavaan's srmr with a mean structure: mean residuals included
+        rm = (mu_h1 - fit.mu) * sd
+        srmr = float(np.sqrt((np.sum(res[np.tril_indices(p)] ** 2) + np.sum(rm**2))
+                             / (p * (p + 1) / 2 + p)))
+        ll_unres = ll_h1
+        q = q + p          # the intercepts are free parameters
+    else:
+        srmr = float(np.sqrt(np.mean(res[np.tril_indices(p)] ** 2)))
+        sign, logdet_sig = np.linalg.slogdet(sig)
+        tr = float(np.trace(S @ np.linalg.inv(sig)))
+        loglik = -N / 2 * (p * math.log(2 * math.pi) + logdet_sig + tr)
+        ll_unres = -N / 2 * (p * math.log(2 * math.pi) + logdet_s + p) if s_pd else nan
     aic = -2 * loglik + 2 * q
     bic = -2 * loglik + q * math.log(N)
     bic2 = -2 * loglik + q * math.log((N + 2) / 24)
 
     # standard errors and the standardised solution
-    info = expected_information(spec, theta)
+    qt = spec.nparams
     try:
-        vcov = np.linalg.inv(N * info)
+        if fiml:     # observed information (lavaan's default with missing = "ml")
+            vfull = np.linalg.inv(fit.hessian)
+            vcov = vfull[:qt, :qt]
+            se_mu = np.sqrt(np.where(np.diag(vfull)[qt:] >= 0, np.diag(vfull)[qt:], np.nan))
+        else:
+            vcov = np.linalg.inv(N * expected_information(spec, theta))
         se = np.sqrt(np.where(np.diag(vcov) >= 0, np.diag(vcov), np.nan))
     except np.linalg.LinAlgError:
         _warn("cfa: the information matrix is singular; no standard errors")
-        vcov = np.full((q, q), np.nan)
-        se = np.full(q, np.nan)
+        vcov = np.full((qt, qt), np.nan)
+        se = np.full(qt, np.nan)
+        se_mu = np.full(p, np.nan)
     std = standardized(spec, theta)
     jac = standardized_jacobian(spec, theta)
     std_var = np.einsum("ia,ab,ib->i", jac, vcov, jac)
@@ -528,6 +580,10 @@ def _estimate(spec, S, logdet_s, s_pd, n, n_rows, n_dropped, notes, used, factor
         a = nl + p + b
         rows.append((spec.factors[j], "~~", spec.factors[k], theta[a], se[a], std[a],
                      std_se[a]))
+    if fiml:
+        isd = 1 / np.sqrt(np.diag(sig))
+        for i in range(p):   # intercepts; std.all = mu / sd (no standardised SE here)
+            rows.append((used[i], "~1", "", fit.mu[i], se_mu[i], fit.mu[i] * isd[i], nan))
     par = pd.DataFrame(rows, columns=["lhs", "op", "rhs", "est", "se", "std_all", "std_se"])
     # lavaan's order: loadings, residual variances, factor variances, covariances
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -589,7 +645,7 @@ def _estimate(spec, S, logdet_s, s_pd, n, n_rows, n_dropped, notes, used, factor
 
 
 def cfa(responses, instrument: "Instrument | str", wave: "str | None" = "pre", *,
-        missing: Literal["listwise"] = "listwise",
+        missing: Literal["listwise", "fiml"] = "listwise",
         htmt_method: Literal["geometric", "arithmetic"] = "geometric") -> CFAResult:
     """CFA of an instrument's own structure at one wave (lavaan defaults).
 
@@ -606,9 +662,10 @@ def cfa(responses, instrument: "Instrument | str", wave: "str | None" = "pre", *
     instrument : Instrument or str
     wave : str or None
         The wave to use (default ``"pre"``); ``None`` uses every row.
-    missing : {"listwise"}
-        Rows with any missing item are dropped (lavaan's default) and counted
-        in ``n_dropped``. FIML (lavaan ``missing = "ml"``) is not offered.
+    missing : {"listwise", "fiml"}
+        ``"listwise"``: rows with any missing item are dropped (lavaan's
+        default) and counted in ``n_dropped``. ``"fiml"``: lavaan's
+        ``missing = "ml"`` (see :func:`cfa_model`).
     htmt_method : {"geometric", "arithmetic"}
         See :func:`cfa_model`.
 
@@ -645,8 +702,8 @@ def cfa(responses, instrument: "Instrument | str", wave: "str | None" = "pre", *
     >>> res.n, res.df, list(res.ave)
     (400, 265, ['individual', 'family', 'work', 'organization', 'society'])
     """
-    if missing != "listwise":
-        raise ValueError("missing must be 'listwise' (FIML is not implemented)")
+    if missing not in ("listwise", "fiml"):
+        raise ValueError("missing must be 'listwise' or 'fiml'")
     instrument = load_instrument(instrument)
     data = as_frame(responses)
     if wave is not None and "wave" in data.columns:
@@ -659,5 +716,5 @@ def cfa(responses, instrument: "Instrument | str", wave: "str | None" = "pre", *
     factors = {s.id: list(s.items) for s in subs}
     needed = list(dict.fromkeys(i for its in factors.values() for i in its))
     keyed = key_items(data, instrument, needed)
-    return cfa_model(keyed, factors, htmt_method=htmt_method, _instrument=instrument.id,
+    return cfa_model(keyed, factors, missing=missing, htmt_method=htmt_method, _instrument=instrument.id,
                      _wave=wave)

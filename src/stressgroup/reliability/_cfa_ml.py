@@ -112,10 +112,14 @@ class CFASpec:
 
     def gradient(self, theta: np.ndarray, S: np.ndarray) -> np.ndarray:
         """Analytic gradient of F_ML."""
-        lam, phi, _ = self.unpack(theta)
-        sig = lam @ phi @ lam.T + np.diag(self.unpack(theta)[2])
+        lam, phi, psi = self.unpack(theta)
+        sig = lam @ phi @ lam.T + np.diag(psi)
         inv = np.linalg.inv(sig)
-        M = inv @ (sig - S) @ inv
+        return self.gradient_from(inv @ (sig - S) @ inv, theta)
+
+    def gradient_from(self, M: np.ndarray, theta: np.ndarray) -> np.ndarray:
+        """``tr(M dSigma/dtheta_a)`` for every parameter (M symmetric)."""
+        lam, phi, _ = self.unpack(theta)
         g_lam = 2 * M @ lam @ phi
         g_phi = lam.T @ M @ lam
         out = [g_lam[i, j] for i, j in self.loading_index]
