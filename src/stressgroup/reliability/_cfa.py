@@ -207,7 +207,13 @@ class CFAResult(ResultMixin):
 
 
 def _warn(msg: str) -> None:
-    warnings.warn(msg, MeasurementWarning, stacklevel=3)
+    """Warn at the first caller outside stressgroup."""
+    import sys
+
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("stressgroup."):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(msg, MeasurementWarning, stacklevel=level)
 
 
 def _check_factors(items: pd.DataFrame, factors) -> dict[str, list[str]]:

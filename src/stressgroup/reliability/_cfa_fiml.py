@@ -96,10 +96,6 @@ def em_moments(pats: Patterns, *, tol: float = 1e-13, max_iter: int = 20000):
         mu[o] += nk * m
         cnt[o] += nk
     mu = mu / cnt
-    sig = np.zeros((p, p))
-    for o, nk, m, S in zip(pats.obs, pats.n, pats.mean, pats.cov):
-        d = np.zeros(p)
-        d[o] = 1
     var = np.zeros(p)
     for o, Y in zip(pats.obs, pats.rows):
         var[o] += ((Y - mu[o]) ** 2).sum(axis=0)

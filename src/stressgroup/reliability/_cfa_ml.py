@@ -17,6 +17,7 @@ discrepancy would rise or Sigma leave the positive-definite cone).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -47,7 +48,7 @@ class CFASpec:
     def m(self) -> int:
         return len(self.factors)
 
-    @property
+    @cached_property
     def loading_index(self) -> list[tuple[int, int]]:
         out = []
         for j in range(self.m):
@@ -56,13 +57,13 @@ class CFASpec:
                     out.append((i, j))
         return out
 
-    @property
+    @cached_property
     def phi_index(self) -> list[tuple[int, int]]:
         var = [(j, j) for j in range(self.m)]
         cov = [(j, k) for j in range(self.m) for k in range(j + 1, self.m)]
         return var + cov
 
-    @property
+    @cached_property
     def nparams(self) -> int:
         return len(self.loading_index) + self.p + len(self.phi_index)
 
