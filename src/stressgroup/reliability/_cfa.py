@@ -72,6 +72,10 @@ class CFAResult(ResultMixin):
     factors : dict
         Factor -> items.
     instrument, wave : str or None
+    notes : tuple of str
+        Rows dropped, Heywood cases, an improper factor covariance matrix.
+    missing : str
+        ``"listwise"`` or ``"fiml"``.
     """
 
     chisq: float
@@ -108,6 +112,7 @@ class CFAResult(ResultMixin):
     instrument: "str | None" = None
     wave: "str | None" = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    missing: str = "listwise"
 
     @property
     def _title(self) -> str:  # type: ignore[override]
@@ -194,11 +199,13 @@ class CFAResult(ResultMixin):
             "loadings": loadings,
             "factors": {f: list(v) for f, v in self.factors.items()},
             "instrument": self.instrument, "wave": self.wave, "notes": list(self.notes),
+            "missing": self.missing,
         })
 
     def _summary_lines(self) -> list[str]:
         lo, hi = self.rmsea_ci
-        lines = [f"n = {self.n} ({self.n_dropped} of {self.n_rows} rows dropped, listwise); "
+        lines = [f"n = {self.n} ({self.n_dropped} of {self.n_rows} rows dropped, "
+                 f"{self.missing}); "
                  f"chisq({self.df}) = {self.chisq:.3f}, p = {self.p:.4g}; "
                  f"CFI = {self.cfi:.3f}, TLI = {self.tli:.3f}, RMSEA = {self.rmsea:.3f} "
                  f"[{lo:.3f}, {hi:.3f}], SRMR = {self.srmr:.3f}"]
@@ -647,7 +654,7 @@ def _estimate(spec, S, logdet_s, s_pd, n, n_rows, n_dropped, notes, used, factor
         baseline_p=pb, converged=fit.converged, iterations=fit.iterations, parameters=par,
         ave=ave, cr=cr, ave_std=ave_std, htmt=ht, htmt_method=htmt_method,
         factors={f: tuple(v) for f, v in factors.items()}, instrument=_instrument,
-        wave=_wave, notes=tuple(notes))
+        wave=_wave, notes=tuple(notes), missing="fiml" if fiml else "listwise")
 
 
 def cfa(responses, instrument: "Instrument | str", wave: "str | None" = "pre", *,
