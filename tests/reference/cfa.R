@@ -237,7 +237,8 @@ fiml_case <- function(name, data, factors, note = "") {
 fiml_cases <- list(
   fiml_case("holzinger_missing", hs_miss, hs_factors,
             "holzinger.csv with 10% MCAR holes per item (seed 20261202)"),
-  fiml_case("bfi", bfi, bfi_factors, "psych::bfi keyed, all 2800 rows, FIML"))
+  fiml_case("bfi", bfi, bfi_factors, "psych::bfi keyed, all 2800 rows, FIML"),
+  fiml_case("sample", smp, smp_factors, "study sample, pre wave, all 48 rows, FIML"))
 
 out <- list(meta = c(make_meta("cfa.R"), list(
   lavaan_version = as.character(packageVersion("lavaan")),
