@@ -408,3 +408,11 @@ def test_fiml_on_complete_data_equals_ml_with_means():
     assert_allclose(b.chisq, a.chisq, rtol=1e-8)
     assert_allclose(b.loadings["est"], a.loadings["est"], rtol=1e-7)
     assert b.npar == a.npar + 9 and b.df == a.df
+
+
+def test_negative_loading_warns(two_factor):
+    x, factors = two_factor
+    x["a3"] = -x["a3"]
+    with pytest.warns(MeasurementWarning, match="negative standardised loading for a3 on A"):
+        res = cfa_model(x, factors)
+    assert res.loadings.loc[("A", "a3"), "std_all"] < 0

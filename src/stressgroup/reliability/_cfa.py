@@ -340,7 +340,7 @@ def cfa_model(items: pd.DataFrame, factors: "dict[str, list[str]]", *,
         matrix that is not positive definite; a sample covariance matrix that
         is not positive definite (the chi-square and the indices built on it
         are then NaN); fewer than 5 people per item; a factor with fewer than
-        3 items.
+        3 items; a negative standardised loading (a mis-keyed item).
 
     Notes
     -----
@@ -623,6 +623,12 @@ def _estimate(spec, S, logdet_s, s_pd, n, n_rows, n_dropped, notes, used, factor
         _warn("cfa: Heywood case: " + "; ".join(what) + " (the model does not fit these "
               "items; consider fewer factors, more data, or dropping the item)")
         notes.append("Heywood case: " + "; ".join(what))
+    negl = par[(par["op"] == "=~") & (par["std_all"] < 0)]
+    if len(negl):
+        what = ", ".join(f"{r.rhs} on {r.lhs}" for r in negl.itertuples())
+        _warn(f"cfa: negative standardised loading for {what}; check the item's keying "
+              "(reverse items must be keyed before the analysis)")
+        notes.append(f"negative loading: {what}")
     if spec.m > 1 and np.linalg.eigvalsh(phi)[0] <= 0:
         _warn("cfa: the factor covariance matrix is not positive definite (a factor "
               "correlation at or beyond 1); the factors are not distinct in these data")
