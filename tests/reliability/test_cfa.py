@@ -416,3 +416,18 @@ def test_negative_loading_warns(two_factor):
     with pytest.warns(MeasurementWarning, match="negative standardised loading for a3 on A"):
         res = cfa_model(x, factors)
     assert res.loadings.loc[("A", "a3"), "std_all"] < 0
+
+
+def test_subscale_selection(sample_long_frame):
+    with pytest.warns(MeasurementWarning):
+        res = cfa(sample_long_frame, "five-level-stress", subscales=["work", "family"])
+    assert list(res.factors) == ["work", "family"] and res.df == 34
+    with pytest.raises(ValueError, match="unknown subscale.*nope"):
+        cfa(sample_long_frame, "five-level-stress", subscales=["work", "nope"])
+    with pytest.raises(TypeError, match="subscales"):
+        cfa(sample_long_frame, "five-level-stress", subscales="work")
+
+
+def test_no_rows_at_wave(sample_long_frame):
+    with pytest.raises(DataError, match="no rows at wave 'mid'"):
+        cfa(sample_long_frame, "five-level-stress", wave="mid")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Sequence
 
 import numpy as np
 import pandas as pd
@@ -665,7 +665,8 @@ def _estimate(spec, S, logdet_s, s_pd, n, n_rows, n_dropped, notes, used, factor
 
 def cfa(responses, instrument: "Instrument | str", wave: "str | None" = "pre", *,
         missing: Literal["listwise", "fiml"] = "listwise",
-        htmt_method: Literal["geometric", "arithmetic"] = "geometric") -> CFAResult:
+        htmt_method: Literal["geometric", "arithmetic"] = "geometric",
+        subscales: "Sequence[str] | None" = None) -> CFAResult:
     """CFA of an instrument's own structure at one wave (lavaan defaults).
 
     Each subscale is a factor over its keyed items (reverse items keyed as
@@ -687,6 +688,9 @@ def cfa(responses, instrument: "Instrument | str", wave: "str | None" = "pre", *
         ``missing = "ml"`` (see :func:`cfa_model`).
     htmt_method : {"geometric", "arithmetic"}
         See :func:`cfa_model`.
+    subscales : sequence of str, optional
+        The subscales to model (default: all of them), e.g. to leave out
+        SCL-90's "additional items", which are not a factor.
 
     Returns
     -------
@@ -730,6 +734,15 @@ def cfa(responses, instrument: "Instrument | str", wave: "str | None" = "pre", *
         if data.empty:
             raise DataError(f"cfa: no rows at wave {wave!r}")
     subs = instrument.subscales or ((instrument.total,) if instrument.total else ())
+    if subscales is not None:
+        if isinstance(subscales, str):
+            raise TypeError("subscales must be a list of subscale ids")
+        known = {sub.id: sub for sub in subs}
+        bad = [sid for sid in subscales if sid not in known]
+        if bad:
+            raise ValueError(f"subscales: unknown subscale(s) {', '.join(map(str, bad))} of "
+                             f"{instrument.id!r} (known: {', '.join(known)})")
+        subs = tuple(known[sid] for sid in subscales)
     if not subs:
         raise DataError(f"cfa: instrument {instrument.id!r} has no subscales to model")
     factors = {s.id: list(s.items) for s in subs}
