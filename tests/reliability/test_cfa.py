@@ -431,3 +431,44 @@ def test_subscale_selection(sample_long_frame):
 def test_no_rows_at_wave(sample_long_frame):
     with pytest.raises(DataError, match="no rows at wave 'mid'"):
         cfa(sample_long_frame, "five-level-stress", wave="mid")
+
+
+# ------------------------------------------------------------------ document
+def test_document_tables_and_markdown():
+    from stressgroup.report import render
+
+    items = pd.read_csv(REFERENCE / "holzinger.csv")
+    res = cfa_model(items, CASES["holzinger"]["factors"])
+    doc = res.to_document()
+    tabs = doc.tables()
+    assert [t.key for t in tabs] == ["cfa_fit", "cfa_loadings", "cfa_discriminant", "cfa_htmt"]
+    fit = tabs[0].rows[0]
+    assert fit["chisq"] == res.chisq and fit["rmsea_ci"] == tuple(res.rmsea_ci)
+    assert fit["df"] == 24 and fit["cfi"] == res.cfi
+    lo = tabs[1].rows
+    assert len(lo) == 9 and lo[0]["std_all"] == res.loadings["std_all"].iloc[0]
+    assert lo[0]["se"] is None and lo[0]["ave"] == res.ave["visual"] and lo[1]["ave"] is None
+    assert tabs[2].rows[1]["f0"] == pytest.approx(res.factor_correlations.loc["textual",
+                                                                              "visual"])
+    assert tabs[2].rows[0]["f0"] == pytest.approx(np.sqrt(res.ave["visual"]))
+    assert tabs[3].rows[2]["f1"] == res.htmt.loc["speed", "textual"]
+    md = res.to_markdown()
+    assert "χ²(24) = 85.31" in md and "CFI" in md and "not tests" in md
+    assert "| x1 | 1.00 | — | .77 |" in md
+    zh = render(doc, "markdown", "zh")
+    assert "验证性因子分析" in zh and "区分效度" in zh and "异质-单质比率" in zh
+
+
+def test_document_notes_heywood_and_dropped_rows(sample_long_frame):
+    items = pd.read_csv(REFERENCE / "heywood.csv")
+    with pytest.warns(MeasurementWarning):
+        res = cfa_model(items, CASES["heywood"]["factors"])
+    md = res.to_markdown()
+    assert "Heywood case: negative residual variance of h1" in md
+    assert "Heywood 现象" in res.to_markdown(lang="zh")
+    with pytest.warns(MeasurementWarning):
+        res = cfa(sample_long_frame, "five-level-stress")
+    md = res.to_markdown()
+    assert "22 of 48 rows dropped (missing answers, listwise deletion)" in md
+    assert "**Individual**" in md and "not positive definite" in md
+    assert "个人层面" in res.to_markdown(lang="zh")

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, MeasurementWarning
-from ..core.results import ResultMixin, jsonable
+from ..core.results import jsonable
+from ..report import Reportable
 from ..instruments import Instrument, load_instrument
 from ..instruments._scoring import as_frame, key_items
 from ._cfa_ml import (expected_information, fit_ml, make_spec, standardized,
@@ -25,7 +26,7 @@ FIT_KEYS = ("chisq", "df", "p", "chisq_df", "cfi", "tli", "rmsea", "rmsea_ci_low
 
 
 @dataclass(frozen=True, repr=False)
-class CFAResult(ResultMixin):
+class CFAResult(Reportable):
     """A fitted confirmatory factor model (lavaan's ML defaults).
 
     Attributes
@@ -113,6 +114,7 @@ class CFAResult(ResultMixin):
     wave: "str | None" = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     missing: str = "listwise"
+    instrument_obj: "Instrument | None" = field(default=None, compare=False)
 
     @property
     def _title(self) -> str:  # type: ignore[override]
@@ -174,6 +176,13 @@ class CFAResult(ResultMixin):
         d = self.fit_indices()
         return pd.DataFrame({"value": [float(v) for v in d.values()]},
                             index=pd.Index(list(d), name="index"))
+
+    def to_document(self, lang: str = "en"):
+        """The fit table, the loadings with AVE and CR, the Fornell-Larcker and the
+        HTMT tables as a :class:`~stressgroup.core.document.Document`."""
+        from ._cfa_document import cfa_document
+
+        return cfa_document(self, instrument=self.instrument_obj)
 
     def to_dict(self) -> dict:
         lo = self.loadings
@@ -296,7 +305,7 @@ def _htmt(R: np.ndarray, groups: list[np.ndarray], method: str) -> np.ndarray:
 def cfa_model(items: pd.DataFrame, factors: "dict[str, list[str]]", *,
               missing: Literal["listwise", "fiml"] = "listwise",
               htmt_method: Literal["geometric", "arithmetic"] = "geometric",
-              _instrument: "str | None" = None, _wave: "str | None" = None) -> CFAResult:
+              _instrument: "Instrument | None" = None, _wave: "str | None" = None) -> CFAResult:
     """Fit a correlated-factors CFA by maximum likelihood, as ``lavaan::cfa``.
 
     Parameters
@@ -659,8 +668,10 @@ def _estimate(spec, S, logdet_s, s_pd, n, n_rows, n_dropped, notes, used, factor
         n_rows=n_rows, n_dropped=n_dropped, baseline_chisq=base, baseline_df=dfb,
         baseline_p=pb, converged=fit.converged, iterations=fit.iterations, parameters=par,
         ave=ave, cr=cr, ave_std=ave_std, htmt=ht, htmt_method=htmt_method,
-        factors={f: tuple(v) for f, v in factors.items()}, instrument=_instrument,
-        wave=_wave, notes=tuple(notes), missing="fiml" if fiml else "listwise")
+        factors={f: tuple(v) for f, v in factors.items()},
+        instrument=_instrument.id if _instrument is not None else None,
+        wave=_wave, notes=tuple(notes), missing="fiml" if fiml else "listwise",
+        instrument_obj=_instrument)
 
 
 def cfa(responses, instrument: "Instrument | str", wave: "str | None" = "pre", *,
@@ -748,5 +759,6 @@ def cfa(responses, instrument: "Instrument | str", wave: "str | None" = "pre", *
     factors = {s.id: list(s.items) for s in subs}
     needed = list(dict.fromkeys(i for its in factors.values() for i in its))
     keyed = key_items(data, instrument, needed)
-    return cfa_model(keyed, factors, missing=missing, htmt_method=htmt_method, _instrument=instrument.id,
+    return cfa_model(keyed, factors, missing=missing, htmt_method=htmt_method,
+                     _instrument=instrument,
                      _wave=wave)
