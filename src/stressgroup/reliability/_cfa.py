@@ -20,11 +20,6 @@ from ._cfa_ml import (expected_information, fit_ml, make_spec, standardized,
 
 __all__ = ["cfa", "cfa_model", "CFAResult"]
 
-FIT_KEYS = ("chisq", "df", "p", "chisq_df", "cfi", "tli", "rmsea", "rmsea_ci_low",
-            "rmsea_ci_high", "rmsea_p", "srmr", "aic", "bic", "bic2", "loglik",
-            "loglik_unrestricted", "npar", "n", "baseline_chisq", "baseline_df", "baseline_p")
-
-
 @dataclass(frozen=True, repr=False)
 class CFAResult(Reportable):
     """A fitted confirmatory factor model (lavaan's ML defaults).
@@ -55,7 +50,7 @@ class CFAResult(Reportable):
     iterations : int
     parameters : DataFrame
         lavaan's ``parameterEstimates`` joined with ``standardizedSolution``:
-        ``lhs``, ``op`` (``=~``, ``~~``), ``rhs``, ``est``, ``se``, ``z``,
+        ``lhs``, ``op`` (``=~``, ``~~``; ``~1`` intercepts with FIML), ``rhs``, ``est``, ``se``, ``z``,
         ``p``, ``std_all``, ``std_se``, ``std_z``, ``std_p`` (fixed marker
         loadings have ``se`` 0 and ``z``, ``p`` NaN, as lavaan, but a
         standardised SE).
