@@ -20,6 +20,7 @@ from ._cfa_ml import (expected_information, fit_ml, make_spec, standardized,
 
 __all__ = ["cfa", "cfa_model", "CFAResult"]
 
+
 @dataclass(frozen=True, repr=False)
 class CFAResult(Reportable):
     """A fitted confirmatory factor model (lavaan's ML defaults).
