@@ -232,7 +232,7 @@ def clinical_significance(pre, post, *, reliability: float,
     ...                             norms={"mean": 1.44, "sd": 0.43},
     ...                             ids=["A", "B", "C", "D", "E", "F"])
     >>> res.cutoff, round(res.cutoff_value, 4)
-    ('c', 1.9014)
+    ('c', 1.9792)
     >>> res.table["category"].tolist()
     ['recovered', 'unchanged', 'unchanged', 'unchanged', 'improved', 'recovered']
     >>> res.targeted
@@ -266,17 +266,21 @@ def clinical_significance(pre, post, *, reliability: float,
         fun_pre = toward_fun * (a - value) > 0
         fun_post = toward_fun * (b - value) > 0
     both = ~(np.isnan(a) | np.isnan(b))
-    cat = tab["category"].to_numpy(object).copy()
+    cat = np.array([c if isinstance(c, str) else None for c in tab["category"]], dtype=object)
     reliable = np.where(cat == "improved", "improvement",
                         np.where(cat == "deteriorated", "deterioration", "none"))
     reliable = np.where(both, reliable, None)
     crossed = both & (cat == "improved") & ~fun_pre & fun_post
     cat[crossed] = "recovered"
     targeted = both & ((cat == "deteriorated") | ~fun_post)
-    tab["reliable"] = reliable
-    tab["functional_pre"] = np.where(np.isnan(a), None, fun_pre)
-    tab["functional_post"] = np.where(np.isnan(b), None, fun_post)
-    tab["category"] = cat
+    def col(values) -> pd.Series:  # object dtype keeps None for "not classified"
+        return pd.Series(list(values), index=tab.index, dtype=object)
+
+    tab["reliable"] = col(reliable)
+    tab["functional_pre"] = col(None if np.isnan(x) else bool(f) for x, f in zip(a, fun_pre))
+    tab["functional_post"] = col(None if np.isnan(x) else bool(f)
+                                 for x, f in zip(b, fun_post))
+    tab["category"] = col(cat)
     tab["targeted"] = targeted
     counts = pd.Series(cat[both]).value_counts()
     if has_norms:

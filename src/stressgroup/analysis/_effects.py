@@ -178,7 +178,7 @@ def paired_effect_sizes(pre, post, confidence: float = 0.95) -> PairedEffectSize
     >>> res.table.index.tolist()
     ['d_z', 'g_z', 'd_av', 'g_av', 'd_rm']
     >>> round(res["d_z"], 4), round(res["d_av"], 4), round(res["d_rm"], 4)
-    (-1.4891, -1.2766, -1.2457)
+    (-1.3925, -1.2914, -1.1997)
     >>> print(res.table.loc["d_rm", "formula"])
     t * sqrt(2 (1 - r) / n) = d_z * sqrt(2 (1 - r))
     """
