@@ -71,7 +71,7 @@ def test_huge_effect_reaches_power_with_two_pairs():
 
 @pytest.mark.parametrize("kwargs,match", [
     ({}, "exactly one"),
-    ({"n": 9, "dz": 0.5}, "exactly one"),
+    ({"n": 9, "dz": 0.5}, "pass power=None"),
     ({"n": 9, "dz": None, "power": None}, "exactly one"),
     ({"n": 1, "dz": None}, "n must be"),
     ({"dz": 0.5, "alpha": 1.5}, "alpha"),

@@ -50,10 +50,11 @@ def paired_differences(pre, post) -> tuple[np.ndarray, int]:
 def _subset_sums(x: np.ndarray) -> np.ndarray:
     """Sums ``sum_i s_i x_i`` over all ``2**k`` sign patterns ``s`` (bit i of the
     pattern number set: ``s_i = -1``), vectorised over the patterns."""
-    k = x.size
-    patterns = np.arange(2**k, dtype=np.int64)
-    bits = (patterns[:, None] >> np.arange(k, dtype=np.int64)) & 1
-    return (1 - 2 * bits).astype(float) @ x
+    patterns = np.arange(2**x.size, dtype=np.int64)
+    sums = np.zeros(patterns.size)
+    for j, v in enumerate(x):  # one vector operation per difference
+        sums += v * (1 - 2 * ((patterns >> j) & 1))
+    return sums
 
 
 def _count_exact(x: np.ndarray, threshold: float) -> int:

@@ -172,8 +172,10 @@ def power_paired(n: "float | None" = None, dz: "float | None" = None,
     alpha = _check_prob("alpha", alpha)
     missing = [k for k, v in (("n", n), ("dz", dz), ("power", power)) if v is None]
     if len(missing) != 1:
+        hint = (" (to compute the power for given n and dz, pass power=None)"
+                if not missing else "")
         raise ValueError("leave exactly one of n, dz and power as None (to solve for it); "
-                         f"now {len(missing)} are None: {missing or 'none'}")
+                         f"now {len(missing)} are None: {missing or 'none'}{hint}")
     if n is not None:
         if isinstance(n, bool) or not isinstance(n, (int, float)) or not n > 1:
             raise ValueError(f"n must be a number of pairs greater than 1, got {n!r}")
