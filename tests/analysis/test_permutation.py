@@ -150,3 +150,32 @@ def test_shapiro_note():
     assert normal.p > 0.05 and not normal.t_test_doubtful
     with pytest.warns(DegenerateDataWarning):
         assert np.isnan(shapiro_wilk([1, 1, 1, 1]).W)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 7, 12])
+def test_meet_in_the_middle_equals_full_enumeration(k):
+    from stressgroup.analysis._permutation import _count_exact, _subset_sums
+
+    rng = np.random.default_rng(k)
+    for _ in range(20):
+        x = rng.choice([0.2, 0.4, 0.6, 1.0, 1.4], size=k)  # many ties
+        thr = abs(float((x * rng.choice([-1, 1], size=k)).sum())) - 1e-9 * x.sum()
+        full = int((np.abs(_subset_sums(x)) >= thr).sum())
+        assert _count_exact(x, thr) == full
+
+
+@pytest.mark.parametrize("k", [1, 4, 9, 13])
+def test_wilcoxon_distribution_equals_enumeration(k):
+    from itertools import product
+
+    from scipy import stats
+
+    from stressgroup.analysis._permutation import _signrank_distribution
+
+    rng = np.random.default_rng(k)
+    r2 = np.rint(2 * stats.rankdata(rng.choice([1.0, 2.0, 3.0, 5.0], size=k))).astype(int)
+    dist = _signrank_distribution(r2)
+    counts = np.zeros(r2.sum() + 1)
+    for s in product((0, 1), repeat=k):
+        counts[int(np.dot(s, r2))] += 1
+    assert_allclose(dist, counts / 2**k, rtol=0, atol=1e-15)
