@@ -106,4 +106,8 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="positive sd"):
         clinical_significance([1, 2, 3], [1, 2, 2], reliability=0.8,
                               norms={"mean": 1, "sd": 0})
+    with pytest.raises(ValueError, match="ids"):
+        clinical_significance([1, 2, 3], [1, 2, 2], reliability=0.8, ids=["a", "b"])
+    with pytest.raises(ValueError, match="criterion"):
+        clinical_significance([1, 2, 3], [1, 2, 2], reliability=0.8, criterion=-1)
     assert np.isnan(jacobson_truax_cutoffs(2.0, 0.5)["c"])

@@ -244,6 +244,11 @@ def clinical_significance(pre, post, *, reliability: float,
         raise ValueError(f"higher_is must be 'worse' or 'better', not {higher_is!r}")
     if cutoff not in (None, "a", "b", "c"):
         raise ValueError(f"cutoff must be 'a', 'b' or 'c', not {cutoff!r}")
+    if not (isinstance(criterion, (int, float)) and criterion > 0):
+        raise ValueError(f"criterion must be a positive number, got {criterion!r}")
+    if ids is not None and len(ids) != len(pre):
+        raise ValueError(f"ids must give one id per person: {len(ids)} ids for "
+                         f"{len(pre)} scores")
     norm_mean, norm_sd, population = _norm_values(norms)
     has_norms = norms is not None
     if cutoff is None:
