@@ -10,7 +10,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..core.results import ResultMixin, jsonable
+from ..core.document import Column, Document, Note, Paragraph, Table
+from ..core.results import jsonable
+from ..report import Reportable, label
 
 __all__ = ["clinical_significance", "ClinicalSignificanceResult", "jacobson_truax_cutoffs"]
 
@@ -44,7 +46,7 @@ def jacobson_truax_cutoffs(mean_dys: float, sd_dys: float, mean_fun: float = mat
 
 
 @dataclass(frozen=True, repr=False)
-class ClinicalSignificanceResult(ResultMixin):
+class ClinicalSignificanceResult(Reportable):
     """Reliable and clinically significant change per person.
 
     Attributes
@@ -101,6 +103,7 @@ class ClinicalSignificanceResult(ResultMixin):
     table: pd.DataFrame
     targeted: tuple
     notes: tuple = ()
+    norm_population: str = ""
     _title = "Clinically significant change (Jacobson & Truax, 1991)"
 
     def to_dict(self) -> dict:
@@ -128,6 +131,90 @@ class ClinicalSignificanceResult(ResultMixin):
                  f"targeted-intervention list ({len(self.targeted)}): "
                  + (", ".join(str(i) for i in self.targeted) or "none")]
         return lines + list(self.notes)
+
+    def _source_zh(self) -> str:
+        if math.isfinite(self.norm_mean):
+            return (f"常模（{self.norm_population or '使用者给定'}）：功能正常组 M = "
+                    f"{self.norm_mean:g}，SD = {self.norm_sd:g}；功能失调组的 M、SD 取自前测样本")
+        sign = "-" if self.higher_is == "worse" else "+"
+        return f"样本：仅有标准 a（前测 M {sign} 2 SD，未提供常模）"
+
+    def to_document(self, lang: str = "en") -> Document:
+        """Counts, cut-offs, the per-person table and the targeted-intervention list as a
+        :class:`~stressgroup.core.document.Document`."""
+        counts = Table(
+            key="clinical_significance",
+            title={"en": "Clinically significant change by person (Jacobson & Truax, 1991)",
+                   "zh": "临床意义变化（Jacobson & Truax, 1991）"},
+            columns=(Column("category", label("col.category"), "text"),
+                     Column("n", label("col.n"), "count"),
+                     Column("pct", label("col.percent"), "percent")),
+            rows=[{"category": _CAT_TEXT[k], "n": getattr(self, k),
+                   "pct": 100.0 * getattr(self, k) / self.n if self.n else None}
+                  for k in CATEGORIES],
+            notes=(Note({"en": f"Reliable: |RCI| > {self.criterion:g} (r_xx = {self.r_xx:.3f},"
+                               f" SD_pre = {self.sd_pre:.3f}). Recovered: reliable improvement"
+                               " from beyond the cut-off to its functional side.",
+                         "zh": f"可靠变化：|RCI| > {self.criterion:g}（r_xx = {self.r_xx:.3f}，"
+                               f"前测 SD = {self.sd_pre:.3f}）。康复：可靠改善且从临界值的功能失调"
+                               "一侧进入功能正常一侧。"}),))
+        side = ("<" if self.higher_is == "worse" else ">")
+        cut_rows = []
+        for k in ("a", "b", "c"):
+            v = self.cutoffs[k]
+            cut_rows.append({"criterion": {"en": k + (" (used)" if k == self.cutoff else ""),
+                                           "zh": k + ("（采用）" if k == self.cutoff else "")},
+                             "value": v if math.isfinite(v) else None,
+                             "definition": _CUT_TEXT[k]})
+        cuts = Table(
+            key="clinical_cutoffs",
+            title={"en": "Cut-offs for functional scores", "zh": "功能正常的临界值"},
+            columns=(Column("criterion", {"en": "Criterion", "zh": "标准"}, "text"),
+                     Column("value", {"en": "Cut-off", "zh": "临界值"}, "number"),
+                     Column("definition", {"en": "Definition", "zh": "定义"}, "text")),
+            rows=cut_rows,
+            notes=(Note({"en": f"Functional: score {side} cut-off. Source: {self.cutoff_source}.",
+                         "zh": f"功能正常：得分 {side} 临界值。来源：{self._source_zh()}。"}),)
+            + tuple(Note(n) for n in self.notes))
+        t = self.table
+        people = Table(
+            key="clinical_people",
+            title={"en": "Each person's change", "zh": "每位参与者的变化"},
+            columns=(Column("id", label("col.id"), "text"),
+                     Column("pre", {"en": "Pre", "zh": "前测"}, "mean"),
+                     Column("post", {"en": "Post", "zh": "后测"}, "mean"),
+                     Column("change", label("col.change"), "difference"),
+                     Column("rci", label("col.rci"), "statistic"),
+                     Column("category", label("col.category"), "text"),
+                     Column("targeted", {"en": "Follow up", "zh": "需跟进"}, "text")),
+            rows=[{"id": str(rec["id"]), "pre": _num(rec["pre"]), "post": _num(rec["post"]),
+                   "change": _num(rec["change"]), "rci": _num(rec["rci"]),
+                   "category": _CAT_TEXT.get(rec["category"], ""),
+                   "targeted": {"en": "yes", "zh": "是"} if rec["targeted"] else ""}
+                  for rec in t.to_dict("records")])
+        ids = ", ".join(str(i) for i in self.targeted)
+        para = Paragraph(
+            {"en": f"Targeted-intervention list ({len(self.targeted)}; deteriorated or beyond "
+                   f"the cut-off at post): {ids or 'none'}.",
+             "zh": f"重点干预名单（{len(self.targeted)} 人；恶化或后测仍未达到功能正常临界值）："
+                   f"{ids or '无'}。"})
+        return Document(counts.title, (counts, cuts, people, para))
+
+
+_CAT_TEXT = {"recovered": {"en": "recovered", "zh": "康复"},
+             "improved": {"en": "improved", "zh": "改善"},
+             "unchanged": {"en": "unchanged", "zh": "无可靠变化"},
+             "deteriorated": {"en": "deteriorated", "zh": "恶化"}}
+_CUT_TEXT = {"a": {"en": "2 SD beyond the baseline (dysfunctional) mean",
+                   "zh": "距基线（功能失调）均值 2 个标准差"},
+             "b": {"en": "2 SD beyond the normative (functional) mean",
+                   "zh": "距常模（功能正常）均值 2 个标准差"},
+             "c": {"en": "SD-weighted midpoint of the two means",
+                   "zh": "两个均值按标准差加权的中点"}}
+
+
+def _num(x):
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
 def _norm_values(norms) -> tuple[float, float, str]:
@@ -308,4 +395,5 @@ def clinical_significance(pre, post, *, reliability: float,
         cutoff=cutoff, cutoff_value=float(value), cutoffs=cuts, cutoff_source=source,
         mean_pre=mean_pre, sd_pre=rc.sd_pre, norm_mean=norm_mean, norm_sd=norm_sd,
         r_xx=rc.r_xx, s_diff=rc.s_diff, criterion=rc.criterion, higher_is=higher_is,
-        table=tab, targeted=tuple(tab.loc[targeted, "id"].tolist()), notes=tuple(notes))
+        table=tab, targeted=tuple(tab.loc[targeted, "id"].tolist()), notes=tuple(notes),
+        norm_population=population)

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..core.document import Column, Document, Note, Table
 from ..core.errors import DegenerateDataWarning
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
+from ..report import Reportable, label
 
 __all__ = ["paired_effect_sizes", "PairedEffectSizes"]
 
@@ -30,9 +32,13 @@ _ROWS = (
      "noncentral t, limits * sqrt(2 (1 - r))", "Lakens (2013), eq. 9; Morris & DeShon (2002)"),
 )
 
+_STD_ZH = {"d_z": "差值的标准差", "g_z": "差值的标准差（小样本校正）",
+           "d_av": "前后测标准差的平均", "g_av": "前后测标准差的平均（小样本校正）",
+           "d_rm": "个体内标准差 sd(d) / sqrt(2 (1 - r))"}
+
 
 @dataclass(frozen=True, repr=False)
-class PairedEffectSizes(ResultMixin):
+class PairedEffectSizes(Reportable):
     """Standardised mean differences of paired data (change = post - pre).
 
     Attributes
@@ -97,6 +103,32 @@ class PairedEffectSizes(ResultMixin):
     def _summary_lines(self) -> list[str]:
         return [f"n = {self.n} pairs, mean difference = {self.mean_diff:.4f}, "
                 f"r(pre, post) = {self.r:.4f}, {self.confidence:.0%} CIs"]
+
+    def to_document(self, lang: str = "en") -> Document:
+        """The effect sizes as a :class:`~stressgroup.core.document.Document`: one row per
+        d, with what it is standardised by and its formula."""
+        c = f"{self.confidence:.0%}"
+        tab = Table(
+            key="paired_effect_sizes",
+            title={"en": "Paired effect sizes (change = post - pre)",
+                   "zh": "配对效应量（变化 = 后测 - 前测）"},
+            columns=(Column("effect", {"en": "Effect size", "zh": "效应量"}, "text"),
+                     Column("estimate", {"en": f"Estimate [{c} CI]",
+                                         "zh": f"估计值 [{c} CI]"}, "estimate_ci"),
+                     Column("standardiser", {"en": "Standardised by", "zh": "标准化分母"},
+                            "text"),
+                     Column("formula", {"en": "Formula", "zh": "公式"}, "text"),
+                     Column("ci_method", {"en": "CI method", "zh": "置信区间方法"}, "text")),
+            rows=[{"effect": name,
+                   "estimate": (row["estimate"], row["ci_low"], row["ci_high"]),
+                   "standardiser": {"en": row["standardiser"], "zh": _STD_ZH[name]},
+                   "formula": row["formula"], "ci_method": row["ci_method"]}
+                  for name, row in self.table.iterrows()],
+            notes=(Note({"en": f"n = {self.n} pairs; r(pre, post) = {self.r:.3f}; "
+                               "J = Hedges' exact small-sample correction, df = n - 1.",
+                         "zh": f"n = {self.n} 对；前后测相关 r = {self.r:.3f}；"
+                               "J 为 Hedges 小样本精确校正，df = n - 1。"}),))
+        return Document(tab.title, (tab,))
 
     def __repr__(self) -> str:
         lines = [self._title] + self._summary_lines()

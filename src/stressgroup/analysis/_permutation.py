@@ -11,8 +11,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ..core.document import Column, Document, Note, Table
 from ..core.errors import DegenerateDataWarning
-from ..core.results import ResultMixin, jsonable
+from ..core.results import jsonable
+from ..report import Reportable, label
 
 __all__ = ["permutation_test", "PermutationTestResult", "wilcoxon_exact",
            "WilcoxonExactResult", "shapiro_wilk", "ShapiroWilkResult", "paired_differences"]
@@ -77,7 +79,7 @@ def _count_exact(x: np.ndarray, threshold: float) -> int:
 
 
 @dataclass(frozen=True, repr=False)
-class PermutationTestResult(ResultMixin):
+class PermutationTestResult(Reportable):
     """Sign-flip permutation test of the mean paired difference.
 
     Unpacks as ``(statistic, p)``.
@@ -130,6 +132,45 @@ class PermutationTestResult(ResultMixin):
 
     def _summary_lines(self) -> list[str]:
         return [self.reason]
+
+    def to_document(self, lang: str = "en") -> Document:
+        """The test as a :class:`~stressgroup.core.document.Document` (one table)."""
+        exact = self.method == "exact"
+        if exact:
+            how = {"en": f"Exact test: all 2^{self.n_nonzero} = {self.n_resamples} sign "
+                         "patterns of the non-zero differences enumerated.",
+                   "zh": f"精确检验：枚举了全部非零差值的 2^{self.n_nonzero} = "
+                         f"{self.n_resamples} 种符号组合。"}
+        else:
+            how = {"en": f"Monte Carlo test: {self.n_resamples} random sign patterns, "
+                         "p = (b + 1) / (m + 1).",
+                   "zh": f"蒙特卡洛检验：随机抽取 {self.n_resamples} 种符号组合，"
+                         "p = (b + 1) / (m + 1)。"}
+        tab = Table(
+            key="permutation",
+            title={"en": "Sign-flip permutation test of the mean difference",
+                   "zh": "平均差值的符号翻转置换检验"},
+            columns=(Column("n", label("col.n"), "count"),
+                     Column("n_nonzero", {"en": "Non-zero differences", "zh": "非零差值数"},
+                            "count"),
+                     Column("statistic", {"en": "Mean difference", "zh": "平均差值"},
+                            "difference"),
+                     Column("method", {"en": "Method", "zh": "方法"}, "text"),
+                     Column("n_resamples", {"en": "Sign patterns", "zh": "符号组合数"},
+                            "count"),
+                     Column("p", label("col.p"), "p"),
+                     Column("mc_se", {"en": "Monte Carlo SE", "zh": "蒙特卡洛标准误"},
+                            "number", digits=4)),
+            rows=[{"n": self.n, "n_nonzero": self.n_nonzero, "statistic": self.statistic,
+                   "method": {"en": "exact", "zh": "精确"} if exact else
+                   {"en": "Monte Carlo", "zh": "蒙特卡洛"},
+                   "n_resamples": self.n_resamples, "p": self.p,
+                   "mc_se": None if exact else self.mc_se}],
+            notes=(Note({"en": "Change = post - pre; two-sided; the observed signs count "
+                               "as one pattern.",
+                         "zh": "变化 = 后测 - 前测；双侧检验；观测到的符号组合计为其中之一。"}),
+                   Note(how)))
+        return Document(tab.title, (tab,))
 
 
 def permutation_test(pre, post, n_resamples: "int | None" = None,
@@ -276,7 +317,7 @@ def permutation_test(pre, post, n_resamples: "int | None" = None,
 
 
 @dataclass(frozen=True, repr=False)
-class WilcoxonExactResult(ResultMixin):
+class WilcoxonExactResult(Reportable):
     """Exact Wilcoxon signed-rank test conditional on the observed ranks.
 
     Unpacks as ``(V, p)``.
@@ -322,6 +363,28 @@ class WilcoxonExactResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([self.to_dict()])
+
+    def to_document(self, lang: str = "en") -> Document:
+        """The test as a :class:`~stressgroup.core.document.Document` (one table)."""
+        tab = Table(
+            key="wilcoxon_exact",
+            title={"en": "Exact Wilcoxon signed-rank test (conditional on ties)",
+                   "zh": "精确 Wilcoxon 符号秩检验（考虑结值）"},
+            columns=(Column("n", label("col.n"), "count"),
+                     Column("n_nonzero", {"en": "Non-zero differences", "zh": "非零差值数"},
+                            "count"),
+                     Column("n_zero", {"en": "Zero differences", "zh": "零差值数"}, "count"),
+                     Column("n_tie_groups", {"en": "Tied groups", "zh": "结值组数"}, "count"),
+                     Column("V", label("col.V"), "statistic", digits=1),
+                     Column("p", label("col.p"), "p")),
+            rows=[{"n": self.n, "n_nonzero": self.n_nonzero, "n_zero": self.n_zero,
+                   "n_tie_groups": self.n_tie_groups, "V": self.V, "p": self.p}],
+            notes=(Note({"en": "V = sum of the ranks of the positive differences (post - pre); "
+                               "zero differences dropped; exact null distribution given the "
+                               "tied ranks; two-sided.",
+                         "zh": "V = 正差值（后测 - 前测）的秩和；零差值剔除；在给定结值秩的条件下"
+                               "使用精确零分布；双侧检验。"}),))
+        return Document(tab.title, (tab,))
 
 
 def _signrank_distribution(doubled: np.ndarray) -> np.ndarray:
@@ -446,7 +509,7 @@ _NOTE_NONNORMAL = {
 
 
 @dataclass(frozen=True, repr=False)
-class ShapiroWilkResult(ResultMixin):
+class ShapiroWilkResult(Reportable):
     """Shapiro-Wilk test of the paired differences, with a reading note.
 
     Unpacks as ``(W, p)``.
@@ -489,6 +552,23 @@ class ShapiroWilkResult(ResultMixin):
 
     def _summary_lines(self) -> list[str]:
         return [self.note["en"]] if self.note.get("en") else []
+
+    def to_document(self, lang: str = "en") -> Document:
+        """The test and its reading note as a :class:`~stressgroup.core.document.Document`."""
+        tab = Table(
+            key="shapiro_wilk",
+            title={"en": "Shapiro-Wilk test of the differences (post - pre)",
+                   "zh": "差值（后测 - 前测）的 Shapiro-Wilk 正态性检验"},
+            columns=(Column("n", label("col.n"), "count"),
+                     Column("W", "W", "statistic", digits=3),
+                     Column("p", label("col.p"), "p"),
+                     Column("doubtful", {"en": "t test in doubt", "zh": "t 检验存疑"},
+                            "text")),
+            rows=[{"n": self.n, "W": self.W, "p": self.p,
+                   "doubtful": {"en": "yes", "zh": "是"} if self.t_test_doubtful
+                   else {"en": "no", "zh": "否"}}],
+            notes=(Note(dict(self.note)),) if self.t_test_doubtful else ())
+        return Document(tab.title, (tab,))
 
 
 def shapiro_wilk(pre, post=None, *, alpha: float = 0.05) -> ShapiroWilkResult:

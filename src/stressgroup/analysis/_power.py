@@ -9,8 +9,10 @@ from typing import Literal
 
 import pandas as pd
 
+from ..core.document import Column, Document, Note, Paragraph, Table
 from ..core.errors import DegenerateDataWarning
-from ..core.results import ResultMixin, jsonable
+from ..core.results import jsonable
+from ..report import Reportable, label
 
 __all__ = ["power_paired", "PowerResult", "paired_power"]
 
@@ -50,7 +52,7 @@ def paired_power(n: float, dz: float, alpha: float = 0.05,
 
 
 @dataclass(frozen=True, repr=False)
-class PowerResult(ResultMixin):
+class PowerResult(Reportable):
     """Power analysis of the two-sided paired t test.
 
     Attributes
@@ -100,6 +102,53 @@ class PowerResult(ResultMixin):
             s = (f"n = {self.n:g}, dz = {self.dz:g}, alpha = {self.alpha:g}: "
                  f"power = {self.power:.4f}")
         return [s]
+
+    def to_document(self, lang: str = "en") -> Document:
+        """The power analysis as a :class:`~stressgroup.core.document.Document`: a table
+        and a sentence that reads it."""
+        solved = {"n": {"en": "n (pairs needed)", "zh": "n（所需配对数）"},
+                  "dz": {"en": "dz (smallest detectable effect)", "zh": "dz（最小可检测效应）"},
+                  "power": {"en": "power", "zh": "统计功效"}}[self.solved_for]
+        tab = Table(
+            key="power_paired",
+            title={"en": "Power of the paired t test (two-sided)",
+                   "zh": "配对 t 检验的统计功效（双侧）"},
+            columns=(Column("solved_for", {"en": "Solved for", "zh": "求解"}, "text"),
+                     Column("n", label("col.n"), "number"),
+                     Column("n_whole", {"en": "n (whole people)", "zh": "n（取整）"}, "count"),
+                     Column("dz", "dz", "effect"),
+                     Column("alpha", "α", "proportion"),
+                     Column("power", {"en": "Power", "zh": "功效"}, "proportion"),
+                     Column("power_whole", {"en": "Power at n (whole)",
+                                            "zh": "取整 n 下的功效"}, "proportion")),
+            rows=[{"solved_for": solved, "n": self.n, "n_whole": self.n_whole, "dz": self.dz,
+                   "alpha": self.alpha, "power": self.power,
+                   "power_whole": self.power_whole}],
+            notes=(Note({"en": "Noncentral t, df = n - 1, ncp = sqrt(n) dz; rejections in "
+                               + ("both tails (R pwr::pwr.t.test)." if self.tails == "both"
+                                  else "the upper tail only (R power.t.test, strict = FALSE)."),
+                         "zh": "非中心 t 分布，df = n - 1，非中心参数 = sqrt(n) dz；"
+                               + ("计入双尾拒绝域（同 R pwr::pwr.t.test）。" if self.tails == "both"
+                                  else "只计上尾拒绝域（同 R power.t.test, strict = FALSE）。")}),))
+        v = {"n": (self.n, "number"), "nw": (self.n_whole, "count"),
+             "dz": (abs(self.dz), "effect"), "power": (self.power, "proportion"),
+             "alpha": (self.alpha, "proportion")}
+        if self.solved_for == "dz":
+            para = {"en": "With {nw} pairs the test detects, with power {power} at alpha = "
+                          "{alpha}, only effects of dz = {dz} or larger; a non-significant "
+                          "result does not rule out smaller effects.",
+                    "zh": "{nw} 对数据在 α = {alpha} 时，只有 dz ≥ {dz} 的效应才能以 {power} "
+                          "的功效被检出；不显著的结果不能排除更小的效应。"}
+        elif self.solved_for == "n":
+            para = {"en": "Detecting dz = {dz} with power {power} at alpha = {alpha} needs "
+                          "{nw} pairs (exact solution n = {n}).",
+                    "zh": "要在 α = {alpha} 时以 {power} 的功效检出 dz = {dz}，需要 {nw} 对数据"
+                          "（精确解 n = {n}）。"}
+        else:
+            para = {"en": "With {nw} pairs, an effect of dz = {dz} is detected at alpha = "
+                          "{alpha} with power {power}.",
+                    "zh": "{nw} 对数据、效应 dz = {dz} 时，在 α = {alpha} 下的统计功效为 {power}。"}
+        return Document(tab.title, (tab, Paragraph(para, v)))
 
 
 def _check_prob(name: str, value) -> float:
