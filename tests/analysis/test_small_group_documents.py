@@ -57,3 +57,12 @@ def test_renders_to_markdown(name, lang):
         assert s in md, (s, md)
     doc = res.to_document()
     assert doc.tables() if hasattr(doc, "tables") else doc.blocks
+
+
+@pytest.mark.parametrize("name", list(EXPECT))
+def test_renders_to_every_text_format(name):
+    res = _results()[name]
+    for lang in ("en", "zh"):
+        assert res.to_text(lang)
+        assert "<table" in res.to_html(lang)
+        assert "\\begin{tabular" in res.to_latex(lang) or "tabular" in res.to_latex(lang)

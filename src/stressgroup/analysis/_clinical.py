@@ -81,6 +81,8 @@ class ClinicalSignificanceResult(Reportable):
         cut-off (dysfunctional side) at post: the targeted-intervention list.
     notes : tuple of str
         Warnings about the reading of the criteria.
+    norm_population : str
+        The norms' population (or source) as declared, empty when not given.
     """
 
     recovered: int
