@@ -18,7 +18,7 @@ h1{font-size:1.35rem}h2{font-size:1.15rem;margin-top:1.6rem}h3{font-size:1.02rem
 .sg-table{margin:1rem 0 1.4rem 0;overflow-x:auto}
 .sg-table table{border-collapse:collapse;border-top:1.5pt solid #000;
 border-bottom:1.5pt solid #000;font-size:.92rem}
-.sg-table th{border-bottom:.75pt solid #000;padding:.2rem .6rem;font-weight:normal}
+.sg-table th{border-bottom:.75pt solid #000;padding:.2rem .6rem;font-weight:normal;white-space:nowrap}
 .sg-table td{padding:.15rem .6rem;white-space:nowrap}
 .sg-table .l{text-align:left}.sg-table .c{text-align:center}
 .sg-table tr.g td{font-style:italic;padding-top:.35rem}
