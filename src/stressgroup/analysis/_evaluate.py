@@ -11,8 +11,7 @@ import pandas as pd
 
 from ..core.results import jsonable, quiet_numpy
 from ..core.errors import DataError, DegenerateDataWarning
-from ..core.vocab import GROUP_NAMES as _GROUP_NAMES
-from ..core.vocab import plain_key
+from ..core.vocab import find_group_column
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import as_frame, key_items
 from ..report import Reportable
@@ -228,28 +227,6 @@ def _group_values(data: pd.DataFrame, group: str) -> tuple[pd.Series, list[dict]
     return data["id"].map(mapping), excluded
 
 
-def _column_key(name) -> str:
-    """A header as a lookup key: question number (``6、``), "您的", trailing
-    punctuation and case removed, so ``6、您的组别：`` finds ``组别``."""
-    return plain_key(str(name))
-
-
-def _find_group_column(data: pd.DataFrame, wanted: "str | None" = None) -> "str | None":
-    """The column named ``wanted`` (exactly, else by :func:`_column_key`), or without
-    ``wanted`` one named like a group column (group, 组别, 分组, arm, ...)."""
-    if wanted is not None and wanted in data.columns:
-        return wanted
-    by_key: dict[str, list] = {}
-    for c in data.columns:
-        by_key.setdefault(_column_key(c), []).append(c)
-    names = [wanted] if wanted is not None else list(_GROUP_NAMES)
-    for name in names:
-        hits = by_key.get(_column_key(name), [])
-        if len(hits) == 1:
-            return hits[0]
-    return None
-
-
 _CONTROL_WORDS = ("control", "waitlist", "wait-list", "wait list", "waiting list", "对照",
                   "控制组", "候补")
 
@@ -362,11 +339,11 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
                         "read the data with read_survey(), which keeps the latest "
                         "submission and reports the others")
     if group is None:
-        group = _find_group_column(data)
+        group = find_group_column(data)
     elif group is False:
         group = None
     else:
-        group = _find_group_column(data, group) or group
+        group = find_group_column(data, group) or group
     if control is not None:
         control = str(control).strip()
     excluded_global: list[dict] = list(excluded_rows)

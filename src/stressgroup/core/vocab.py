@@ -21,6 +21,7 @@ import unicodedata
 
 __all__ = [
     "GROUP_NAMES",
+    "find_group_column",
     "QUESTION_NUMBER_RE",
     "WAVE_ORDER",
     "name_key",
@@ -65,3 +66,27 @@ def plain_key(name: str) -> str:
     """Header without question number, "您的/请输入" and trailing punctuation, as a name key."""
     text = _TRAIL_RE.sub("", strip_question_number(name))
     return name_key(_ASK_RE.sub("", text))
+
+
+def find_group_column(columns, wanted: "str | None" = None) -> "str | None":
+    """The column named ``wanted`` (exactly, else by :func:`plain_key`), or without
+    ``wanted`` the one column named like a group column (group, 组别, 分组, arm, ...); so
+    ``6、您的组别：`` finds ``组别``.
+
+    Examples
+    --------
+    >>> find_group_column(["id", "6、您的组别：", "Q1"]), find_group_column(["id"])
+    ('6、您的组别：', None)
+    """
+    columns = list(columns)
+    if wanted is not None and wanted in columns:
+        return wanted
+    by_key: dict[str, list] = {}
+    for c in columns:
+        by_key.setdefault(plain_key(str(c)), []).append(c)
+    for name in ([wanted] if wanted is not None else list(GROUP_NAMES)):
+        hits = by_key.get(plain_key(str(name)), [])
+        if len(hits) == 1:
+            return hits[0]
+    return None
+

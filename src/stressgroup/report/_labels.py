@@ -118,6 +118,14 @@ LABELS: dict[str, dict[str, str]] = {
     "rel.table": {"en": "Internal consistency per subscale{wave}",
                   "zh": "各维度内部一致性信度{wave}"},
     "rel.items": {"en": "Item statistics: {scale}", "zh": "题项分析：{scale}"},
+    "rel.wave_who": {"en": " ({wave}; {who})", "zh": "（{wave}；{who}）"},
+    "rel.who_only": {"en": " ({who})", "zh": "（{who}）"},
+    "rel.who_all": {"en": "everyone", "zh": "全部样本"},
+    "rel.who_groups": {"en": "each group on its own, column {column}",
+                       "zh": "各组分别计算，分组列 {column}"},
+    "rel.who_pooled": {"en": "all groups pooled, column {column}",
+                       "zh": "各组合并计算，分组列 {column}"},
+    "rel.scale_in_group": {"en": "{scale}, {group}", "zh": "{scale}（{group}）"},
     "rel.note": {"en": "alpha: Cronbach's alpha (raw, pairwise covariances, as R psych::alpha); "
                        "{ci_method} 95% CI; omega: McDonald's omega total (one factor, minres).",
                  "zh": "α 为 Cronbach α 系数（原始，成对协方差，与 R psych::alpha 一致）；"
