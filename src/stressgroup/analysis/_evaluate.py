@@ -201,7 +201,7 @@ class Evaluation(Reportable):
         from ..report import render
 
         doc = self.to_document(load=False, figures=False, methods=False)
-        return render(doc, "text", lang, style)
+        return render(doc, "text", lang, style, max_rows=TERMINAL_ROWS)
 
     def __repr__(self) -> str:
         return self.table()
@@ -404,6 +404,9 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
                       load_report=getattr(responses, "report", None), warnings=tuple(found),
                       sections=sections, design=design_result)
 
+
+#: Rows of a table shown on the terminal (reports show every row).
+TERMINAL_ROWS = 30
 
 #: Fewer complete pairs than this in a group: the tables say so.
 MIN_PAIRS = 5

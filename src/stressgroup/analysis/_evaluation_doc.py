@@ -221,11 +221,11 @@ def evaluation_document(ev: "Evaluation", *, load: bool = True, figures: bool = 
     if ev.excluded:
         items = "; ".join(f"{e['id']}: {e['reason']}" for e in ev.excluded)
         blocks.append(Paragraph(label("eval.excluded_rows", items=items), style="note"))
-    for name, sec in ev.sections.items():
+    for key, sec in ev.sections.items():
         if sec.result is not None:
             blocks += list(sec.result.to_document().blocks)
         else:
-            blocks.append(Paragraph(label("design.skipped", name=name, reason=sec.skipped),
+            blocks.append(Paragraph(label("design.skipped", name=key, reason=sec.skipped),
                                     style="note"))
     if figures:
         blocks += _figures(ev)

@@ -120,6 +120,21 @@ class DesignResult(Reportable):
 SECTIONS: list[tuple[str, Callable[[Context], Reportable]]] = []
 
 
+def _small_groups(ctx: Context) -> Reportable:
+    from ._sec_small import run_small_groups
+
+    return run_small_groups(ctx)
+
+
+def _individual(ctx: Context) -> Reportable:
+    from ._sec_individual import run_individual
+
+    return run_individual(ctx)
+
+
+SECTIONS += [("small_groups", _small_groups), ("individual", _individual)]
+
+
 def section_names() -> list[str]:
     """The names ``design=`` accepts."""
     return [name for name, _ in SECTIONS]

@@ -198,6 +198,59 @@ LABELS: dict[str, dict[str, str]] = {
     "design.left_out": {"en": "left out", "zh": "未进行"},
     "design.skipped": {"en": "Section '{name}' is left out: {reason}.",
                        "zh": "未进行“{name}”分析：{reason}。"},
+    # small groups
+    "small.doc": {"en": "Small-group checks", "zh": "小样本检验"},
+    "small.title": {"en": "Small-sample checks: permutation test, normality of the changes, "
+                          "d_rm and g_av{who}",
+                    "zh": "小样本检验：置换检验、变化值正态性、d_rm 与 g_av{who}"},
+    "small.perm_p": {"en": "p (permutation)", "zh": "p（置换检验）"},
+    "small.exact": {"en": "exact", "zh": "精确"},
+    "small.mc": {"en": "Monte Carlo", "zh": "蒙特卡洛"},
+    "small.W": {"en": "Shapiro-Wilk W", "zh": "Shapiro-Wilk W"},
+    "small.sw_p": {"en": "p (W)", "zh": "p (W)"},
+    "small.d_rm": {"en": "d_rm [95% CI]", "zh": "d_rm [95% CI]"},
+    "small.g_av": {"en": "g_av [95% CI]", "zh": "g_av [95% CI]"},
+    "small.note": {"en": "Permutation: sign-flip test of the mean change, two-sided (exact up "
+                         "to 20 non-zero pairs, else 9,999 seeded Monte Carlo draws). Shapiro-"
+                         "Wilk on the changes. d_rm = t x sqrt(2(1 - r)/n) (Lakens 2013); g_av "
+                         "= d_av x J.",
+                   "zh": "置换检验：平均变化的符号翻转检验，双侧（非零差值不超过 20 对时为精确检验，"
+                         "否则为 9999 次带种子的蒙特卡洛抽样）。Shapiro-Wilk 检验针对变化值。"
+                         "d_rm = t × √(2(1 - r)/n)（Lakens 2013）；g_av = d_av × J。"},
+    "small.power": {"en": "With n = {n} pairs, the smallest effect this group can detect with "
+                          "power {power} at alpha = {alpha} (two-sided paired t test) is dz = "
+                          "{dz}; a non-significant result says little about effects smaller "
+                          "than that.",
+                    "zh": "在 n = {n} 对时，本组在 α = {alpha}（双侧配对 t 检验）、检验力 {power} 下"
+                          "能检出的最小效应为 dz = {dz}；小于该值的效应即使存在，也难以得到显著结果。"},
+    # individual change
+    "ind.doc": {"en": "Individual change", "zh": "个体变化"},
+    "ind.title": {"en": "Reliable and clinically significant change per person{who}",
+                  "zh": "个体可靠变化与临床显著变化{who}"},
+    "ind.cutoff": {"en": "Cut-off", "zh": "临界值"},
+    "ind.source": {"en": "Cut-off from", "zh": "临界值来源"},
+    "ind.source_a": {"en": "a: 2 SD from the group's baseline mean",
+                     "zh": "a：本组前测均值 ± 2 SD"},
+    "ind.source_b": {"en": "b: 2 SD from the norm mean", "zh": "b：常模均值 ± 2 SD"},
+    "ind.source_c": {"en": "c: between the baseline and the norm",
+                     "zh": "c：前测与常模之间的加权中点"},
+    "ind.recovered": {"en": "recovered", "zh": "康复"},
+    "ind.note": {"en": "Jacobson & Truax (1991): reliable change |RCI| > 1.96 with S_diff from "
+                       "the baseline SD and alpha; recovered = reliable improvement that ends on "
+                       "the functional side of the cut-off.",
+                 "zh": "Jacobson 与 Truax（1991）：|RCI| > 1.96 为可靠变化，S_diff 由前测标准差与 α "
+                       "计算；康复 = 可靠改善且后测越过临界值进入功能正常范围。"},
+    "ind.a_note": {"en": "Without norms the cut-off is criterion a, 2 SD beyond this group's own "
+                         "baseline mean: the list below then holds the people who deteriorated "
+                         "reliably. Norms in the instrument file give criterion c.",
+                   "zh": "无常模时临界值采用标准 a（本组前测均值 ± 2 SD），下表仅列出可靠恶化者；"
+                         "在量表文件中提供常模可采用标准 c。"},
+    "ind.targeted": {"en": "People for targeted help: deteriorated, or still beyond the "
+                           "cut-off after the group{who}",
+                     "zh": "需重点干预者：恶化，或干预后仍超出临界值{who}"},
+    "ind.targeted_note": {"en": "Pseudonymous ids only.", "zh": "仅列化名编号。"},
+    "ind.scales": {"en": "Scales", "zh": "维度"},
+    "ind.nobody": {"en": "(nobody)", "zh": "（无）"},
     # the load report
     "load.title": {"en": "Data loaded", "zh": "数据概况"},
     "load.files": {"en": "Files read", "zh": "读取的文件"},
