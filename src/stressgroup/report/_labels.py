@@ -251,6 +251,29 @@ LABELS: dict[str, dict[str, str]] = {
     "ind.targeted_note": {"en": "Pseudonymous ids only.", "zh": "仅列化名编号。"},
     "ind.scales": {"en": "Scales", "zh": "维度"},
     "ind.nobody": {"en": "(nobody)", "zh": "（无）"},
+    # between groups
+    "btw.heading": {"en": "Intervention versus control", "zh": "干预组与对照组比较"},
+    "btw.title": {"en": "Difference in change between the groups{pair}",
+                  "zh": "组间变化差异{pair}"},
+    "btw.pair": {"en": " ({treatment} vs {control})", "zh": "（{treatment} 与 {control}）"},
+    "btw.ancova_F": {"en": "ANCOVA F", "zh": "协方差分析 F"},
+    "btw.partial_eta2": {"en": "Partial η²", "zh": "偏 η²"},
+    "btw.slopes_p": {"en": "p (slopes)", "zh": "p（斜率同质性）"},
+    "btw.inter_F": {"en": "Group x time F", "zh": "组别 × 时间 F"},
+    "btw.inter_p": {"en": "p (group x time)", "zh": "p（交互作用）"},
+    "btw.ges": {"en": "η²_G", "zh": "广义 η²"},
+    "btw.d_ppc2": {"en": "d_ppc2 [95% CI]", "zh": "d_ppc2 [95% CI]"},
+    "btw.g_change": {"en": "g (change) [95% CI]", "zh": "g（变化值）[95% CI]"},
+    "btw.welch_p": {"en": "p (Welch, change)", "zh": "p（Welch，变化值）"},
+    "btw.note": {"en": "People with both waves. ANCOVA: post on pre and group (type II), with "
+                       "the test of equal slopes (group x pre). Group x time: mixed ANOVA as R "
+                       "aov with Error(); η²_G generalised eta squared. d_ppc2: Morris (2008), "
+                       "difference of mean changes over the pooled pre-test SD, bias-corrected; "
+                       "g (change): Hedges' g of the change scores, tested with Welch's t.",
+                 "zh": "仅含前后测均完成者。协方差分析：以前测为协变量、组别为因素分析后测（II 型），"
+                       "并检验回归斜率同质性（组别 × 前测）。组别 × 时间：混合设计方差分析（同 R 的 "
+                       "aov Error()），η²_G 为广义 η²。d_ppc2：Morris（2008），两组平均变化之差除以"
+                       "合并前测标准差并作小样本校正；g（变化值）：变化值的 Hedges g，Welch t 检验。"},
     # the load report
     "load.title": {"en": "Data loaded", "zh": "数据概况"},
     "load.files": {"en": "Files read", "zh": "读取的文件"},
