@@ -3,11 +3,15 @@
 from ._ancova import AncovaResult, ancova
 from ._mixed import LmmResult, MixedAnovaResult, lmm, mixed_anova
 from ._between_effects import ChangeEffectsResult, change_effect_sizes
+from ._equivalence import BaselineEquivalenceResult, baseline_equivalence
 from ._change import ReliableChangeResult, adjust_p, reliable_change
 from ._evaluate import Evaluation, GroupEvaluation, evaluate
 from ._paired import PairedTestResult, hedges_j, paired_test
 from ._screening import ScreeningResult, band_of, person_history, screen
 
-__all__ = ["ancova", "AncovaResult", "mixed_anova", "MixedAnovaResult", "lmm", "LmmResult", "change_effect_sizes", "ChangeEffectsResult", "paired_test", "PairedTestResult", "hedges_j", "reliable_change",
+__all__ = ["paired_test", "PairedTestResult", "hedges_j", "reliable_change",
            "ReliableChangeResult", "adjust_p", "evaluate", "Evaluation", "GroupEvaluation",
-           "screen", "ScreeningResult", "person_history", "band_of"]
+           "screen", "ScreeningResult", "person_history", "band_of",
+           "ancova", "AncovaResult", "mixed_anova", "MixedAnovaResult", "lmm", "LmmResult",
+           "change_effect_sizes", "ChangeEffectsResult", "baseline_equivalence",
+           "BaselineEquivalenceResult"]
