@@ -1,9 +1,10 @@
 """lmm against R lmerTest::lmer(score ~ wave * group + (1 | id)) and emmeans.
 
-Both sides stop their optimiser at a tolerance: lme4 (bobyqa, rhoend 1e-12) and statsmodels
-(BFGS, gtol 1e-10) agree to about 5e-8 relative on the variances. Estimates, SEs, df and
-intervals are checked to 1e-6; p values, whose relative error is amplified by |t| (p ~ 1e-34
-for the intercept), to 1e-5.
+lme4 stops its optimiser (bobyqa, rhoend 1e-12) at a tolerance: on group_study its REML
+gradient is still about 5e-6 there, while ours (statsmodels, then Newton steps) is 1e-13, so the
+variances differ by about 5e-8 relative and the Satterthwaite df by 5e-8 (lmerTest's numerical
+derivatives add about 1e-10). Estimates, SEs, df and intervals are checked to 1e-6; p values,
+whose relative error is amplified by |t| (p ~ 1e-34 for the intercept), to 1e-5.
 """
 
 from __future__ import annotations

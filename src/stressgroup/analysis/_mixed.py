@@ -442,7 +442,10 @@ def lmm(data: pd.DataFrame, dv: str, wave: str, group: str, subject: str, *,
     Notes
     -----
     Fitted by REML with statsmodels ``MixedLM`` (BFGS with gradient tolerance
-    1e-10; L-BFGS and Powell as fallbacks). Fixed-effect standard errors are
+    1e-8; L-BFGS and Powell as fallbacks), then polished by Newton steps on the
+    REML deviance with its analytic gradient and Hessian until the step is below
+    1e-13 relative, so that the estimates do not depend on where an optimiser
+    stopped. Fixed-effect standard errors are
     ``sqrt(diag((X' V^-1 X)^-1))`` at the REML estimates. Satterthwaite df for a
     contrast ``L``: ``df = 2 f^2 / (g' A g)`` with ``f = L C L'``, ``g`` its
     gradient in the variance parameters and ``A = 2 H^-1``, ``H`` the observed
@@ -451,10 +454,11 @@ def lmm(data: pd.DataFrame, dv: str, wave: str, group: str, subject: str, *,
     Intervals are ``estimate -/+ t_{df} SE``. Estimated means per wave x group
     are the cell predictions with Satterthwaite df, as
     ``emmeans(fit, ~ wave * group, lmer.df = "satterthwaite")``. Matches R
-    ``lmerTest::lmer(dv ~ wave * group + (1 | subject), REML = TRUE)`` to the
-    optimisers' agreement (about 1e-7 relative; both stop at a tolerance).
-    Memory grows with the square of the number of observations (dense
-    matrices); meant for studies of up to a few thousand rows.
+    ``lmerTest::lmer(dv ~ wave * group + (1 | subject), REML = TRUE)`` to lme4's
+    own convergence (about 1e-8 relative with a tight bobyqa; lmerTest's
+    numerical derivatives add about 1e-9 to the df). Memory grows with the
+    square of the number of observations (dense matrices); meant for studies of
+    up to a few thousand rows.
 
     References
     ----------
@@ -514,25 +518,29 @@ def lmm(data: pd.DataFrame, dv: str, wave: str, group: str, subject: str, *,
     if n_subj <= 1 or n - p < 1:
         raise DataError("too few people or observations for a mixed model")
     vb, ve, optimizer, converged = _fit_mixedlm(y, X, ids)
-    # dense REML quantities at the estimates
-    _, sid = np.unique(ids, return_inverse=True)
-    Zb = (sid[:, None] == sid[None, :]).astype(float)          # Z Z'
-    V = ve * np.eye(n) + vb * Zb
-    Vi = np.linalg.inv(V)
-    XtVi = X.T @ Vi
-    C = np.linalg.inv(XtVi @ X)
-    beta = C @ (XtVi @ y)
-    P = Vi - XtVi.T @ C @ XtVi
-    Py = P @ y
-    sign, logdetV = np.linalg.slogdet(V)
-    _, logdetX = np.linalg.slogdet(XtVi @ X)
-    reml = float(logdetV + logdetX + y @ Py + (n - p) * np.log(2 * np.pi))
-    dV = (Zb, np.eye(n))
-    PdV = [P @ D for D in dV]
-    H = np.empty((2, 2))
-    for a in range(2):
-        for b in range(2):
-            H[a, b] = (-np.trace(PdV[a] @ PdV[b]) + 2 * Py @ dV[a] @ PdV[b] @ Py)
+    _, sid = np.unique(ids, return_inverse=True)          # rows are sorted by subject
+    starts = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1]])
+    # polish the statsmodels optimum with Newton steps on the REML deviance
+    # (analytic gradient and Hessian), so the result does not depend on where
+    # the optimiser stopped
+    parts = _reml_parts(y, X, sid, starts, vb, ve)
+    for _ in range(20):
+        if not (vb > 0 and np.all(np.isfinite(parts["H"]))):
+            break
+        try:
+            step = np.linalg.solve(parts["H"], parts["grad"])
+        except np.linalg.LinAlgError:  # pragma: no cover
+            break
+        new_vb, new_ve = vb - step[0], ve - step[1]
+        if new_vb <= 0 or new_ve <= 0:
+            break
+        new = _reml_parts(y, X, sid, starts, new_vb, new_ve)
+        if new["reml"] > parts["reml"] + 1e-9:
+            break
+        vb, ve, parts = new_vb, new_ve, new
+        if np.all(np.abs(step) <= 1e-13 * np.abs([vb, ve])):
+            break
+    beta, C, H, G, reml = (parts[k] for k in ("beta", "C", "H", "G", "reml"))
     if vb <= 1e-10 * ve:
         warnings.warn("the random-intercept variance is estimated as zero (a boundary fit): "
                       "Satterthwaite df are unreliable", DegenerateDataWarning, stacklevel=2)
@@ -540,7 +548,6 @@ def lmm(data: pd.DataFrame, dv: str, wave: str, group: str, subject: str, *,
         A = 2 * np.linalg.inv(H)
     except np.linalg.LinAlgError:
         A = np.full((2, 2), np.nan)
-    G = [C @ XtVi @ D @ XtVi.T @ C for D in dV]                 # dC / d(theta_k)
 
     def infer(L: np.ndarray) -> pd.DataFrame:
         est = L @ beta
@@ -578,11 +585,51 @@ def lmm(data: pd.DataFrame, dv: str, wave: str, group: str, subject: str, *,
                      wave_levels=tuple(wl), group_levels=tuple(gl), confidence=confidence)
 
 
+def _reml_parts(y: np.ndarray, X: np.ndarray, sid: np.ndarray, starts: np.ndarray,
+                vb: float, ve: float) -> dict:
+    """REML deviance, its gradient and Hessian in (var_intercept, var_residual), and the
+    fixed-effect solution, for the random-intercept model (rows sorted by subject).
+
+    With ``V = ve I + vb Z Z'`` and ``P = V^-1 - V^-1 X C X' V^-1``, ``C = (X' V^-1 X)^-1``:
+    deviance ``log|V| + log|X' V^-1 X| + y' P y + (n - p) log(2 pi)``, gradient
+    ``tr(P V_k) - y' P V_k P y`` and observed Hessian
+    ``-tr(P V_k P V_l) + 2 y' P V_k P V_l P y`` (``V_b = Z Z'``, ``V_e = I``).
+    Products with ``Z Z'`` are sums within subjects (O(n^2) overall).
+    """
+    n, p = X.shape
+    ni = np.diff(np.r_[starts, n]).astype(float)
+    c = vb / (ve + ni * vb)
+    same = sid[:, None] == sid[None, :]
+    Vi = (np.eye(n) - np.where(same, c[sid][:, None], 0.0)) / ve
+    B = Vi @ X                                              # V^-1 X
+    C = np.linalg.inv(X.T @ B)
+    beta = C @ (B.T @ y)
+    P = Vi - B @ C @ B.T
+    u = P @ y                                               # P y = V^-1 (y - X beta)
+    S = lambda M: np.add.reduceat(M, starts, axis=0)  # noqa: E731  (S' M)
+    PS = np.add.reduceat(P, starts, axis=1)                 # P S
+    SPS = S(PS)                                             # S' P S
+    Su = S(u)
+    zu = Su[sid]                                            # Z Z' P y
+    logdetV = float((ni * np.log(ve) + np.log1p(ni * vb / ve)).sum())
+    _, logdetX = np.linalg.slogdet(X.T @ B)
+    reml = float(logdetV + logdetX + y @ u + (n - p) * np.log(2 * np.pi))
+    grad = np.array([np.trace(SPS) - Su @ Su, np.trace(P) - u @ u])
+    Pzu, Pu = P @ zu, P @ u
+    H = np.empty((2, 2))
+    H[0, 0] = -float((SPS * SPS).sum()) + 2 * zu @ Pzu
+    H[0, 1] = H[1, 0] = -float((PS * PS).sum()) + 2 * zu @ Pu
+    H[1, 1] = -float((P * P).sum()) + 2 * u @ Pu
+    SB = S(B)
+    G = [C @ (SB.T @ SB) @ C, C @ (B.T @ B) @ C]            # dC / d(vb), dC / d(ve)
+    return {"beta": beta, "C": C, "H": H, "G": G, "reml": reml, "grad": grad}
+
+
 def _fit_mixedlm(y, X, ids) -> tuple[float, float, str, bool]:
     """REML fit with statsmodels; returns (var_intercept, var_residual, optimizer, converged)."""
     from statsmodels.regression.mixed_linear_model import MixedLM
     last = None
-    for method, kw in (("bfgs", {"gtol": 1e-10}), ("lbfgs", {}), ("powell", {})):
+    for method, kw in (("bfgs", {"gtol": 1e-8}), ("lbfgs", {}), ("powell", {})):
         model = MixedLM(y, X, groups=ids)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
