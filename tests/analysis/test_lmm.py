@@ -103,3 +103,24 @@ def test_user_errors():
         lmm(data[data.group == "control"], "score", "wave", "group", "id")
     with pytest.raises(ValueError, match="df_method"):
         lmm(data, "score", "wave", "group", "id", df_method="kr")
+
+
+def test_boundary_fit_warns_and_reduces_to_least_squares(rng):
+    n = 30
+    ids = np.repeat(np.arange(n), 3)
+    e = rng.normal(0, 0.3, 3 * n)
+    # every person has the same mean score: no between-person variance at all
+    score = 3 + e - pd.Series(e).groupby(ids).transform("mean").to_numpy()
+    data = pd.DataFrame({"id": ids, "wave": np.tile(["1pre", "2post", "3fu"], n),
+                         "group": np.where(ids < n // 2, "c", "t"), "score": score})
+    with pytest.warns(UserWarning, match="boundary"):
+        res = lmm(data, "score", "wave", "group", "id")
+    assert res.var_intercept == 0.0
+    # lmerTest gives df = n - p for a singular fit
+    assert_allclose(res.fixed["df"], 3 * n - 6, rtol=1e-9)
+    X = np.column_stack([np.ones(3 * n)] + [(data.wave == w).to_numpy(float)
+                                            for w in ("2post", "3fu")]
+                        + [(data.group == "t").to_numpy(float)])
+    X = np.column_stack([X, X[:, 1] * X[:, 3], X[:, 2] * X[:, 3]])
+    ols = np.linalg.lstsq(X, score, rcond=None)[0]
+    assert_allclose(res.fixed["estimate"], ols, rtol=1e-9, atol=1e-12)

@@ -540,14 +540,25 @@ def lmm(data: pd.DataFrame, dv: str, wave: str, group: str, subject: str, *,
         vb, ve, parts = new_vb, new_ve, new
         if np.all(np.abs(step) <= 1e-13 * np.abs([vb, ve])):
             break
+    boundary = vb <= 1e-8 * ve
+    if boundary:
+        # singular fit (lme4's words): the variance sits on its bound 0, the model is
+        # ordinary least squares, and only the residual variance carries uncertainty
+        # (lmerTest then gives df = n - p)
+        warnings.warn("the random-intercept variance is estimated as zero (a boundary, "
+                      "'singular' fit): the model reduces to ordinary least squares",
+                      DegenerateDataWarning, stacklevel=2)
+        beta0 = np.linalg.lstsq(X, y, rcond=None)[0]
+        vb, ve = 0.0, float(((y - X @ beta0) ** 2).sum() / (n - p))
+        parts = _reml_parts(y, X, sid, starts, vb, ve)
     beta, C, H, G, reml = (parts[k] for k in ("beta", "C", "H", "G", "reml"))
-    if vb <= 1e-10 * ve:
-        warnings.warn("the random-intercept variance is estimated as zero (a boundary fit): "
-                      "Satterthwaite df are unreliable", DegenerateDataWarning, stacklevel=2)
-    try:
-        A = 2 * np.linalg.inv(H)
-    except np.linalg.LinAlgError:
-        A = np.full((2, 2), np.nan)
+    if boundary:
+        A = np.array([[0.0, 0.0], [0.0, 2 / H[1, 1]]])
+    else:
+        try:
+            A = 2 * np.linalg.inv(H)
+        except np.linalg.LinAlgError:  # pragma: no cover
+            A = np.full((2, 2), np.nan)
 
     def infer(L: np.ndarray) -> pd.DataFrame:
         est = L @ beta
