@@ -74,7 +74,8 @@ def _dummies(g: np.ndarray, k: int) -> np.ndarray:
 _KEYS = ("F", "df1", "df2", "p", "partial_eta2", "SS", "adjusted_means", "adjusted_se",
          "adjusted_ci", "covariate_F", "covariate_df1", "covariate_p",
          "covariate_partial_eta2", "slopes_F", "slopes_df1", "slopes_df2", "slopes_p",
-         "n", "n_dropped", "covariate_mean", "levels", "adjust", "confidence")
+         "n", "n_dropped", "covariate_mean", "levels", "group_n", "dv_means",
+         "covariate_means", "adjust", "confidence")
 
 
 @dataclass(frozen=True, repr=False)
@@ -101,6 +102,8 @@ class AncovaResult(ResultMixin):
         Homogeneity of regression slopes: the group x covariate interaction.
     coefficients : dict
         Intercept, covariate slope and the treatment-coded group effects.
+    group_n, dv_means, covariate_means : dict
+        Group -> rows used, unadjusted mean of ``dv`` and mean of the covariate.
     n, n_dropped : int
         Rows used; rows dropped for a missing dv, covariate or group.
     """
@@ -130,6 +133,9 @@ class AncovaResult(ResultMixin):
     n_dropped: int
     covariate_mean: float
     levels: tuple
+    group_n: dict
+    dv_means: dict
+    covariate_means: dict
     dv: str = ""
     covariate: str = ""
     between: str = ""
@@ -328,7 +334,10 @@ def ancova(data: pd.DataFrame, dv: str, covariate: str, between: str, *,
         pairwise=pairwise, slopes_F=float(sF), slopes_df1=float(k - 1),
         slopes_df2=df_int, slopes_p=sp,
         coefficients=dict(zip(names, map(float, beta))), n=n,
-        n_dropped=int((~ok).sum()), covariate_mean=xbar, levels=tuple(levels), dv=dv,
+        n_dropped=int((~ok).sum()), covariate_mean=xbar, levels=tuple(levels),
+        group_n={lv: int(sizes[i]) for i, lv in enumerate(levels)},
+        dv_means={lv: float(y[g == i].mean()) for i, lv in enumerate(levels)},
+        covariate_means={lv: float(x[g == i].mean()) for i, lv in enumerate(levels)}, dv=dv,
         covariate=covariate, between=between, adjust=adjust, confidence=confidence)
 
 
