@@ -175,6 +175,81 @@ class AncovaResult(ResultMixin):
                 f"  slopes homogeneity: F({self.slopes_df1:g}, {self.slopes_df2:g}) = "
                 f"{self.slopes_F:.4f}, p = {self.slopes_p:.4g}"]
 
+    def to_document(self, lang: str = "en"):
+        """The ANOVA table, the adjusted means and the pairwise differences as a
+        :class:`~stressgroup.core.document.Document`."""
+        from ..core.document import Column, Document, Note, Paragraph, Table
+        dv, cov, b = self.dv or "dv", self.covariate or "covariate", self.between or "group"
+        pct = f"{self.confidence:.0%}"
+        anova = Table(
+            key="ancova",
+            title={"en": f"ANCOVA of {dv} by {b}, adjusted for {cov}",
+                   "zh": f"{dv}的协方差分析（组别：{b}，协变量：{cov}）"},
+            columns=(Column("term", {"en": "Source", "zh": "变异来源"}, "text"),
+                     Column("SS", {"en": "SS", "zh": "SS"}, "number"),
+                     Column("df", {"en": "df", "zh": "df"}, "df"),
+                     Column("F", "F", "statistic", stars="p"),
+                     Column("p", "p", "p"),
+                     Column("pe2", {"en": "Partial η²", "zh": "偏 η²"}, "proportion")),
+            rows=[{"term": cov, "SS": self.covariate_SS, "df": self.covariate_df1,
+                   "F": self.covariate_F, "p": self.covariate_p,
+                   "pe2": self.covariate_partial_eta2},
+                  {"term": b, "SS": self.SS, "df": self.df1, "F": self.F, "p": self.p,
+                   "pe2": self.partial_eta2},
+                  {"term": {"en": "Residual", "zh": "残差"}, "SS": self.residual_SS,
+                   "df": self.df2, "F": None, "p": None, "pe2": None}],
+            notes=(Note({"en": f"Type II sums of squares (equal to type III without the "
+                               f"interaction); n = {self.n}, {self.n_dropped} rows with a "
+                               "missing value left out.",
+                         "zh": f"II 型平方和（无交互项时与 III 型相同）；n = {self.n}，"
+                               f"{self.n_dropped} 行因缺失值未纳入。"}),))
+        means = Table(
+            key="ancova_means",
+            title={"en": f"Adjusted means of {dv} at {cov} = {self.covariate_mean:.2f}",
+                   "zh": f"{dv}的调整均值（{cov} = {self.covariate_mean:.2f}）"},
+            columns=(Column("group", {"en": "Group", "zh": "组别"}, "text"),
+                     Column("n", "n", "count"),
+                     Column("cov", {"en": f"{cov} M", "zh": f"{cov} 均值"}, "mean"),
+                     Column("raw", {"en": f"{dv} M", "zh": f"{dv} 均值"}, "mean"),
+                     Column("adj", {"en": f"Adjusted M [{pct} CI]",
+                                    "zh": f"调整均值 [{pct} CI]"}, "estimate_ci"),
+                     Column("se", "SE", "sd")),
+            rows=[{"group": str(g), "n": self.group_n[g], "cov": self.covariate_means[g],
+                   "raw": self.dv_means[g],
+                   "adj": (self.adjusted_means[g], *self.adjusted_ci[g]),
+                   "se": self.adjusted_se[g]} for g in self.levels])
+        adj = {"tukey": ("Tukey", "Tukey 法"), "holm": ("Holm (intervals: Bonferroni)",
+                                                     "Holm 法（区间：Bonferroni）"),
+               "bonferroni": ("Bonferroni", "Bonferroni 法"), "none": ("none", "未校正")}
+        en_adj, zh_adj = adj[self.adjust]
+        pairs = Table(
+            key="ancova_pairs",
+            title={"en": "Pairwise differences of adjusted means",
+                   "zh": "调整均值的两两比较"},
+            columns=(Column("contrast", {"en": "Contrast", "zh": "比较"}, "text"),
+                     Column("est", {"en": f"Difference [{pct} CI]",
+                                    "zh": f"差值 [{pct} CI]"}, "estimate_ci"),
+                     Column("se", "SE", "sd"),
+                     Column("t", "t", "statistic", stars="p"),
+                     Column("df", "df", "df"),
+                     Column("p", {"en": "p (adjusted)", "zh": "p（校正）"}, "p_adj")),
+            rows=[{"contrast": r.contrast, "est": (r.estimate, r.ci_low, r.ci_high),
+                   "se": r.se, "t": r.t, "df": r.df, "p": r.p}
+                  for r in self.pairwise.itertuples()],
+            notes=(Note({"en": f"Adjustment for multiple comparisons: {en_adj}.",
+                         "zh": f"多重比较校正：{zh_adj}。"}),))
+        slopes = Paragraph(
+            {"en": f"Homogeneity of regression slopes ({b} x {cov}): "
+                   "F({df1}, {df2}) = {F}, p = {p}.",
+             "zh": f"回归斜率同质性检验（{b} × {cov}）：F({{df1}}, {{df2}}) = {{F}}，"
+                   "p = {p}。"},
+            values={"df1": (self.slopes_df1, "df"),
+                    "df2": (self.slopes_df2, "df"), "F": (self.slopes_F, "statistic"),
+                    "p": (self.slopes_p, "p")},
+            style="note")
+        return Document({"en": "Analysis of covariance", "zh": "协方差分析"},
+                        (anova, means, pairs, slopes))
+
     def __repr__(self) -> str:
         with pd.option_context("display.width", 120, "display.precision", 4):
             return "\n".join([super().__repr__(), "Adjusted means",

@@ -132,6 +132,53 @@ class ChangeEffectsResult(ResultMixin):
                             "Hedges' g of the change scores (pooled SD, exact J)"]},
             index=pd.Index(["mean_diff", "d_ppc2", "g_change"], name="effect"))
 
+    def to_document(self, lang: str = "en"):
+        """The change per group and the named effect sizes as a
+        :class:`~stressgroup.core.document.Document`."""
+        from ..core.document import Column, Document, Note, Table
+        pct = f"{self.confidence:.0%}"
+        groups = Table(
+            key="change_by_group",
+            title={"en": "Change (post - pre) by group", "zh": "各组变化量（后测 - 前测）"},
+            columns=(Column("group", {"en": "Group", "zh": "组别"}, "text"),
+                     Column("n", "n", "count"),
+                     Column("change", {"en": "Change {msd}", "zh": "变化量 {msd}"},
+                            "mean_sd")),
+            rows=[{"group": str(self.treatment), "n": self.n_treatment,
+                   "change": (self.mean_change_treatment, self.sd_change_treatment)},
+                  {"group": str(self.control), "n": self.n_control,
+                   "change": (self.mean_change_control, self.sd_change_control)}])
+        effects = Table(
+            key="change_effects",
+            title={"en": f"Difference in change: {self.treatment} - {self.control}",
+                   "zh": f"变化量的组间差异：{self.treatment} - {self.control}"},
+            columns=(Column("effect", {"en": "Effect", "zh": "指标"}, "text"),
+                     Column("value", {"en": f"Estimate [{pct} CI]",
+                                      "zh": f"估计值 [{pct} CI]"}, "estimate_ci"),
+                     Column("definition", {"en": "Definition", "zh": "定义"}, "text")),
+            rows=[{"effect": {"en": "Difference of mean changes", "zh": "平均变化量之差"},
+                   "value": (self.mean_diff, *self.welch_ci),
+                   "definition": {"en": "Welch interval", "zh": "Welch 区间"}},
+                  {"effect": "d_ppc2", "value": (self.d_ppc2, *self.d_ppc2_ci),
+                   "definition": {"en": "Morris (2008): difference of mean changes / pooled "
+                                        "pre-test SD, bias-corrected",
+                                  "zh": "Morris (2008)：平均变化量之差 / 合并前测标准差，"
+                                        "经偏差校正"}},
+                  {"effect": {"en": "Hedges' g (change scores)", "zh": "Hedges' g（变化量）"},
+                   "value": (self.g_change, *self.g_change_ci),
+                   "definition": {"en": "difference of mean changes / pooled SD of the "
+                                        "changes, exact J",
+                                  "zh": "平均变化量之差 / 变化量的合并标准差，精确 J 校正"}}],
+            notes=(Note({"en": f"Welch t({self.welch_df:.2f}) = {self.welch_t:.2f}, "
+                               f"p = {self.welch_p:.3f} on the change scores. The d_ppc2 "
+                               f"interval uses r(pre, post) = {self.r_prepost:.3f} "
+                               f"({self.r_source}).",
+                         "zh": f"变化量的 Welch t({self.welch_df:.2f}) = {self.welch_t:.2f}，"
+                               f"p = {self.welch_p:.3f}。d_ppc2 的区间使用前后测相关 "
+                               f"r = {self.r_prepost:.3f}。"}),))
+        return Document({"en": "Intervention versus control: difference in change",
+                         "zh": "干预组与对照组：变化量比较"}, (groups, effects))
+
     def _summary_lines(self) -> list[str]:
         return [f"  {self.treatment} (n = {self.n_treatment}) vs {self.control} "
                 f"(n = {self.n_control}); {self.n_dropped} rows dropped",

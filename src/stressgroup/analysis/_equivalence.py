@@ -121,6 +121,68 @@ class BaselineEquivalenceResult(ResultMixin):
     def to_frame(self) -> pd.DataFrame:
         return self.table
 
+    def to_document(self, lang: str = "en"):
+        """The tests and the descriptives per group as a
+        :class:`~stressgroup.core.document.Document`."""
+        from ..core.document import Column, Document, Note, Table
+
+        def cell(x):
+            try:
+                f = float(x)
+            except (TypeError, ValueError):
+                return None
+            return f if np.isfinite(f) else None
+
+        effect_names = {"hedges_g": "Hedges' g", "eta2": "η²", "cramers_v": "Cramér's V"}
+        tests = Table(
+            key="baseline_equivalence",
+            title={"en": f"Baseline equivalence of the groups ({self.between})",
+                   "zh": f"各组基线等同性检验（{self.between}）"},
+            columns=(Column("variable", {"en": "Variable", "zh": "变量"}, "text"),
+                     Column("test", {"en": "Test", "zh": "检验"}, "text"),
+                     Column("statistic", {"en": "Statistic", "zh": "统计量"}, "statistic",
+                            stars="p"),
+                     Column("df1", "df", "df", digits=2),
+                     Column("df2", "df2", "df", digits=2),
+                     Column("p", "p", "p"),
+                     Column("effect", {"en": "Effect size", "zh": "效应量"}, "text"),
+                     Column("es", {"en": "Value", "zh": "值"}, "effect"),
+                     Column("n", "n", "count")),
+            rows=[{"variable": str(v), "test": r["test"] or "",
+                   "statistic": cell(r["statistic"]), "df1": cell(r["df1"]),
+                   "df2": cell(r["df2"]), "p": cell(r["p"]),
+                   "effect": effect_names.get(r["effect"], r["effect"] or ""),
+                   "es": cell(r["effect_size"]), "n": int(r["n"])}
+                  for v, r in self.table.iterrows()],
+            notes=tuple(Note(f"{v}: {r['note']}") for v, r in self.table.iterrows()
+                        if r["note"]) + (
+                Note({"en": f"Hedges' g = ({self.levels[1]} - {self.levels[0]}) / pooled SD. "
+                            "Categorical variables: Pearson chi-square without continuity "
+                            "correction, Fisher's exact test when an expected count is below 5.",
+                      "zh": f"Hedges' g = （{self.levels[1]} - {self.levels[0]}）/ 合并标准差。"
+                            "分类变量：Pearson 卡方检验（无连续性校正），期望频数小于 5 时用 "
+                            "Fisher 精确检验。"}),))
+        d = self.descriptives
+        rows = []
+        for rec in d.to_dict("records"):
+            numeric = rec["category"] is None or (isinstance(rec["category"], float)
+                                                  and np.isnan(rec["category"]))
+            rows.append({"_group": str(rec["variable"]), "group": str(rec["group"]),
+                         "category": "" if numeric else str(rec["category"]),
+                         "n": int(rec["count"]) if not numeric else int(rec["n"]),
+                         "msd": (rec["mean"], rec["sd"]) if numeric else None,
+                         "pct": None if numeric else cell(rec["percent"])})
+        desc = Table(
+            key="baseline_descriptives",
+            title={"en": "Baseline characteristics by group", "zh": "各组基线特征"},
+            columns=(Column("group", {"en": "Group", "zh": "组别"}, "text"),
+                     Column("category", {"en": "Category", "zh": "类别"}, "text"),
+                     Column("n", "n", "count"),
+                     Column("msd", "{msd}", "mean_sd"),
+                     Column("pct", "%", "percent")),
+            rows=rows)
+        return Document({"en": "Baseline equivalence", "zh": "基线等同性"}, (tests, desc))
+
     def _summary_lines(self) -> list[str]:
         return [f"  groups of {self.between!r}: {', '.join(map(str, self.levels))}"]
 

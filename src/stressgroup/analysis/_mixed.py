@@ -23,6 +23,15 @@ _KEYS = ("F", "df1", "df2", "p", "p_gg", "p_hf", "partial_eta2", "ges", "SS",
          "within_levels", "between_levels")
 
 
+def _none(x):
+    """A finite float, or None for a blank cell."""
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return f if np.isfinite(f) else None
+
+
 def complete_subjects(data: pd.DataFrame, dv: str, within: str, between: str,
                       subject: str) -> tuple[pd.DataFrame, list, list, list]:
     """Wide table of the subjects observed at every level of ``within``.
@@ -156,6 +165,57 @@ class MixedAnovaResult(ResultMixin):
             rows, orient="index",
             columns=["SS", "df", "F", "p", "p_gg", "p_hf", "partial_eta2", "ges"]
         ).rename_axis("term")
+
+    def to_document(self, lang: str = "en"):
+        """The ANOVA table and the cell means as a
+        :class:`~stressgroup.core.document.Document`."""
+        from ..core.document import Column, Document, Note, Table
+        b, w = self.between or "between", self.within or "within"
+        three = len(self.within_levels) > 2
+        cols = [Column("term", {"en": "Source", "zh": "变异来源"}, "text"),
+                Column("SS", "SS", "number"), Column("df", "df", "df"),
+                Column("F", "F", "statistic", stars="p"), Column("p", "p", "p")]
+        if three:
+            cols.append(Column("p_gg", {"en": "p (GG)", "zh": "p (GG)"}, "p"))
+        cols += [Column("pe2", {"en": "Partial η²", "zh": "偏 η²"}, "proportion"),
+                 Column("ges", {"en": "Generalised η²", "zh": "广义 η²"}, "proportion")]
+        frame = self.to_frame()
+        names = {b: b, w: w, f"{b}:{w}": f"{b} × {w}",
+                 "Residuals (between)": {"en": "Error (between subjects)",
+                                         "zh": "误差（被试间）"},
+                 "Residuals (within)": {"en": "Error (within subjects)",
+                                        "zh": "误差（被试内）"}}
+        rows = []
+        for term, r in frame.iterrows():
+            rows.append({"term": names.get(term, str(term)), "SS": r["SS"], "df": r["df"],
+                         "F": _none(r["F"]), "p": _none(r["p"]), "p_gg": _none(r["p_gg"]),
+                         "pe2": _none(r["partial_eta2"]), "ges": _none(r["ges"])})
+        notes = [Note({"en": f"Sphericity assumed; {self.n} subjects with every {w} level "
+                             f"({self.n_dropped} left out for a missing level).",
+                       "zh": f"假定球形；{self.n} 名被试具有全部{w}水平的数据"
+                             f"（{self.n_dropped} 名因缺测未纳入）。"})]
+        if three:
+            notes.append(Note({
+                "en": f"Greenhouse-Geisser epsilon = {self.gg_eps:.3f}, Huynh-Feldt epsilon = "
+                      f"{self.hf_eps:.3f}; Mauchly's W = {self.mauchly_W:.3f}, "
+                      f"p = {self.mauchly_p:.3f}.",
+                "zh": f"Greenhouse-Geisser ε = {self.gg_eps:.3f}，Huynh-Feldt ε = "
+                      f"{self.hf_eps:.3f}；Mauchly W = {self.mauchly_W:.3f}，"
+                      f"p = {self.mauchly_p:.3f}。"}))
+        anova = Table(key="mixed_anova",
+                      title={"en": f"Mixed ANOVA: {b} x {w}", "zh": f"混合设计方差分析：{b} × {w}"},
+                      columns=cols, rows=rows, notes=notes)
+        cm = self.cell_means
+        means = Table(
+            key="mixed_anova_means",
+            title={"en": "Means by group and wave (complete subjects)",
+                   "zh": "各组各时点均值（完整数据被试）"},
+            columns=[Column("group", {"en": "Group", "zh": "组别"}, "text")]
+            + [Column(f"w{i}", str(lv), "mean") for i, lv in enumerate(cm.columns)],
+            rows=[{"group": str(g), **{f"w{i}": float(v) for i, v in enumerate(cm.loc[g])}}
+                  for g in cm.index])
+        return Document({"en": "Mixed analysis of variance", "zh": "混合设计方差分析"},
+                        (anova, means))
 
     def _summary_lines(self) -> list[str]:
         lines = [f"  n = {self.n} complete subjects ({self.n_dropped} dropped)"]
@@ -388,6 +448,48 @@ class LmmResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         return self.fixed
+
+    def to_document(self, lang: str = "en"):
+        """The fixed effects and the estimated means as a
+        :class:`~stressgroup.core.document.Document`."""
+        from ..core.document import Column, Document, Note, Table
+        pct = f"{self.confidence:.0%}"
+        df_note = ({"en": "Satterthwaite df (as lmerTest)", "zh": "Satterthwaite 自由度（同 lmerTest）"}
+                   if self.df_method == "satterthwaite"
+                   else {"en": "z tests (normal distribution)", "zh": "z 检验（正态分布）"})
+        fixed = Table(
+            key="lmm_fixed",
+            title={"en": "Linear mixed model: fixed effects", "zh": "线性混合模型：固定效应"},
+            columns=(Column("term", {"en": "Term", "zh": "项"}, "text"),
+                     Column("est", {"en": f"Estimate [{pct} CI]", "zh": f"估计值 [{pct} CI]"},
+                            "estimate_ci"),
+                     Column("se", "SE", "sd"),
+                     Column("df", "df", "df", digits=1),
+                     Column("t", "t", "statistic", stars="p"),
+                     Column("p", "p", "p")),
+            rows=[{"term": str(t), "est": (r.estimate, r.ci_low, r.ci_high), "se": r.se,
+                   "df": _none(r.df), "t": r.t, "p": r.p}
+                  for t, r in zip(self.fixed.index, self.fixed.itertuples())],
+            notes=(Note({"en": f"REML; random intercept per person. {df_note['en']}. "
+                               f"{self.n_obs} observations of {self.n_subjects} people; "
+                               f"random-intercept variance = {self.var_intercept:.4f}, "
+                               f"residual variance = {self.var_residual:.4f}.",
+                         "zh": f"REML 估计；每人一个随机截距。{df_note['zh']}。"
+                               f"{self.n_subjects} 人共 {self.n_obs} 次观测；随机截距方差 = "
+                               f"{self.var_intercept:.4f}，残差方差 = {self.var_residual:.4f}。"}),))
+        means = Table(
+            key="lmm_means",
+            title={"en": "Estimated means by wave and group", "zh": "各时点各组的估计均值"},
+            columns=(Column("wave", {"en": "Wave", "zh": "测量时点"}, "text"),
+                     Column("group", {"en": "Group", "zh": "组别"}, "text"),
+                     Column("m", {"en": f"M [{pct} CI]", "zh": f"均值 [{pct} CI]"},
+                            "estimate_ci"),
+                     Column("se", "SE", "sd"),
+                     Column("df", "df", "df", digits=1)),
+            rows=[{"wave": str(w), "group": str(g), "m": (r.mean, r.ci_low, r.ci_high),
+                   "se": r.se, "df": _none(r.df)}
+                  for (w, g), r in zip(self.means.index, self.means.itertuples())])
+        return Document({"en": "Linear mixed model", "zh": "线性混合模型"}, (fixed, means))
 
     def _summary_lines(self) -> list[str]:
         return [f"  {self.n_obs} observations of {self.n_subjects} people "
