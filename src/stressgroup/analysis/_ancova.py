@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, DegenerateDataWarning
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
+from ..report import Reportable
 
 __all__ = ["ancova", "AncovaResult", "group_levels", "check_columns"]
 
@@ -79,7 +80,7 @@ _KEYS = ("F", "df1", "df2", "p", "partial_eta2", "SS", "adjusted_means", "adjust
 
 
 @dataclass(frozen=True, repr=False)
-class AncovaResult(ResultMixin):
+class AncovaResult(Reportable):
     """ANCOVA of ``dv`` on ``covariate`` and ``between`` (no interaction).
 
     Unpacks as ``(F, p)`` of the group effect.

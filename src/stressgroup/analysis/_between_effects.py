@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, DegenerateDataWarning
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
+from ..report import Reportable
 from ._ancova import check_columns, group_levels
 from ._paired import hedges_j
 
@@ -56,7 +57,7 @@ def ncp_limits(t: float, df: float, confidence: float = 0.95) -> tuple[float, fl
 
 
 @dataclass(frozen=True, repr=False)
-class ChangeEffectsResult(ResultMixin):
+class ChangeEffectsResult(Reportable):
     """Between-group difference in change (change = post - pre; treatment - control).
 
     Unpacks as ``(welch_t, welch_p)``.

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, DegenerateDataWarning
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
+from ..report import Reportable
 from ._ancova import check_columns, group_levels
 from ._between_effects import ncp_limits
 from ._paired import hedges_j
@@ -20,7 +21,7 @@ __all__ = ["baseline_equivalence", "BaselineEquivalenceResult", "fisher_exact_rx
 
 _COLUMNS = ["variable", "kind", "test", "statistic", "df1", "df2", "p", "effect",
             "effect_size", "ci_low", "ci_high", "n", "n_missing", "min_expected",
-            "chisq_p", "fisher_p", "note"]
+            "sparse_cells", "chisq_p", "fisher_p", "note"]
 
 #: R ``fisher.test``'s tolerance: tables with P <= P_observed * (1 + 1e-7) count
 _REL_ERR = 1 + 1e-7
@@ -88,7 +89,7 @@ def fisher_exact_rxc(table, max_tables: int = 2_000_000) -> float:
 
 
 @dataclass(frozen=True, repr=False)
-class BaselineEquivalenceResult(ResultMixin):
+class BaselineEquivalenceResult(Reportable):
     """Baseline comparison of groups, one row per variable.
 
     Attributes
@@ -99,7 +100,9 @@ class BaselineEquivalenceResult(ResultMixin):
         (its name: ``hedges_g``, ``eta2`` or ``cramers_v``), ``effect_size`` with
         ``ci_low``/``ci_high`` (Hedges' g only), ``n`` (people with the variable
         and a group), ``n_missing``, ``min_expected`` (smallest expected count),
-        ``chisq_p`` and ``fisher_p`` (categorical) and a ``note``.
+        ``sparse_cells`` (expected counts below 5), ``chisq_p`` and ``fisher_p``
+        (categorical; the table's ``statistic`` and ``df1`` are the chi-square's even when
+        ``p`` is Fisher's) and a ``note``.
     descriptives : pandas.DataFrame
         Long table: ``variable``, ``group``, ``category`` (categorical only),
         ``n``, ``mean``, ``sd`` (numeric) or ``count``, ``percent`` (of the group).
@@ -134,6 +137,7 @@ class BaselineEquivalenceResult(ResultMixin):
             return f if np.isfinite(f) else None
 
         effect_names = {"hedges_g": "Hedges' g", "eta2": "η²", "cramers_v": "Cramér's V"}
+        has_df2 = bool(np.isfinite(self.table["df2"].astype(float)).any())
         tests = Table(
             key="baseline_equivalence",
             title={"en": f"Baseline equivalence of the groups ({self.between})",
@@ -142,25 +146,33 @@ class BaselineEquivalenceResult(ResultMixin):
                      Column("test", {"en": "Test", "zh": "检验"}, "text"),
                      Column("statistic", {"en": "Statistic", "zh": "统计量"}, "statistic",
                             stars="p"),
-                     Column("df1", "df", "df", digits=2),
-                     Column("df2", "df2", "df", digits=2),
-                     Column("p", "p", "p"),
+                     Column("df1", "df", "df", digits=2))
+            + ((Column("df2", "df2", "df", digits=2),) if has_df2 else ())
+            + (Column("p", "p", "p"),
                      Column("effect", {"en": "Effect size", "zh": "效应量"}, "text"),
                      Column("es", {"en": "Value", "zh": "值"}, "effect"),
                      Column("n", "n", "count")),
             rows=[{"variable": str(v), "test": r["test"] or "",
-                   "statistic": cell(r["statistic"]), "df1": cell(r["df1"]),
+                   # Fisher's test has no statistic: leave the chi-square out of its row
+                   "statistic": None if exact else cell(r["statistic"]),
+                   "df1": None if exact else cell(r["df1"]),
                    "df2": cell(r["df2"]), "p": cell(r["p"]),
                    "effect": effect_names.get(r["effect"], r["effect"] or ""),
                    "es": cell(r["effect_size"]), "n": int(r["n"])}
-                  for v, r in self.table.iterrows()],
-            notes=tuple(Note(f"{v}: {r['note']}") for v, r in self.table.iterrows()
-                        if r["note"]) + (
-                Note({"en": f"Hedges' g = ({self.levels[1]} - {self.levels[0]}) / pooled SD. "
-                            "Categorical variables: Pearson chi-square without continuity "
+                  for v, r in self.table.iterrows()
+                  for exact in [str(r["test"]).startswith("Fisher")]],
+            notes=tuple(_sparse_note(v, r) for v, r in self.table.iterrows()
+                        if r["kind"] == "categorical" and r["sparse_cells"])
+            + tuple(Note(f"{v}: {r['note']}") for v, r in self.table.iterrows()
+                    if r["note"] and not (r["kind"] == "categorical" and r["sparse_cells"]))
+            + (
+                Note({"en": (f"Hedges' g = ({self.levels[1]} - {self.levels[0]}) / pooled SD. "
+                             if len(self.levels) == 2 else "η² of the one-way ANOVA. ")
+                            + "Categorical variables: Pearson chi-square without continuity "
                             "correction, Fisher's exact test when an expected count is below 5.",
-                      "zh": f"Hedges' g = （{self.levels[1]} - {self.levels[0]}）/ 合并标准差。"
-                            "分类变量：Pearson 卡方检验（无连续性校正），期望频数小于 5 时用 "
+                      "zh": (f"Hedges' g = （{self.levels[1]} - {self.levels[0]}）/ 合并标准差。"
+                             if len(self.levels) == 2 else "η² 来自单因素方差分析。")
+                            + "分类变量：Pearson 卡方检验（无连续性校正），期望频数小于 5 时用 "
                             "Fisher 精确检验。"}),))
         d = self.descriptives
         rows = []
@@ -185,6 +197,20 @@ class BaselineEquivalenceResult(ResultMixin):
 
     def _summary_lines(self) -> list[str]:
         return [f"  groups of {self.between!r}: {', '.join(map(str, self.levels))}"]
+
+
+def _sparse_note(variable, row):
+    from ..core.document import Note
+    cells = int(row["sparse_cells"])
+    if str(row["test"]).startswith("Fisher"):
+        return Note({"en": f"{variable}: {cells} expected count(s) below 5 "
+                           f"(smallest {row['min_expected']:.2f}): Fisher's exact test.",
+                     "zh": f"{variable}：{cells} 个期望频数小于 5（最小 "
+                           f"{row['min_expected']:.2f}），采用 Fisher 精确检验。"})
+    return Note({"en": f"{variable}: {cells} expected count(s) below 5 and the table is too "
+                       "large for the exact test: the chi-square p is approximate.",
+                 "zh": f"{variable}：{cells} 个期望频数小于 5，且列联表过大无法做精确检验："
+                       "卡方检验的 p 值为近似值。"})
 
 
 def _welch_anova(groups: list[np.ndarray]) -> tuple[float, float, float, float]:
@@ -281,7 +307,8 @@ def _categorical_row(name: str, tab: np.ndarray, fisher_max: int) -> dict:
                df2=nan, note="")
     if c < 2:
         return {**row, "test": None, "statistic": nan, "df1": nan, "p": nan,
-                "effect_size": nan, "min_expected": nan, "chisq_p": nan, "fisher_p": nan,
+                "effect_size": nan, "min_expected": nan, "sparse_cells": 0, "chisq_p": nan,
+                "fisher_p": nan,
                 "note": "a single category: nothing to compare"}
     expected = np.outer(tab.sum(axis=1), tab.sum(axis=0)) / n
     chi2 = float(((tab - expected) ** 2 / expected).sum())
@@ -302,7 +329,7 @@ def _categorical_row(name: str, tab: np.ndarray, fisher_max: int) -> dict:
         note = (f"{sparse} of {r * c} expected counts below 5 and the table is too large "
                 "for the exact test: chi-square is approximate") if sparse else ""
     return {**row, "test": test, "statistic": chi2, "df1": df, "p": float(p),
-            "effect_size": v, "min_expected": min_e, "chisq_p": chisq_p,
+            "effect_size": v, "min_expected": min_e, "sparse_cells": sparse, "chisq_p": chisq_p,
             "fisher_p": fisher_p, "note": note}
 
 
@@ -397,6 +424,7 @@ def baseline_equivalence(data: pd.DataFrame, between: str, variables: Sequence[s
             x = sub[var].to_numpy(dtype=float)
             res = _numeric_row(var, x, code, levels, welch, confidence)
             res["min_expected"] = res["chisq_p"] = res["fisher_p"] = float("nan")
+            res["sparse_cells"] = 0
             for i, lv in enumerate(levels):
                 xs = x[code == i]
                 desc.append({"variable": var, "group": lv, "category": None, "n": xs.size,

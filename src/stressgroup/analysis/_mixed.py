@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, DegenerateDataWarning
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
+from ..report import Reportable
 from ._ancova import check_columns, group_levels
 
 __all__ = ["mixed_anova", "MixedAnovaResult", "complete_subjects", "lmm", "LmmResult"]
@@ -69,7 +70,7 @@ def complete_subjects(data: pd.DataFrame, dv: str, within: str, between: str,
 
 
 @dataclass(frozen=True, repr=False)
-class MixedAnovaResult(ResultMixin):
+class MixedAnovaResult(Reportable):
     """Mixed ANOVA of a between-subjects factor and a within-subjects factor.
 
     Unpacks as ``(F, p)`` of the interaction. The unprefixed statistics
@@ -399,7 +400,7 @@ _LMM_KEYS = ("fixed", "means", "var_intercept", "var_residual", "reml_criterion"
 
 
 @dataclass(frozen=True, repr=False)
-class LmmResult(ResultMixin):
+class LmmResult(Reportable):
     """Random-intercept linear mixed model ``dv ~ wave * group + (1 | subject)`` (REML).
 
     Attributes
