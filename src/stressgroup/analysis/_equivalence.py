@@ -379,6 +379,15 @@ def baseline_equivalence(data: pd.DataFrame, between: str, variables: Sequence[s
     tables larger than 2 x 2 by full enumeration, same two-sided rule as R's
     network algorithm); ``chisq_p`` and ``fisher_p`` keep both.
 
+    References
+    ----------
+    Welch, B. L. (1951). On the comparison of several mean values: An alternative
+    approach. *Biometrika, 38*(3/4), 330-336.
+
+    Hedges, L. V., & Olkin, I. (1985). *Statistical methods for meta-analysis*. Academic Press.
+
+    Cramér, H. (1946). *Mathematical methods of statistics*. Princeton University Press.
+
     Examples
     --------
     >>> import pandas as pd
