@@ -621,7 +621,7 @@ def lmm(data: pd.DataFrame, dv: str, wave: str, group: str, subject: str, *,
     if n_subj <= 1 or n - p < 1:
         raise DataError("too few people or observations for a mixed model")
     vb, ve, optimizer, converged = _fit_mixedlm(y, X, ids)
-    _, sid = np.unique(ids, return_inverse=True)          # rows are sorted by subject
+    sid = pd.factorize(ids)[0]                          # rows are sorted by subject
     starts = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1]])
     # polish the statsmodels optimum with Newton steps on the REML deviance
     # (analytic gradient and Hessian), so the result does not depend on where
