@@ -607,7 +607,7 @@ def lmm(data: pd.DataFrame, dv: str, wave: str, group: str, subject: str, *,
     if len(wl) < 2 or len(gl) < 2:
         raise DataError(f"an LMM of {wave!r} x {group!r} needs two or more levels of each "
                         f"(found {len(wl)} and {len(gl)})")
-    sub = sub.sort_values(subject, kind="stable")
+    sub = sub.iloc[np.argsort(pd.factorize(sub[subject])[0], kind="stable")]
     wcode = sub[wave].map({v: i for i, v in enumerate(wl)}).to_numpy(dtype=int)
     gcode = sub[group].map({v: i for i, v in enumerate(gl)}).to_numpy(dtype=int)
     X = _lmm_design(wcode, gcode, len(wl), len(gl))
