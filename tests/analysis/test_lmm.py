@@ -124,3 +124,12 @@ def test_boundary_fit_warns_and_reduces_to_least_squares(rng):
     X = np.column_stack([X, X[:, 1] * X[:, 3], X[:, 2] * X[:, 3]])
     ols = np.linalg.lstsq(X, score, rcond=None)[0]
     assert_allclose(res.fixed["estimate"], ols, rtol=1e-9, atol=1e-12)
+
+
+def test_plain_wave_labels_follow_the_canonical_order():
+    data = _data("group_study")
+    data["wave"] = data["wave"].map({"1pre": "pre", "2post": "post", "3follow": "follow-up"})
+    res = lmm(data, "score", "wave", "group", "id")
+    assert res.wave_levels == ("pre", "post", "follow-up")
+    ref = CASES["group_study"]
+    assert_allclose(res.fixed["estimate"], ref["fixed"]["estimate"], rtol=RTOL_LMM)

@@ -43,21 +43,34 @@ def check_columns(data, columns: dict[str, str], numeric: tuple[str, ...] = ()) 
                             f"dtype {data[col].dtype}; convert the column first")
 
 
-def group_levels(values: pd.Series) -> list:
+def group_levels(values: pd.Series, waves: bool = False) -> list:
     """Levels of a grouping column in analysis order.
 
     A categorical column keeps its category order (unused categories dropped);
-    otherwise the observed values are sorted, as R's ``factor()`` does. The
-    first level is the reference (R's treatment contrasts).
+    otherwise the observed values are sorted, as R's ``factor()`` does. With
+    ``waves=True`` the canonical wave labels (``pre``, ``post``, ``follow-up``)
+    come first in that order, other labels sorted after them. The first level is
+    the reference (R's treatment contrasts).
+
+    Examples
+    --------
+    >>> group_levels(pd.Series(["post", "pre", "follow-up"]), waves=True)
+    ['pre', 'post', 'follow-up']
     """
     s = values.dropna()
     if isinstance(s.dtype, pd.CategoricalDtype):
         present = set(s.unique())
         return [c for c in s.cat.categories if c in present]
+    uniq = list(s.unique())
+    known: list = []
+    if waves:
+        from ..core.vocab import WAVE_ORDER
+        known = [w for w in WAVE_ORDER if w in uniq]
+        uniq = [u for u in uniq if u not in WAVE_ORDER]
     try:
-        return sorted(s.unique())
+        return known + sorted(uniq)
     except TypeError:
-        return sorted(s.unique(), key=str)
+        return known + sorted(uniq, key=str)
 
 
 def _rss(X: np.ndarray, y: np.ndarray) -> float:

@@ -56,7 +56,7 @@ def complete_subjects(data: pd.DataFrame, dv: str, within: str, between: str,
         raise DataError(f"{len(multi)} subject(s) appear in more than one {between!r} group "
                         f"(e.g. {multi.index[0]!r}); a subject belongs to one group",
                         problems=sub[sub[subject].isin(multi.index)])
-    wlevels = group_levels(sub[within])
+    wlevels = group_levels(sub[within], waves=True)
     ok = sub.dropna()
     counts = ok.groupby(subject).size()
     keep = counts.index[counts == len(wlevels)]
@@ -239,7 +239,8 @@ def mixed_anova(data: pd.DataFrame, dv: str, within: str, between: str,
         Numeric outcome column.
     within : str
         Within-subjects factor (e.g. ``wave``); an (ordered) categorical keeps
-        its order, otherwise levels are sorted.
+        its order, otherwise ``pre``, ``post``, ``follow-up`` come first in that
+        order and other labels are sorted.
     between : str
         Between-subjects factor (e.g. ``group``), constant within a subject.
     subject : str
@@ -528,7 +529,9 @@ def lmm(data: pd.DataFrame, dv: str, wave: str, group: str, subject: str, *,
         Numeric outcome column (rows where it is missing are dropped and counted).
     wave, group : str
         Within (time) and between factors. An (ordered) categorical keeps its
-        order, else levels are sorted; the first level is the reference.
+        order; otherwise waves ``pre``, ``post``, ``follow-up`` come first in that
+        order and other labels (and the groups) are sorted. The first level is
+        the reference.
     subject : str
         Person id (the random intercept).
     df_method : {"satterthwaite", "normal"}
@@ -603,7 +606,7 @@ def lmm(data: pd.DataFrame, dv: str, wave: str, group: str, subject: str, *,
     if (multi > 1).any():
         raise DataError(f"subject {multi.index[multi > 1][0]!r} appears in more than one "
                         f"{group!r} group; a person belongs to one group")
-    wl, gl = group_levels(sub[wave]), group_levels(sub[group])
+    wl, gl = group_levels(sub[wave], waves=True), group_levels(sub[group])
     if len(wl) < 2 or len(gl) < 2:
         raise DataError(f"an LMM of {wave!r} x {group!r} needs two or more levels of each "
                         f"(found {len(wl)} and {len(gl)})")
