@@ -1,5 +1,9 @@
 """Analysis of change: paired tests, effect sizes, reliable change, evaluation."""
 
+from ._ancova import AncovaResult, ancova
+from ._mixed import LmmResult, MixedAnovaResult, lmm, mixed_anova
+from ._between_effects import ChangeEffectsResult, change_effect_sizes
+from ._equivalence import BaselineEquivalenceResult, baseline_equivalence
 from ._change import ReliableChangeResult, adjust_p, reliable_change
 from ._evaluate import Evaluation, GroupEvaluation, evaluate
 from ._paired import PairedTestResult, hedges_j, paired_test
@@ -18,3 +22,6 @@ __all__ += ["permutation_test", "PermutationTestResult", "wilcoxon_exact", "Wilc
             "shapiro_wilk", "ShapiroWilkResult", "power_paired", "paired_power", "PowerResult",
             "paired_effect_sizes", "PairedEffectSizes", "clinical_significance",
             "ClinicalSignificanceResult", "jacobson_truax_cutoffs"]
+__all__ += ["ancova", "AncovaResult", "mixed_anova", "MixedAnovaResult", "lmm", "LmmResult",
+            "change_effect_sizes", "ChangeEffectsResult", "baseline_equivalence",
+            "BaselineEquivalenceResult"]
