@@ -120,10 +120,11 @@ class BetweenResult(Reportable):
                         rows=rows, notes=[Note(label("btw.note"))]
                         + [Note(n) for n in self.notes])
         blocks: list = [Heading(label("btw.heading")), summary]
-        for sid, r in self.scales.items():
-            if sid == getattr(inst.total, "id", None):
-                blocks += [b for b in r["ancova"].to_document().blocks if isinstance(b, Table)
-                           and "adjusted" in b.key.lower()] or []
+        primary = getattr(inst.total, "id", None) or next(iter(self.scales))
+        if primary in self.scales:  # the primary outcome's adjusted means, in full
+            blocks.append(Heading(label("btw.primary", scale=_name(inst, primary)), level=2))
+            blocks += [b for b in self.scales[primary]["ancova"].to_document().blocks
+                       if isinstance(b, Table) and b.key in ("ancova_means", "ancova_pairs")]
         if self.baseline is not None:
             blocks += list(self.baseline.to_document().blocks)
         for sid, r in self.scales.items():
@@ -162,7 +163,7 @@ def run_between(ctx: Context) -> BetweenResult:
                             "change (d_ppc2) is left out.",
                       "zh": "未指定对照组（--control LABEL），未计算变化量差异效应量 d_ppc2。"})
     scales = {}
-    waves = [w for w in ctx.waves]
+    waves = [w for w in WAVE_ORDER if w in ctx.waves]  # unknown wave labels stay out
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateDataWarning)
         for sub in ctx.instrument.scored:
@@ -181,9 +182,7 @@ def run_between(ctx: Context) -> BetweenResult:
                                      if treatment is not None else None)
             res["lmm"] = None
             if len(waves) >= 3:
-                order = [w for w in WAVE_ORDER if w in waves] + [
-                    w for w in waves if w not in WAVE_ORDER]
-                allw = wide.melt(id_vars=["id", "group"], value_vars=order, var_name="wave",
+                allw = wide.melt(id_vars=["id", "group"], value_vars=waves, var_name="wave",
                                  value_name="score").dropna(subset=["score"])
                 res["lmm"] = lmm(allw, "score", "wave", "group", "id",
                                  confidence=ctx.confidence)

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from ..core.document import Column, Document, Table
+from ..core.errors import StressgroupError
 from ..report import Reportable, label
 
 __all__ = ["Context", "Skip", "SectionResult", "SECTIONS", "section_names", "run_sections",
@@ -132,7 +133,14 @@ def _individual(ctx: Context) -> Reportable:
     return run_individual(ctx)
 
 
-SECTIONS += [("small_groups", _small_groups), ("individual", _individual)]
+def _between(ctx: Context) -> Reportable:
+    from ._sec_between import run_between
+
+    return run_between(ctx)
+
+
+SECTIONS += [("between", _between), ("small_groups", _small_groups),
+             ("individual", _individual)]
 
 
 def section_names() -> list[str]:
@@ -155,5 +163,7 @@ def run_sections(ctx: Context, design: "list[str] | None") -> dict[str, SectionR
         try:
             out[name] = SectionResult(name, result=fn(ctx))
         except Skip as why:
+            out[name] = SectionResult(name, skipped=str(why))
+        except StressgroupError as why:  # the data do not allow this section: say why
             out[name] = SectionResult(name, skipped=str(why))
     return out

@@ -256,6 +256,8 @@ LABELS: dict[str, dict[str, str]] = {
     "btw.title": {"en": "Difference in change between the groups{pair}",
                   "zh": "组间变化差异{pair}"},
     "btw.pair": {"en": " ({treatment} vs {control})", "zh": "（{treatment} 与 {control}）"},
+    "btw.primary": {"en": "Adjusted means of the primary outcome: {scale}",
+                    "zh": "主要结局的调整均值：{scale}"},
     "btw.ancova_F": {"en": "ANCOVA F", "zh": "协方差分析 F"},
     "btw.partial_eta2": {"en": "Partial η²", "zh": "偏 η²"},
     "btw.slopes_p": {"en": "p (slopes)", "zh": "p（斜率同质性）"},
