@@ -1,8 +1,11 @@
 """Reliability: Cronbach's alpha and McDonald's omega (psych conventions)."""
 
 from ._alpha import AlphaResult, cronbach_alpha
+from ._icc import ICCResult, icc, icc_matrix
 from ._omega import OmegaResult, omega
+from ._split_half import SplitHalfResult, split_half
 from ._table import ReliabilityTable, reliability
 
 __all__ = ["cronbach_alpha", "AlphaResult", "omega", "OmegaResult", "reliability",
-           "ReliabilityTable"]
+           "ReliabilityTable", "split_half", "SplitHalfResult", "icc", "icc_matrix",
+           "ICCResult"]
