@@ -3,9 +3,11 @@
 from ._alpha import AlphaResult, cronbach_alpha
 from ._icc import ICCResult, icc, icc_matrix
 from ._omega import OmegaResult, omega
+from ._omega_h import OmegaHierarchicalResult, omega_hierarchical, omega_hierarchical_items
 from ._split_half import SplitHalfResult, split_half
 from ._table import ReliabilityTable, reliability
 
 __all__ = ["cronbach_alpha", "AlphaResult", "omega", "OmegaResult", "reliability",
            "ReliabilityTable", "split_half", "SplitHalfResult", "icc", "icc_matrix",
-           "ICCResult"]
+           "ICCResult", "omega_hierarchical", "omega_hierarchical_items",
+           "OmegaHierarchicalResult"]
