@@ -8,7 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from reftools import REFERENCE, load_reference
-from stressgroup import DegenerateDataWarning
+from stressgroup import DataError, DegenerateDataWarning
 from stressgroup.instruments import key_items
 from stressgroup.reliability import omega_hierarchical, omega_hierarchical_items
 from stressgroup.reliability._omega_h import minres
@@ -50,6 +50,9 @@ def case(request, bfi, sample_result):
     c = CASES[request.param]
     if c["name"] == "sample_pre":
         return c, sample_result
+    if c["n_factors"] == 2:
+        with pytest.warns(DegenerateDataWarning, match="not identified"):
+            return c, omega_hierarchical_items(_items(c, bfi), 2)
     return c, omega_hierarchical_items(_items(c, bfi), c["n_factors"])
 
 
@@ -115,9 +118,9 @@ def test_sample_factors_are_labelled_by_subscale(sample_result, five_level):
 
 def test_user_errors(bfi, five_level, sample_long_frame):
     x = _items(CASES["bfi_AC2"], bfi)
-    with pytest.raises(ValueError, match="n_factors"):
+    with pytest.raises(ValueError, match="n_factors must"):
         omega_hierarchical_items(x, 1)
     with pytest.raises(ValueError, match="at least 12 items"):
         omega_hierarchical_items(x, 6)
-    with pytest.raises(Exception, match="no rows for wave"):
+    with pytest.raises(DataError, match="no rows for wave"):
         omega_hierarchical(sample_long_frame, five_level, wave="follow-up")

@@ -269,6 +269,11 @@ def omega_hierarchical_items(items: pd.DataFrame, n_factors: int, *,
                       "items, or items that are linear combinations of others); the squared "
                       "multiple correlations come from a pseudo-inverse, as psych does",
                       DegenerateDataWarning, stacklevel=2)
+    if n_factors == 2:
+        warnings.warn("with two group factors the general factor is not identified: its "
+                      "loadings on the two factors are set equal (sqrt|phi_12|, psych's "
+                      "option 'equal'); omega_h needs three or more group factors to be "
+                      "meaningful", DegenerateDataWarning, stacklevel=2)
     sl = _schmid_leiman(R, n_factors)
     names = [str(c) for c in df.columns]
     g, sm = sl["g"].copy(), sl["sm"].copy()
