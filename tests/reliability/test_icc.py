@@ -52,6 +52,20 @@ def test_lmer_default_agrees_where_variance_components_are_positive(case):
         assert gap < 1e-4
 
 
+@pytest.mark.parametrize("kind", TYPES)
+def test_reml_matches_psych_default_lmer(case, kind):
+    # psych::ICC(x) (lmer = TRUE): lme4's REML optimum, reached to its tolerance
+    ref, _ = case
+    x = pd.DataFrame({col: nan_list(ref["data"][col]) for col in ref["columns"]})
+    res = icc_matrix(x, method="reml")
+    want = ref["lmer_rows"][kind]
+    for key in ("icc", "F"):
+        assert_allclose(res[kind][key], want[key], rtol=2e-4, err_msg=f"{ref['name']} {key}")
+    assert_allclose(res[kind]["ci"], want["ci"], rtol=2e-3, atol=2e-4)
+    if res.ms["MSJ"] > res.ms["MSE"] and ref["lmer_agrees"]:
+        assert_allclose(res[kind]["icc"], ref["rows"][kind]["icc"], rtol=1e-12)
+
+
 def test_shrout_fleiss_published_values():
     ref = CASES["sf"]
     x = np.column_stack([ref["data"][c] for c in ref["columns"]])
@@ -109,6 +123,8 @@ def test_user_errors(sample, five_level):
         icc_matrix(np.array([[1.0, 2.0], [np.nan, 3.0]]))
     with pytest.raises(TypeError, match="2-D"):
         icc_matrix([1, 2, 3])
+    with pytest.raises(ValueError, match="method"):
+        icc_matrix(np.ones((3, 2)), method="lmer")
     with pytest.raises(ValueError, match="confidence"):
         icc_matrix(np.ones((3, 2)), confidence=1.5)
 

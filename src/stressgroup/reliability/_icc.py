@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,8 @@ class ICCResult(ResultMixin):
         The measurement columns (waves, for ``icc()``).
     dropped : tuple of str
         Ids left out because a wave's score was missing (``icc()``).
+    method : str
+        ``"anova"`` or ``"reml"`` mean squares.
     """
 
     table: pd.DataFrame
@@ -60,6 +63,7 @@ class ICCResult(ResultMixin):
     subscale: "str | None" = None
     waves: tuple = ()
     dropped: tuple = field(default_factory=tuple)
+    method: str = "anova"
 
     @property
     def _title(self) -> str:  # type: ignore[override]
@@ -77,7 +81,7 @@ class ICCResult(ResultMixin):
                                 description=ICC_TYPES[name][1]) for name in ICC_TYPES}
         out.update(n=self.n, k=self.k, confidence=self.confidence, subscale=self.subscale,
                    waves=list(self.waves), n_dropped=len(self.dropped),
-                   dropped=list(self.dropped), **self.ms)
+                   dropped=list(self.dropped), method=self.method, **self.ms)
         return jsonable(out)
 
     def to_frame(self) -> pd.DataFrame:
@@ -92,13 +96,36 @@ class ICCResult(ResultMixin):
         return lines
 
 
-def _check_confidence(confidence: float) -> None:
+def _check_confidence(confidence: float, method: str = "anova") -> None:
     if not 0 < confidence < 1:
         raise ValueError("confidence must lie between 0 and 1")
+    if method not in ("anova", "reml"):
+        raise ValueError(f"method must be 'anova' or 'reml', not {method!r}")
+
+
+def _reml_mean_squares(ms: dict, df: dict, n: int) -> tuple[float, float, float]:
+    """REML expected mean squares of the balanced two-way random model.
+
+    The sums of squares are independent scaled chi-squares with expectations
+    ``theta_B = k s2_id + s2_e``, ``theta_J = n s2_j + s2_e``, ``theta_E =
+    s2_e``; REML maximises their likelihood under ``theta_B, theta_J >=
+    theta_E`` (variances >= 0): a mean square below the residual one is
+    pooled with it (df-weighted), smallest first.
+    """
+    pooled_ss = ms["E"] * df["E"]
+    pooled_df = df["E"]
+    theta = {"B": ms["B"], "J": ms["J"]}
+    for key in sorted(theta, key=theta.get):
+        if theta[key] < pooled_ss / pooled_df:
+            pooled_ss += ms[key] * df[key]
+            pooled_df += df[key]
+    e = pooled_ss / pooled_df
+    return max(theta["B"], e), max(theta["J"], e), e
 
 
 @quiet_numpy
-def icc_matrix(x, *, confidence: float = 0.95) -> ICCResult:
+def icc_matrix(x, *, method: Literal["anova", "reml"] = "anova",
+               confidence: float = 0.95) -> ICCResult:
     """Intraclass correlations of an ``n x k`` matrix (targets x measurements).
 
     Parameters
@@ -107,6 +134,12 @@ def icc_matrix(x, *, confidence: float = 0.95) -> ICCResult:
         One row per target (person), one column per measurement (rater,
         wave). Rows with a missing value are dropped (counted in
         ``dropped``, by index label).
+    method : {"anova", "reml"}
+        ``"anova"`` (default): the ANOVA mean squares (Shrout & Fleiss;
+        SPSS; ``psych::ICC(x, lmer = FALSE)``). ``"reml"``: the mean squares
+        implied by the REML variance components (what psych's default
+        ``lmer = TRUE`` fits with lme4), different only when a component's
+        ANOVA estimate is negative.
     confidence : float
         Coverage of the intervals (psych ``alpha = 1 - confidence``).
 
@@ -133,7 +166,10 @@ def icc_matrix(x, *, confidence: float = 0.95) -> ICCResult:
     the same numbers (to lme4's optimiser tolerance, about 1e-7) unless a
     variance component's estimate would be negative (then REML stops it at
     zero and psych's values differ); this function keeps the ANOVA
-    estimates, which are Shrout & Fleiss's and SPSS's.
+    estimates, which are Shrout & Fleiss's and SPSS's; ``method = "reml"``
+    gives psych's default exactly (the balanced-design REML solution in
+    closed form: a mean square below the residual one is pooled into it; lme4
+    reaches it only to its optimiser tolerance, 1e-7 to 1e-4 here).
 
     McGraw & Wong (1996) names: ICC1 = ICC(1), ICC2 = ICC(A,1), ICC3 =
     ICC(C,1), ICC1k = ICC(k), ICC2k = ICC(A,k), ICC3k = ICC(C,k).
@@ -153,7 +189,7 @@ def icc_matrix(x, *, confidence: float = 0.95) -> ICCResult:
     [0.17, 0.29, 0.71, 0.44, 0.62, 0.91]
     """
     from scipy import stats
-    _check_confidence(confidence)
+    _check_confidence(confidence, method)
     if isinstance(x, pd.DataFrame):
         df = x
     elif isinstance(x, np.ndarray) and x.ndim == 2:
@@ -180,6 +216,10 @@ def icc_matrix(x, *, confidence: float = 0.95) -> ICCResult:
     df_b, df_j, df_e = n - 1, k - 1, (n - 1) * (k - 1)
     msb, msj, mse = ss_b / df_b, ss_j / df_j, ss_e / df_e
     msw = (ss_j + ss_e) / (df_j + df_e)
+    if method == "reml":
+        msb, msj, mse = _reml_mean_squares({"B": msb, "J": msj, "E": mse},
+                                           {"B": df_b, "J": df_j, "E": df_e}, n)
+        msw = mse + (msj - mse) / n     # psych: residual + judge variance
     if not msb > 0 or not (msw > 0 and mse > 0):
         warnings.warn("no variance between or within targets: the intraclass correlations "
                       "are undefined", DegenerateDataWarning, stacklevel=2)
@@ -228,12 +268,12 @@ def icc_matrix(x, *, confidence: float = 0.95) -> ICCResult:
                      ms={"MSB": float(msb), "MSW": float(msw), "MSJ": float(msj),
                          "MSE": float(mse)},
                      confidence=confidence, waves=tuple(map(str, df.columns)),
-                     dropped=dropped)
+                     dropped=dropped, method=method)
 
 
 def icc(responses, instrument: "Instrument | str", subscale: "str | None" = None, *,
         waves: "tuple[str, ...] | list[str]" = ("pre", "post"),
-        confidence: float = 0.95) -> ICCResult:
+        method: Literal["anova", "reml"] = "anova", confidence: float = 0.95) -> ICCResult:
     """Test-retest intraclass correlations of a subscale score between waves.
 
     Parameters
@@ -246,6 +286,8 @@ def icc(responses, instrument: "Instrument | str", subscale: "str | None" = None
         total (or the only subscale).
     waves : sequence of str
         The waves to compare (two or more), in this order.
+    method : {"anova", "reml"}
+        Mean squares as in :func:`icc_matrix`.
     confidence : float
         Coverage of the intervals.
 
@@ -284,7 +326,7 @@ def icc(responses, instrument: "Instrument | str", subscale: "str | None" = None
     >>> res.n, res.table.loc["ICC2", "mcgraw_wong"]
     (30, 'ICC(A,1)')
     """
-    _check_confidence(confidence)
+    _check_confidence(confidence, method)
     instrument = load_instrument(instrument)
     waves = tuple(map(str, waves))
     if len(waves) < 2 or len(set(waves)) != len(waves):
@@ -313,6 +355,6 @@ def icc(responses, instrument: "Instrument | str", subscale: "str | None" = None
                         f"{scores.loc[dup, 'id'].iloc[0]!r}; keep one row per person per wave")
     wide = scores.pivot(index="id", columns="wave", values=subscale).reindex(columns=list(waves))
     wide.columns = pd.Index(list(waves), name="wave")
-    res = icc_matrix(wide, confidence=confidence)
+    res = icc_matrix(wide, method=method, confidence=confidence)
     return ICCResult(table=res.table, n=res.n, k=res.k, ms=res.ms, confidence=confidence,
-                     subscale=subscale, waves=waves, dropped=res.dropped)
+                     subscale=subscale, waves=waves, dropped=res.dropped, method=method)
