@@ -91,8 +91,9 @@ class ICCResult(ResultMixin):
         lines = [f"n = {self.n} targets, k = {self.k} measurements; "
                  f"{self.confidence:.0%} intervals"]
         if self.dropped:
+            more = " ..." if len(self.dropped) > 10 else ""
             lines.append(f"left out (a missing wave score): {len(self.dropped)} "
-                         f"({', '.join(self.dropped[:10])}{' ...' if len(self.dropped) > 10 else ''})")
+                         f"({', '.join(self.dropped[:10])}{more})")
         return lines
 
 
