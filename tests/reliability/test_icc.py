@@ -133,3 +133,17 @@ def test_constant_data_warns():
     with pytest.warns(DegenerateDataWarning, match="no variance"):
         res = icc_matrix(np.ones((4, 2)))
     assert np.isnan(res.table["icc"]).all()
+
+
+def test_renders_as_markdown(sample, five_level):
+    res = icc(sample, five_level, "work")
+    md = res.to_markdown()
+    assert "Test-retest intraclass correlations: Work (pre, post)" in md
+    assert "| ICC2 | ICC(A,1) | two-way random effects, absolute agreement" in md
+    assert "2 left out" in md
+    tab = res.to_document().tables()[0]
+    assert [c.kind for c in tab.columns][3:] == ["reliability", "ci", "statistic", "df", "df",
+                                                "p"]
+    assert tab.rows[1]["icc"] == res.table.loc["ICC2", "icc"]
+    assert "双向随机效应，绝对一致性" in res.to_markdown(lang="zh")
+    assert "Intraclass correlations" in icc_matrix(np.array([[1, 2], [2, 2], [3, 5.0]])).to_markdown()

@@ -18,7 +18,7 @@ CASES = {c["name"]: c for c in REF["cases"]}
 BFI = [n for n in CASES if n.startswith("bfi")]
 # interior optimum: psych's L-BFGS-B repeated to rounding error; Heywood case
 # (sample_pre: a uniqueness at the 0.005 bound): scipy's and R's L-BFGS-B stop
-# at points 1.4e-6 apart in psi (SOC5's uniqueness sits at the bound in both;
+# at points 1.4e-6 apart in psi (IND1's uniqueness sits at the bound in both;
 # the other items move by up to 1.4e-6), 6e-7 in the loadings, 1.2e-6
 # (relative) in one h2; the omegas still agree to 3e-8
 TOL = {"bfi5": 1e-10, "bfi_ACE3": 1e-10, "bfi_AC2": 1e-10, "bfi5_unkeyed": 1e-10,
@@ -124,3 +124,16 @@ def test_user_errors(bfi, five_level, sample_long_frame):
         omega_hierarchical_items(x, 6)
     with pytest.raises(DataError, match="no rows for wave"):
         omega_hierarchical(sample_long_frame, five_level, wave="follow-up")
+
+
+def test_renders_as_markdown(sample_result):
+    md = sample_result.to_markdown()
+    assert "Omega hierarchical (five-level-stress)" in md
+    assert "| Item | g | F1* |" in md and "Heywood" in md
+    doc = sample_result.to_document()
+    assert [t.key for t in doc.tables()] == ["omega_h", "omega_groups", "schmid_leiman"]
+    sl = doc.tables()[2]
+    assert sl.column("g").kind == "loading" and len(sl.rows) == 25
+    assert sl.rows[0]["g"] == sample_result.loadings["g"].iloc[0]     # raw, unrounded
+    zh = sample_result.to_markdown(lang="zh")
+    assert "ω 层级系数" in zh and "家庭层面" in zh

@@ -78,3 +78,13 @@ def test_constant_item_is_refused():
         split_half(x)
     with pytest.raises(TypeError, match="covar"):
         split_half(x, covar="yes")
+
+
+def test_renders_as_markdown(bfi):
+    res = split_half(_items(CASES["A"], bfi))
+    md = res.to_markdown()
+    assert "| Split | Items in half A |" in md and "Spearman-Brown" in md
+    doc = res.to_document()
+    assert [t.key for t in doc.tables()] == ["split_half", "guttman"]
+    assert doc.tables()[0].rows[1]["sb"] == res.spearman_brown_odd_even
+    assert "分半信度" in res.to_markdown(lang="zh")

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, DegenerateDataWarning
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
+from ..report import Reportable
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import as_frame
 
@@ -29,7 +30,7 @@ _COLUMNS = ["icc", "F", "df1", "df2", "p", "ci_low", "ci_high", "mcgraw_wong", "
 
 
 @dataclass(frozen=True, repr=False)
-class ICCResult(ResultMixin):
+class ICCResult(Reportable):
     """The six Shrout-Fleiss intraclass correlations with F tests and intervals.
 
     Attributes
@@ -53,6 +54,8 @@ class ICCResult(ResultMixin):
         Ids left out because a wave's score was missing (``icc()``).
     method : str
         ``"anova"`` or ``"reml"`` mean squares.
+    subscale_label : dict, optional
+        The subscale's name by language (``{"en": ..., "zh": ...}``), for tables.
     """
 
     table: pd.DataFrame
@@ -64,6 +67,7 @@ class ICCResult(ResultMixin):
     waves: tuple = ()
     dropped: tuple = field(default_factory=tuple)
     method: str = "anova"
+    subscale_label: "dict | None" = None
 
     @property
     def _title(self) -> str:  # type: ignore[override]
@@ -86,6 +90,55 @@ class ICCResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
+
+    def to_document(self, lang: str = "en"):
+        """The ICC table as a :class:`~stressgroup.core.document.Document`."""
+        from ..core.document import Column, Document, Note, Table
+
+        zh_desc = {
+            "ICC1": "单向随机效应，单次测量", "ICC2": "双向随机效应，绝对一致性，单次测量",
+            "ICC3": "双向混合效应，一致性，单次测量", "ICC1k": "单向随机效应，k 次测量均值",
+            "ICC2k": "双向随机效应，绝对一致性，k 次测量均值",
+            "ICC3k": "双向混合效应，一致性，k 次测量均值"}
+        rows = []
+        for name, r in self.table.iterrows():
+            rows.append({"type": str(name), "mw": r["mcgraw_wong"],
+                         "desc": {"en": r["description"], "zh": zh_desc[str(name)]},
+                         "icc": r["icc"], "ci": (r["ci_low"], r["ci_high"]), "F": r["F"],
+                         "df1": int(r["df1"]), "df2": int(r["df2"]), "p": r["p"]})
+        if self.subscale:
+            lab = self.subscale_label or {}
+            en, zh = lab.get("en", self.subscale), lab.get("zh", lab.get("en", self.subscale))
+            title = {"en": f"Test-retest intraclass correlations: {en} "
+                           f"({', '.join(self.waves)})",
+                     "zh": f"重测信度（组内相关系数）：{zh}（{'、'.join(self.waves)}）"}
+        else:
+            title = {"en": "Intraclass correlations", "zh": "组内相关系数"}
+        pct = f"{self.confidence:.0%}"
+        notes = [Note({"en": f"n = {self.n} people with every measurement, k = {self.k}"
+                             + (f"; {len(self.dropped)} left out for a missing measurement"
+                                if self.dropped else "") + ". "
+                             "Shrout & Fleiss (1979) types with McGraw & Wong (1996) names; "
+                             + ("ANOVA mean squares" if self.method == "anova"
+                                else "REML variance components") + " (psych::ICC).",
+                       "zh": f"n = {self.n}（各次测量均完整），k = {self.k}"
+                             + (f"；{len(self.dropped)} 人因缺少某次测量被排除"
+                                if self.dropped else "") + "。"
+                             "Shrout & Fleiss (1979) 类型，括号为 McGraw & Wong (1996) 名称；"
+                             + ("方差分析均方" if self.method == "anova" else "REML 方差成分")
+                             + "（同 psych::ICC）。"})]
+        tab = Table(
+            key="icc", title=title,
+            columns=(Column("type", {"en": "Type", "zh": "类型"}, "text"),
+                     Column("mw", {"en": "McGraw & Wong", "zh": "McGraw & Wong"}, "text"),
+                     Column("desc", {"en": "Model", "zh": "模型"}, "text"),
+                     Column("icc", "ICC", "reliability"),
+                     Column("ci", {"en": f"{pct} CI", "zh": f"{pct} 置信区间"}, "ci"),
+                     Column("F", "F", "statistic"),
+                     Column("df1", "df1", "df"), Column("df2", "df2", "df"),
+                     Column("p", "p", "p")),
+            rows=rows, notes=tuple(notes))
+        return Document(title, (tab,))
 
     def _summary_lines(self) -> list[str]:
         lines = [f"n = {self.n} targets, k = {self.k} measurements; "
@@ -354,8 +407,10 @@ def icc(responses, instrument: "Instrument | str", subscale: "str | None" = None
     if dup.any():
         raise DataError(f"{int(dup.sum())} duplicate (id, wave) rows, e.g. id "
                         f"{scores.loc[dup, 'id'].iloc[0]!r}; keep one row per person per wave")
+    sub = instrument.subscale(subscale)
     wide = scores.pivot(index="id", columns="wave", values=subscale).reindex(columns=list(waves))
     wide.columns = pd.Index(list(waves), name="wave")
     res = icc_matrix(wide, method=method, confidence=confidence)
     return ICCResult(table=res.table, n=res.n, k=res.k, ms=res.ms, confidence=confidence,
-                     subscale=subscale, waves=waves, dropped=res.dropped, method=method)
+                     subscale=subscale, waves=waves, dropped=res.dropped, method=method,
+                     subscale_label={lang: sub.label(lang) for lang in ("en", "zh")})

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, DegenerateDataWarning
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
+from ..report import Reportable
 from ..instruments import Instrument, load_instrument
 from ..instruments._scoring import as_frame, key_items
 from ._matrix import as_item_matrix, pairwise_cor, smc
@@ -24,7 +25,7 @@ _LOWER_BOUND = 0.005
 
 
 @dataclass(frozen=True, repr=False)
-class OmegaHierarchicalResult(ResultMixin):
+class OmegaHierarchicalResult(Reportable):
     """Omega hierarchical and total from a Schmid-Leiman solution.
 
     Attributes
@@ -62,6 +63,10 @@ class OmegaHierarchicalResult(ResultMixin):
     heywood : bool
         A uniqueness reached the lower bound 0.005 (a Heywood case).
     instrument, wave : str or None
+    uniquenesses : ndarray
+        The minres optimiser's uniquenesses (psych ``1 - communalities``).
+    subscale_labels : dict
+        Subscale id -> its name by language, for tables.
     """
 
     omega_h: float
@@ -84,6 +89,7 @@ class OmegaHierarchicalResult(ResultMixin):
     instrument: "str | None" = None
     wave: "str | None" = None
     uniquenesses: np.ndarray = field(default_factory=lambda: np.array([]))
+    subscale_labels: dict = field(default_factory=dict)
 
     @property
     def _title(self) -> str:  # type: ignore[override]
@@ -109,6 +115,70 @@ class OmegaHierarchicalResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         return self.loadings.copy()
+
+    def to_document(self, lang: str = "en"):
+        """Omega summary, per-factor omegas and the Schmid-Leiman loadings as a document."""
+        from ..core.document import Column, Document, Note, Table
+
+        what = f" ({self.instrument})" if self.instrument else ""
+        title = {"en": f"Omega hierarchical{what}", "zh": f"ω 层级系数{what}"}
+        summary = Table(
+            key="omega_h", title=title,
+            columns=(Column("n", "n", "count"),
+                     Column("k", {"en": "Items", "zh": "题数"}, "count"),
+                     Column("nf", {"en": "Group factors", "zh": "群因子数"}, "count"),
+                     Column("omega_h", "ωh", "reliability"),
+                     Column("omega_total", {"en": "ω total", "zh": "ω 总系数"},
+                            "reliability"),
+                     Column("omega_limit", {"en": "ωh / ω total", "zh": "ωh / ω 总"},
+                            "reliability"),
+                     Column("ecv", "ECV", "proportion"),
+                     Column("alpha", "α", "reliability")),
+            rows=[{"n": self.n, "k": self.k, "nf": self.n_factors, "omega_h": self.omega_h,
+                   "omega_total": self.omega_total, "omega_limit": self.omega_limit,
+                   "ecv": self.ecv, "alpha": self.alpha}],
+            notes=(Note({"en": "psych::omega: minres on pairwise correlations, oblimin, "
+                               "Schmid-Leiman; alpha of the standardised items.",
+                         "zh": "同 psych::omega：成对相关矩阵、最小残差法、oblimin 斜交旋转、"
+                               "Schmid-Leiman 变换；α 为标准化题目的 α。"}),))
+        groups = Table(
+            key="omega_groups",
+            title={"en": "Omega per group factor", "zh": "各群因子的 ω 系数"},
+            columns=(Column("factor", {"en": "Factor", "zh": "因子"}, "text"),
+                     Column("subscale", {"en": "Subscale", "zh": "维度"}, "text"),
+                     Column("k", {"en": "Items", "zh": "题数"}, "count"),
+                     Column("total", {"en": "ω total", "zh": "ω 总系数"}, "reliability"),
+                     Column("general", {"en": "ω general", "zh": "ω 一般因子"},
+                            "reliability"),
+                     Column("group", {"en": "ω group", "zh": "ω 群因子"}, "reliability")),
+            rows=[{"factor": str(f), "subscale": self.subscale_labels.get(r["subscale"],
+                                                                          r["subscale"] or ""),
+                   "k": len(r["items"]),
+                   "total": r["total"], "general": r["general"], "group": r["group"]}
+                  for f, r in self.omega_subscales.iterrows()],
+            notes=(Note({"en": "Each item belongs to the group factor of its largest group "
+                               "loading (psych omega.group).",
+                         "zh": "每题归入其群因子载荷绝对值最大的因子（同 psych omega.group）。"}),))
+        fcols = [c for c in self.loadings.columns if c.endswith("*")]
+        cols = [Column("item", {"en": "Item", "zh": "题目"}, "text"),
+                Column("g", "g", "loading")]
+        cols += [Column(c, c, "loading") for c in fcols]
+        cols += [Column("h2", "h²", "proportion"), Column("u2", "u²", "proportion"),
+                 Column("p2", "p²", "proportion")]
+        rows = [{"item": str(i), **{c: float(r[c]) for c in ["g", *fcols, "h2", "u2", "p2"]}}
+                for i, r in self.loadings.iterrows()]
+        notes = []
+        if self.flipped:
+            notes.append(Note({"en": "Reversed for a negative general loading: "
+                                     + ", ".join(self.flipped) + ".",
+                               "zh": "因一般因子载荷为负而反向：" + "、".join(self.flipped) + "。"}))
+        if self.heywood:
+            notes.append(Note({"en": "Heywood case: a uniqueness reached the bound 0.005.",
+                               "zh": "出现 Heywood 情形：某题独特性达到下限 0.005。"}))
+        sl = Table(key="schmid_leiman",
+                   title={"en": "Schmid-Leiman loadings", "zh": "Schmid-Leiman 载荷"},
+                   columns=tuple(cols), rows=rows, notes=tuple(notes))
+        return Document(title, (summary, groups, sl))
 
     def _summary_lines(self) -> list[str]:
         lines = [f"omega_h = {self.omega_h:.4f}, omega_total = {self.omega_total:.4f}, "
@@ -422,5 +492,7 @@ def omega_hierarchical(responses, instrument: "Instrument | str", wave: "str | N
         raise ValueError("omega hierarchical needs at least two group factors (the "
                          "instrument has one subscale; pass n_factors)")
     res = omega_hierarchical_items(keyed, nf, subscales=subs)
+    names = {s.id: {lang: s.label(lang) for lang in ("en", "zh")}
+             for s in instrument.subscales}
     return OmegaHierarchicalResult(**{**res.__dict__, "instrument": instrument.id,
-                                      "wave": wave})
+                                      "wave": wave, "subscale_labels": names})

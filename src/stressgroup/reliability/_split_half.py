@@ -7,14 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
+from ..report import Reportable
 from ._matrix import as_item_matrix, cov2cor, pairwise_cov, smc
 
 __all__ = ["split_half", "SplitHalfResult"]
 
 
 @dataclass(frozen=True, repr=False)
-class SplitHalfResult(ResultMixin):
+class SplitHalfResult(Reportable):
     """Split-half coefficients (first/second and odd/even halves) and Guttman's lambdas.
 
     Attributes
@@ -73,6 +74,50 @@ class SplitHalfResult(ResultMixin):
              "k_a": [len(self.first_half), len(self.odd_items)],
              "k_b": [len(self.second_half), len(self.even_items)]},
             index=pd.Index(["first_second", "odd_even"], name="split"))
+
+    def to_document(self, lang: str = "en"):
+        """The split-half and Guttman tables as a :class:`~stressgroup.core.document.Document`."""
+        from ..core.document import Column, Document, Note, Table
+
+        title = {"en": "Split-half reliability", "zh": "分半信度"}
+        names = {"first_second": {"en": "First / second half", "zh": "前后分半"},
+                 "odd_even": {"en": "Odd / even items", "zh": "奇偶分半"}}
+        rows = [{"split": names["first_second"], "k_a": len(self.first_half),
+                 "k_b": len(self.second_half), "r": self.r_first_second,
+                 "sb": self.spearman_brown_first_second,
+                 "fr": self.flanagan_rulon_first_second},
+                {"split": names["odd_even"], "k_a": len(self.odd_items),
+                 "k_b": len(self.even_items), "r": self.r_odd_even,
+                 "sb": self.spearman_brown_odd_even, "fr": self.flanagan_rulon_odd_even}]
+        scale = ({"en": "raw item scores (covariances)", "zh": "原始分（协方差）"} if self.covar
+                 else {"en": "standardised items (correlations)", "zh": "标准化题目（相关矩阵）"})
+        split = Table(
+            key="split_half", title=title,
+            columns=(Column("split", {"en": "Split", "zh": "分半方式"}, "text"),
+                     Column("k_a", {"en": "Items in half A", "zh": "A 半题数"}, "count"),
+                     Column("k_b", {"en": "Items in half B", "zh": "B 半题数"}, "count"),
+                     Column("r", {"en": "r between halves", "zh": "两半相关 r"},
+                            "correlation"),
+                     Column("sb", {"en": "Spearman-Brown", "zh": "Spearman-Brown 系数"},
+                            "reliability"),
+                     Column("fr", {"en": "Flanagan-Rulon (Guttman split-half)",
+                                   "zh": "Flanagan-Rulon（Guttman 分半）系数"},
+                            "reliability")),
+            rows=rows,
+            notes=(Note({"en": f"n = {self.n}, k = {self.k}; computed from "
+                               f"{scale['en']}, pairwise-complete. First half: the first "
+                               f"{self.k // 2} items (as psych::splitHalf).",
+                         "zh": f"n = {self.n}，k = {self.k}；基于{scale['zh']}，成对删除。"
+                               f"前半为前 {self.k // 2} 题（同 psych::splitHalf）。"}),))
+        guttman = Table(
+            key="guttman", title={"en": "Guttman's lower bounds", "zh": "Guttman 信度下限"},
+            columns=(Column("coef", {"en": "Coefficient", "zh": "系数"}, "text"),
+                     Column("value", {"en": "Value", "zh": "值"}, "reliability")),
+            rows=[{"coef": "λ2 (lambda 2)", "value": self.lambda_2},
+                  {"coef": {"en": "λ6 (lambda 6, from SMCs)", "zh": "λ6（基于 SMC）"},
+                   "value": self.lambda_6},
+                  {"coef": {"en": "α (lambda 3)", "zh": "α（λ3）"}, "value": self.alpha}])
+        return Document(title, (split, guttman))
 
     def _summary_lines(self) -> list[str]:
         scale = "raw covariances" if self.covar else "standardised items"
