@@ -5,7 +5,16 @@ from ._evaluate import Evaluation, GroupEvaluation, evaluate
 from ._paired import PairedTestResult, hedges_j, paired_test
 from ._screening import ScreeningResult, band_of, person_history, screen
 from ._sections import section_names
+from ._clinical import ClinicalSignificanceResult, clinical_significance, jacobson_truax_cutoffs
+from ._effects import PairedEffectSizes, paired_effect_sizes
+from ._permutation import (PermutationTestResult, ShapiroWilkResult, WilcoxonExactResult,
+                           permutation_test, shapiro_wilk, wilcoxon_exact)
+from ._power import PowerResult, paired_power, power_paired
 
 __all__ = ["paired_test", "PairedTestResult", "hedges_j", "reliable_change",
            "ReliableChangeResult", "adjust_p", "evaluate", "Evaluation", "GroupEvaluation",
            "screen", "ScreeningResult", "person_history", "band_of", "section_names"]
+__all__ += ["permutation_test", "PermutationTestResult", "wilcoxon_exact", "WilcoxonExactResult",
+            "shapiro_wilk", "ShapiroWilkResult", "power_paired", "paired_power", "PowerResult",
+            "paired_effect_sizes", "PairedEffectSizes", "clinical_significance",
+            "ClinicalSignificanceResult", "jacobson_truax_cutoffs"]

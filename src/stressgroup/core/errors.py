@@ -20,6 +20,7 @@ __all__ = [
     "DegenerateDataWarning",
     "DataQualityWarning",
     "FontWarning",
+    "MeasurementWarning",
 ]
 
 
@@ -75,3 +76,8 @@ class FontWarning(StressgroupWarning):
     The figures fall back to English labels; the message (in English and Chinese) says
     which font to install.
     """
+
+
+class MeasurementWarning(StressgroupWarning):
+    """A measurement model is questionable: no convergence, a Heywood case, too few
+    people per item, a factor with fewer than 3 items, a non-positive-definite matrix."""
