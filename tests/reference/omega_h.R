@@ -24,6 +24,7 @@ suppressPackageStartupMessages(library(GPArotation))
 mat_list <- function(M) lapply(seq_len(ncol(M)), function(j) as.numeric(M[, j]))
 
 om_case <- function(name, x, nf, reversed = character(0), extra = list()) {
+  # extra: case notes stored as they are
   x <- as.data.frame(lapply(x, as.numeric))
   R <- cor(x, use = "pairwise")
   om <- suppressWarnings(suppressMessages(psych::omega(x, nfactors = nf, plot = FALSE)))
@@ -57,7 +58,8 @@ om_case <- function(name, x, nf, reversed = character(0), extra = list()) {
        omega_group = list(rows = rownames(grp), total = grp$total, general = grp$general,
                           group = grp$group),
        max_communality = max(f$communality),
-       heywood = any(f$communality >= 0.995 - 1e-12) || any(1 - f$communalities <= 0.005 + 1e-9))
+       heywood = any(f$communality >= 0.995 - 1e-12) || any(1 - f$communalities <= 0.005 + 1e-9),
+       extra = extra)
 }
 
 cases <- list()
@@ -86,6 +88,13 @@ REVERSE <- c("IND4", "FAM3", "WORK5", "ORG2", "SOC4")
 pre <- dat[dat$wave == "pre", ITEMS]
 for (it in REVERSE) pre[[it]] <- 6 - pre[[it]]
 cases[[length(cases) + 1]] <- om_case("sample_pre", pre, 5, REVERSE)
+# a correlation matrix that is not positive definite: the intervention group's
+# pre rows only (24 people, 25 items; smc through psych's Pinv, clamped)
+pre_i <- dat[dat$wave == "pre" & dat$group == "intervention", ITEMS]
+for (it in REVERSE) pre_i[[it]] <- 6 - pre_i[[it]]
+stopifnot(min(eigen(cor(pre_i, use = "pairwise"))$values) < 1e-10)
+cases[[length(cases) + 1]] <- om_case("sample_pre_intervention", pre_i, 5, REVERSE,
+  list(min_eigenvalue = min(eigen(cor(pre_i, use = "pairwise"))$values)))
 
 for (cs in cases) cat(sprintf("%-14s omega_h=%.8f omega_t=%.8f min psi=%.5f heywood=%s oblimin it=%d\n",
                               cs$name, cs$omega_h, cs$omega_total, min(cs$psi), cs$heywood,

@@ -22,7 +22,7 @@ BFI = [n for n in CASES if n.startswith("bfi")]
 # the other items move by up to 1.4e-6), 6e-7 in the loadings, 1.2e-6
 # (relative) in one h2; the omegas still agree to 3e-8
 TOL = {"bfi5": 1e-10, "bfi_ACE3": 1e-10, "bfi_AC2": 1e-10, "bfi5_unkeyed": 1e-10,
-       "sample_pre": 2e-6}
+       "sample_pre": 2e-6, "sample_pre_intervention": 1e-10}
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +45,25 @@ def sample_result(sample_long_frame, five_level):
         return omega_hierarchical(sample_long_frame, five_level, wave="pre")
 
 
+@pytest.fixture(scope="module")
+def intervention_result(sample_long_frame, five_level):
+    # 24 people, 25 items: a singular correlation matrix (and a Heywood case);
+    # psych goes on with pseudo-inverse SMCs, and so do we
+    pre = sample_long_frame[sample_long_frame["group"] == "intervention"]
+    with pytest.warns(DegenerateDataWarning) as record:
+        res = omega_hierarchical(pre, five_level, wave="pre")
+    messages = " ".join(str(w.message) for w in record)
+    assert "not positive definite" in messages and "Heywood" in messages
+    return res
+
+
 @pytest.fixture(params=sorted(CASES), scope="module")
-def case(request, bfi, sample_result):
+def case(request, bfi, sample_result, intervention_result):
     c = CASES[request.param]
     if c["name"] == "sample_pre":
         return c, sample_result
+    if c["name"] == "sample_pre_intervention":
+        return c, intervention_result
     if c["n_factors"] == 2:
         with pytest.warns(DegenerateDataWarning, match="not identified"):
             return c, omega_hierarchical_items(_items(c, bfi), 2)
