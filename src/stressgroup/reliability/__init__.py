@@ -2,8 +2,13 @@
 
 from ._alpha import AlphaResult, cronbach_alpha
 from ._cfa import CFAResult, cfa, cfa_model
+from ._icc import ICCResult, icc, icc_matrix
 from ._omega import OmegaResult, omega
+from ._omega_h import OmegaHierarchicalResult, omega_hierarchical, omega_hierarchical_items
+from ._split_half import SplitHalfResult, split_half
 from ._table import ReliabilityTable, reliability
 
 __all__ = ["cronbach_alpha", "AlphaResult", "omega", "OmegaResult", "reliability",
-           "ReliabilityTable", "cfa", "cfa_model", "CFAResult"]
+           "ReliabilityTable", "cfa", "cfa_model", "CFAResult", "split_half",
+           "SplitHalfResult", "icc", "icc_matrix", "ICCResult", "omega_hierarchical",
+           "omega_hierarchical_items", "OmegaHierarchicalResult"]
