@@ -45,8 +45,8 @@ def alpha_document(a: "AlphaResult") -> Document:
                  Column("average_r", label("col.average_r"), "correlation"),
                  Column("s_n", label("col.s_n"), "number"),
                  Column("ase", label("col.ase"), "number", digits=3),
-                 Column("feldt", label("col.feldt"), "ci"),
-                 Column("duhachek", label("col.duhachek"), "ci")),
+                 Column("feldt", label("col.feldt"), "ci", inner="reliability"),
+                 Column("duhachek", label("col.duhachek"), "ci", inner="reliability")),
         rows=[{"n": a.n, "k": a.k, "raw": a.raw_alpha, "std": a.std_alpha, "g6": a.g6,
                "average_r": a.average_r, "s_n": a.s_n, "ase": a.ase,
                "feldt": tuple(a.feldt_ci), "duhachek": tuple(a.duhachek_ci)}])
@@ -101,7 +101,7 @@ def reliability_document(r: "ReliabilityTable", instrument=None) -> Document:
                           Column("k", label("col.k"), "count"),
                           Column("n", label("col.n"), "count"),
                           Column("alpha", label("col.raw_alpha"), "reliability"),
-                          Column("ci", label("col.ci95"), "ci"),
+                          Column("ci", label("col.ci95"), "ci", inner="reliability"),
                           Column("std", label("col.std_alpha"), "reliability"),
                           Column("omega", label("col.omega"), "reliability")),
                  rows=rows, notes=(Note(label("rel.note", ci_method=ci_method)),))
