@@ -19,6 +19,7 @@ __all__ = [
     "StressgroupWarning",
     "DegenerateDataWarning",
     "DataQualityWarning",
+    "MeasurementWarning",
 ]
 
 
@@ -66,3 +67,13 @@ class DegenerateDataWarning(StressgroupWarning):
 
 class DataQualityWarning(StressgroupWarning):
     """Input data was altered or partly excluded (see the load report)."""
+
+
+class MeasurementWarning(StressgroupWarning):
+    """The data fall short of what a measurement method usually needs.
+
+    Issued by the validity functions (``kmo``, ``bartlett``, ``efa``): a
+    correlation matrix that is not positive definite, KMO below .6, fewer than
+    about five people per item, a Heywood case. The result is still computed
+    (as R psych would); the message says what was done.
+    """
