@@ -6,3 +6,8 @@ from ._table import ReliabilityTable, reliability
 
 __all__ = ["cronbach_alpha", "AlphaResult", "omega", "OmegaResult", "reliability",
            "ReliabilityTable"]
+from ._validity import BartlettResult, KMOResult, bartlett, kmo
+from ._efa import EFAResult, ParallelResult, efa, parallel_analysis
+
+__all__ += ["kmo", "KMOResult", "bartlett", "BartlettResult", "efa", "EFAResult",
+            "parallel_analysis", "ParallelResult"]

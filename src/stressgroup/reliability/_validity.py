@@ -208,12 +208,12 @@ def kmo(items, *, missing: Missing = "pairwise") -> KMOResult:
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from stressgroup import kmo
+    >>> from stressgroup.reliability import kmo
     >>> rng = np.random.default_rng(1)
     >>> f = rng.normal(size=(200, 1))
     >>> x = pd.DataFrame(f + rng.normal(size=(200, 4)), columns=list("abcd"))
     >>> round(kmo(x).kmo, 3)
-    0.788
+    0.782
     """
     df, R, n = item_correlation(items, missing)
     _warn_not_pd(R, "KMO computed from it as it is (as psych::KMO)")
@@ -283,7 +283,7 @@ def bartlett(items, *, missing: Missing = "pairwise", n: int | None = None) -> B
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from stressgroup import bartlett
+    >>> from stressgroup.reliability import bartlett
     >>> rng = np.random.default_rng(1)
     >>> f = rng.normal(size=(200, 1))
     >>> x = pd.DataFrame(f + rng.normal(size=(200, 4)), columns=list("abcd"))
