@@ -540,9 +540,18 @@ def efa(items, n_factors: int | None = None, method: Method = "minres",
     :class:`~stressgroup.DataError`.
 
     Matches R ``psych::fa(x, nfactors, fm, rotate)`` (psych 2.2.9,
-    GPArotation 2022.10-2) to 1e-6; see tests/reference/efa.R. factor_analyzer
-    is not used: its minres objective and optimiser differ from psych's and
-    its loadings agree only to about 1e-4 (see the project notes).
+    GPArotation 2022.10-2; loadings, communalities, phi and eigenvalues within
+    about 1e-11 on bfi); see tests/reference/efa.R. factor_analyzer 0.5.1 is
+    not used: given the same correlation matrix its minres loadings differ
+    from psych's by about 1e-6 (its own objective floor, numerical gradient
+    and stopping rule); on raw data with missing cells it imputes medians
+    instead of using pairwise correlations (loadings off by about 6e-3 on
+    bfi); its ``phi_`` keeps the unsorted factor order while its loadings are
+    sorted (by squared pattern loadings, not psych's ``diag(phi L' L)``); its
+    ``get_communalities()`` sums squared pattern loadings, which is not the
+    communality under an oblique rotation; it does not flip a single
+    factor's sign; and its ``"principal"`` method is not principal axis
+    factoring.
 
     References
     ----------
