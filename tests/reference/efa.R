@@ -6,7 +6,8 @@
 #
 # Data: psych::bfi from bfi.csv (raw keying, pairwise correlations as psych
 # uses on raw data), its first 10 items, and npd.csv (written by validity.R:
-# a non-positive-definite pairwise correlation matrix).
+# a non-positive-definite pairwise correlation matrix), heywood.csv (written
+# here: a one-factor Heywood case).
 
 options(digits = 16)
 get_dir <- function() {
@@ -22,6 +23,16 @@ bfi <- read.csv(file.path(here, "bfi.csv"))
 items25 <- c(paste0("A", 1:5), paste0("C", 1:5), paste0("E", 1:5),
              paste0("N", 1:5), paste0("O", 1:5))
 npd <- read.csv(file.path(here, "npd.csv"))
+
+# --- a Heywood case: three items with r12 r13 / r23 = 1.2 > 1, so the one-factor
+# communality of h1 would exceed 1 (minres stops at psych's bound psi = 0.005)
+set.seed(31)
+heywood <- as.data.frame(MASS::mvrnorm(100, mu = rep(0, 3), empirical = TRUE,
+  Sigma = matrix(c(1, .8, .6, .8, 1, .4, .6, .4, 1), 3)))
+names(heywood) <- c("h1", "h2", "h3")
+heywood <- round(heywood, 4)
+write.csv(heywood, file.path(here, "heywood.csv"), row.names = FALSE, quote = FALSE)
+message("wrote ", file.path(here, "heywood.csv"))
 
 cols <- function(M) {          # matrix -> {colname: [values]}
   M <- unclass(M)
@@ -73,6 +84,8 @@ cases[[length(cases) + 1]] <- fa_case("bfi10_pa_varimax_3", bfi[, items25[1:10]]
 cases[[length(cases) + 1]] <- fa_case("npd_minres_1", npd, 1, "minres", "none")
 cases[[length(cases) + 1]] <- fa_case("npd_minres_1_smoothed", npd, 1, "minres", "none",
                                       smooth_input = TRUE)
+cases[[length(cases) + 1]] <- fa_case("heywood_minres_1", heywood, 1, "minres", "none")
+cases[[length(cases) + 1]] <- fa_case("heywood_pa_1", heywood, 1, "pa", "none")
 Rn <- cor(npd, use = "pairwise")
 npd_smoothed <- rows(suppressWarnings(psych::cor.smooth(Rn)))
 

@@ -42,6 +42,12 @@ def fitted(request, bfi, npd):
             res = efa(npd, ref["n_factors"], method=ref["method"], rotation=ref["rotation"],
                       smooth=ref["smooth"])
         assert any("not positive definite" in str(w.message) for w in record)
+    elif ref["name"].startswith("heywood"):
+        with pytest.warns(MeasurementWarning) as record:
+            res = efa(pd.read_csv(REFERENCE / "heywood.csv"), 1, method=ref["method"])
+        messages = [str(w.message) for w in record]
+        assert any("Heywood case: communality >= 1 for h1" in m for m in messages)
+        assert any("KMO = 0.571" in m for m in messages)
     else:
         res = efa(bfi[ref["items"]], ref["n_factors"], method=ref["method"],
                   rotation=ref["rotation"])
