@@ -18,6 +18,10 @@ get_dir <- function() {
 here <- get_dir()
 source(file.path(here, "_common.R"))
 suppressPackageStartupMessages(library(GPArotation))
+# fa.parallel draws inside parallel::mclapply; with more than one core the
+# forked workers' random numbers do not follow set.seed(). One core: lapply
+# in this process, so the stored draws are reproducible.
+options(mc.cores = 1)
 
 bfi <- read.csv(file.path(here, "bfi.csv"))
 items25 <- c(paste0("A", 1:5), paste0("C", 1:5), paste0("E", 1:5),
@@ -42,18 +46,23 @@ cols <- function(M) {          # matrix -> {colname: [values]}
 }
 rows <- function(M) lapply(seq_len(nrow(M)), function(i) I(unname(as.numeric(M[i, ]))))
 
-fa_case <- function(name, x, nf, fm, rotate, smooth_input = FALSE) {
+fa_case <- function(name, x, nf, fm, rotate, smooth_input = FALSE, normalize = NULL) {
   x <- as.data.frame(lapply(x, as.numeric))
   R <- cor(x, use = "pairwise")
   input <- if (smooth_input) suppressWarnings(psych::cor.smooth(R)) else x
-  f <- suppressWarnings(suppressMessages(
-    psych::fa(input, nfactors = nf, fm = fm, rotate = rotate)))
+  f <- if (is.null(normalize)) {
+    suppressWarnings(suppressMessages(psych::fa(input, nfactors = nf, fm = fm, rotate = rotate)))
+  } else {   # passed on to GPArotation::oblimin
+    suppressWarnings(suppressMessages(psych::fa(input, nfactors = nf, fm = fm, rotate = rotate,
+                                                normalize = normalize)))
+  }
   f0 <- suppressWarnings(suppressMessages(
     psych::fa(input, nfactors = nf, fm = fm, rotate = "none")))
   L <- unclass(f$loadings)
   L0 <- unclass(f0$loadings)
   out <- list(name = name, items = colnames(x), n_factors = nf, method = fm,
               rotation = rotate, smooth = smooth_input, n = nrow(x),
+              normalize = if (is.null(normalize)) NA else normalize,
               factor_names = colnames(L),
               loadings = cols(L), unrotated = cols(L0),
               communalities = I(unname(f$communality)),
@@ -76,6 +85,8 @@ for (fm in c("minres", "pa")) for (rot in c("oblimin", "varimax", "none")) {
   cases[[length(cases) + 1]] <- fa_case(paste("bfi25", fm, rot, sep = "_"),
                                         bfi[, items25], 5, fm, rot)
 }
+cases[[length(cases) + 1]] <- fa_case("bfi25_minres_oblimin_kaiser", bfi[, items25], 5,
+                                      "minres", "oblimin", normalize = TRUE)
 cases[[length(cases) + 1]] <- fa_case("bfi25_minres_1", bfi[, items25], 1, "minres", "oblimin")
 cases[[length(cases) + 1]] <- fa_case("bfi10_minres_oblimin_2", bfi[, items25[1:10]], 2,
                                       "minres", "oblimin")

@@ -142,9 +142,15 @@ def _principal_axis(R: np.ndarray, nf: int, min_err: float = 0.001, max_iter: in
     return L, vals, ok
 
 
-def _oblimin(A: np.ndarray, gam: float = 0.0, eps: float = 1e-5, maxit: int = 1000
-             ) -> tuple[np.ndarray, np.ndarray, bool]:
-    """GPArotation ``oblimin`` (``GPFoblq``, ``normalize = FALSE``, identity start)."""
+def _oblimin(A: np.ndarray, gam: float = 0.0, eps: float = 1e-5, maxit: int = 1000,
+             normalize: bool = False) -> tuple[np.ndarray, np.ndarray, bool]:
+    """GPArotation ``oblimin`` (``GPFoblq``, identity start; ``normalize = TRUE``
+    divides each row by its length before and multiplies after, Kaiser's
+    normalisation)."""
+    if normalize:
+        w = np.sqrt((A**2).sum(axis=1))[:, None]
+        L, phi, ok = _oblimin(A / w, gam, eps, maxit)
+        return L * w, phi, ok
     m = A.shape[1]
     off = 1.0 - np.eye(m)
     p = A.shape[0]
@@ -182,9 +188,10 @@ def _oblimin(A: np.ndarray, gam: float = 0.0, eps: float = 1e-5, maxit: int = 10
     return L, T.T @ T, bool(s < eps)
 
 
-def _varimax(x: np.ndarray, eps: float = 1e-5) -> tuple[np.ndarray, bool]:
-    """R ``stats::varimax(x, normalize = TRUE, eps = 1e-5)`` (Kaiser normalisation)."""
-    sc = np.sqrt((x**2).sum(axis=1))
+def _varimax(x: np.ndarray, eps: float = 1e-5, normalize: bool = True
+             ) -> tuple[np.ndarray, bool]:
+    """R ``stats::varimax(x, normalize, eps = 1e-5)`` (Kaiser normalisation by default)."""
+    sc = np.sqrt((x**2).sum(axis=1)) if normalize else np.ones(x.shape[0])
     x = x / sc[:, None]
     p, nc = x.shape
     TT = np.eye(nc)
@@ -476,8 +483,8 @@ def _heywood_and_fit_warnings(h2, psi, items, method, ok, rot_ok):
 @quiet_numpy
 def efa(items, n_factors: int | None = None, method: Method = "minres",
         rotation: Rotation = "oblimin", seed: int | None = None, *,
-        missing: Missing = "pairwise", smooth: bool = False, n_iter: int = 20,
-        quantile: float = 0.95, simulated=None) -> EFAResult:
+        missing: Missing = "pairwise", smooth: bool = False, normalize: bool | None = None,
+        n_iter: int = 20, quantile: float = 0.95, simulated=None) -> EFAResult:
     """Exploratory factor analysis with psych's fitting, rotation and conventions.
 
     Parameters
@@ -506,6 +513,14 @@ def efa(items, n_factors: int | None = None, method: Method = "minres",
         Smooth a non-positive-definite correlation matrix first (as
         ``psych::cor.smooth``). Default False: psych::fa fits such a matrix
         as it is (with a warning here either way).
+    normalize : bool, optional
+        Kaiser (row) normalisation during the rotation. Default: psych's
+        choice, i.e. False for oblimin (``GPArotation::oblimin``) and True for
+        varimax (``stats::varimax``). ``rotation="oblimin", normalize=True``
+        is SPSS's default Direct Oblimin (delta = 0) criterion and matches
+        ``psych::fa(..., rotate = "oblimin", normalize = TRUE)``.
+    n_iter, quantile, simulated
+        Passed to :func:`parallel_analysis` when ``n_factors`` is None.
 
     Returns
     -------
@@ -577,6 +592,8 @@ def efa(items, n_factors: int | None = None, method: Method = "minres",
         raise ValueError(f"method must be 'minres' or 'pa', not {method!r}")
     if rotation not in ("oblimin", "varimax", "none"):
         raise ValueError(f"rotation must be 'oblimin', 'varimax' or 'none', not {rotation!r}")
+    if normalize is not None and not isinstance(normalize, (bool, np.bool_)):
+        raise TypeError(f"normalize must be True, False or None, not {normalize!r}")
     df, R, n = item_correlation(items, missing)
     k = R.shape[0]
     if n_factors is not None and (isinstance(n_factors, bool)
@@ -638,9 +655,9 @@ def efa(items, n_factors: int | None = None, method: Method = "minres",
     rot_ok = True
     rot = rotation if nf > 1 else "none"
     if rot == "oblimin":
-        L, phi, rot_ok = _oblimin(L)
+        L, phi, rot_ok = _oblimin(L, normalize=bool(normalize))
     elif rot == "varimax":
-        L, rot_ok = _varimax(L)
+        L, rot_ok = _varimax(L, normalize=normalize is None or bool(normalize))
     sign = np.sign(L.sum(axis=0))
     sign[sign == 0] = 1
     L = L * sign
