@@ -545,8 +545,12 @@ def efa(items, n_factors: int | None = None, method: Method = "minres",
     ``k``; extraction sums of squared (unrotated) loadings; rotation sums of
     squared loadings. For oblique rotations SPSS prints rotation totals only
     (correlated factors' variances cannot be added): ``rotation_total`` is
-    then the column sums of squared *structure* loadings (SPSS's definition),
-    ``rotation_total_psych`` psych's ``SS loadings`` (``diag(phi L' L)``).
+    then the column sums of squared *structure* loadings (``L @ phi``; SPSS's
+    definition as documented by its users; not checked against SPSS output
+    here), ``rotation_total_psych`` psych's ``SS loadings`` (``diag(phi L' L)``).
+    SPSS finds varimax and oblimin with its own iterations and stopping
+    rules, so its printed loadings can differ from R's (and these) in the
+    fourth decimal.
 
     Warnings (:class:`~stressgroup.MeasurementWarning`): a correlation matrix
     that is not positive definite, fewer than 5 people per item, KMO below
