@@ -228,3 +228,23 @@ def test_zero_variance_refused(bfi):
 def test_bad_arguments(bfi, kw, match):
     with pytest.raises((ValueError, TypeError), match=match):
         efa(bfi[["A1", "A2", "A3", "A4", "A5"]], **kw)
+
+
+def test_parallel_edge_decisions(bfi):
+    x = bfi[PARALLEL["bfi10"]["items"]]
+    none = parallel_analysis(x, simulated=np.full((3, 10), 100.0))
+    assert none.n_factors == 0
+    every = parallel_analysis(x, simulated=np.full((3, 10), -100.0))
+    assert every.n_factors == 10                      # R: NA
+    with pytest.warns(MeasurementWarning, match="no common factor"):
+        res = efa(x, simulated=np.full((3, 10), 100.0))
+    assert res.n_factors == 1
+    with pytest.warns(MeasurementWarning) as record:  # 9 factors of 10 items: improper
+        res = efa(x, simulated=np.full((3, 10), -100.0))
+    assert res.n_factors == 9                         # at most k - 1
+    assert any("did not converge" in str(w.message) for w in record)
+    with pytest.raises(ValueError, match="shape"):
+        parallel_analysis(x, simulated=np.zeros((3, 4)))
+    d = none.to_dict()
+    assert d["n_factors"] == 0 and len(d["simulated_quantile"]) == 10
+    assert "suggested factors: 0" in repr(none)
