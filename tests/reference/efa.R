@@ -4,6 +4,29 @@
 # normalisation) and none) and psych::fa.parallel(fa = "fa", fm = "minres").
 # Run:  Rscript tests/reference/efa.R
 #
+# What psych 2.2.9 does (printed from psych:::fac, psych::fa.parallel,
+# GPArotation::GPFoblq, stats::varimax, psych::cor.smooth, psych::smc):
+# * raw data -> r <- cor(x, use = "pairwise"); n.obs = nrow(x).  fa() does NOT
+#   smooth a non-positive-definite r before fitting (cor.smooth only enters the
+#   fit statistics); the "smoothed" case passes cor.smooth(r) explicitly.
+# * minres: optim(1 - smc(r), fit.residuals, FAgr.minres, "L-BFGS-B",
+#   lower = .005, upper = 1, parscale = .01); loadings = principal axes of
+#   r - diag(psi).  smc uses Pinv (SVD, singular values <= sqrt(eps) * d1 dropped).
+# * pa: principal axes from diag = smc until |sum(h2) - sum(h2_old)| < .001
+#   (max.iter 50); $values = eigenvalues of the last reduced matrix factored.
+# * signs: columns flipped to positive sums after extraction and again after
+#   rotation (Phi flipped with them); then columns ordered by
+#   diag(t(L) %*% L) (orthogonal) or diag(Phi %*% t(L) %*% L) (oblique),
+#   keeping their names (MR2, MR1, ...).  communality = rowSums(unrotated L^2).
+# * oblimin: GPArotation::oblimin(L) = GPFoblq(normalize = FALSE, eps = 1e-5,
+#   maxit = 1000, Tmat = I, gam = 0); varimax: stats::varimax(L) (normalize =
+#   TRUE, eps = 1e-5).
+# * fa.parallel(fa = "fa"): observed = fa(r, 1, rotate = "none")$values; the
+#   decision uses the simulated normal data only (sim = TRUE):
+#   nfact = which(!(fa.values > quantile(sim.fa, .95)))[1] - 1.  The draws run
+#   in parallel::mclapply, whose forked workers ignore set.seed(); mc.cores = 1
+#   below makes them reproducible.
+#
 # Data: psych::bfi from bfi.csv (raw keying, pairwise correlations as psych
 # uses on raw data), its first 10 items, and npd.csv (written by validity.R:
 # a non-positive-definite pairwise correlation matrix), heywood.csv (written
