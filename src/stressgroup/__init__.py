@@ -22,7 +22,7 @@ from .io import LoadReport, Responses, read_survey, read_waves
 from .reliability import (AlphaResult, OmegaResult, ReliabilityTable, cronbach_alpha, omega,
                           reliability)
 
-__version__ = "0.1.0"
+from .core import __version__
 
 __all__ = [
     "read_survey", "read_waves", "Responses", "LoadReport",

@@ -40,11 +40,75 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="table language")
     p.add_argument("--seed", type=int, default=None, help="seed for resampling methods")
     p.add_argument("--json", metavar="PATH", help="write the JSON result (- for stdout)")
+    p.add_argument("--out", metavar="REPORT", action="append", default=[],
+                   help="write a report; the extension picks the format: .docx (Word, "
+                        "three-line tables), .html (one self-contained page), .md, .xlsx, "
+                        ".tex; repeatable")
+    p.add_argument("--design", metavar="SECTIONS",
+                   help="comma-separated sections to run beside the paired tables (default: "
+                        "every section the data allow)")
+    p.add_argument("--debug", action="store_true",
+                   help="show the traceback of an internal error (a bug) on stderr")
+    p.add_argument("--style", choices=("apa", "cn", "plain"), default=None,
+                   help="number style of the reports: apa (no leading zero for p, r, alpha), "
+                        "cn (Chinese journals: leading zero, M ± SD, significance stars); "
+                        "default: apa in English, cn in Chinese")
     return p
+
+
+def _check_out(paths: "list[str]") -> None:
+    """Refuse an unknown report extension before any work is done."""
+    from .report import FORMATS
+
+    for path in paths:
+        ext = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
+        if ext not in FORMATS or FORMATS[ext] == "text":
+            raise SystemExit(_fail(
+                f"--out {path}: unknown report format {ext or '(no extension)'!r}; use .docx, "
+                ".html, .md, .xlsx or .tex"))
+
+
+def _design(args) -> "list[str] | None":
+    """``--design a,b`` as a list, every name checked (exit 2 naming the known ones)."""
+    if args.design is None:
+        return None
+    from .analysis import section_names
+
+    wanted = [d.strip() for d in args.design.split(",") if d.strip()]
+    unknown = [d for d in wanted if d not in section_names()]
+    if unknown:
+        raise SystemExit(_fail(f"--design: unknown section(s) {', '.join(unknown)}; choose "
+                               f"from {', '.join(section_names()) or '(none yet)'}"))
+    return wanted
+
+
+def _write_reports(ev, args) -> None:
+    import time
+
+    from .report import write_report
+
+    if not args.out:
+        return
+    from .core.errors import StressgroupWarning
+
+    doc = ev.to_document()
+    for path in args.out:
+        start = time.perf_counter()
+        with warnings.catch_warnings(record=True) as caught:  # e.g. no CJK font for figures
+            warnings.simplefilter("always", StressgroupWarning)
+            write_report(doc, path, lang=args.lang, style=args.style)
+        _print_notes(caught)
+        print(f"wrote {path} ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
 
 
 def _load(args):
     from .io import read_survey, read_waves
+    from .io._sources import source_names
+
+    known = ("auto", *source_names())
+    if args.source not in known:
+        raise SystemExit(_fail(f"--source {args.source}: unknown format; use one of "
+                               f"{', '.join(known)}"))
 
     kw = dict(instrument=args.instrument_obj, id_col=args.id_col, source=args.source)
     if len(args.data) == 1:
@@ -92,17 +156,52 @@ def _fail(msg: str) -> int:
     return 2
 
 
-def main(argv: "Sequence[str] | None" = None) -> int:
-    """Run the command line; return the exit status (0 ok, 2 user error)."""
-    from .core.errors import StressgroupError, StressgroupWarning
+def _internal_error(exc: BaseException, debug: bool) -> int:
+    """A bug, not a user error: one line, the traceback in a file (or on stderr with
+    --debug), exit 1. Personal data in the traceback's text is masked."""
+    import tempfile
+    import time
+    import traceback
 
+    from .core.privacy import mask_personal
+
+    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    tb = "\n".join(mask_personal(line) for line in tb.splitlines()) + "\n"
+    if debug:
+        print(tb, file=sys.stderr, end="")
+        print(f"stressgroup: internal error ({type(exc).__name__}): this is a bug in "
+              "stressgroup, please report it with the traceback above", file=sys.stderr)
+        return 1
+    fd, path = tempfile.mkstemp(prefix=f"stressgroup-error-{time.strftime('%Y%m%d-%H%M%S')}-",
+                                suffix=".txt")
+    with open(fd, "w", encoding="utf-8") as fh:
+        fh.write(tb)
+    print(f"stressgroup: internal error ({type(exc).__name__}): this is a bug in stressgroup, "
+          f"please report it; the traceback is in {path} (or run again with --debug)",
+          file=sys.stderr)
+    return 1
+
+
+def main(argv: "Sequence[str] | None" = None) -> int:
+    """Run the command line; return the exit status (0 ok, 2 user error, 1 internal
+    error: a bug)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or usage error (2)
         return int(exc.code or 0)
+    try:
+        return _run(args)
+    except Exception as exc:  # anything not raised on purpose for the user is a bug
+        return _internal_error(exc, args.debug)
+
+
+def _run(args) -> int:
+    from .core.errors import StressgroupError, StressgroupWarning
+
     caught: list = []
     try:
+        _check_out(args.out)
         from .analysis import evaluate
         from .instruments import load_instrument
 
@@ -126,11 +225,12 @@ def main(argv: "Sequence[str] | None" = None) -> int:
                 try:
                     ev = evaluate(responses, args.instrument_obj, group=args.group,
                                   control=args.control, correction=args.correction,
-                                  seed=args.seed)
+                                  seed=args.seed, design=_design(args))
                 finally:
                     pending = list(caught)
         finally:  # the notes are shown before an error message too, outside the recording
             _print_notes(pending)
+        _write_reports(ev, args)
         if args.json:
             result = ev.to_dict()
             result["load"] = report.to_dict()
@@ -144,8 +244,6 @@ def main(argv: "Sequence[str] | None" = None) -> int:
         else:
             print(ev.table(lang=args.lang))
     except StressgroupError as exc:
-        return _fail(str(exc))
-    except ValueError as exc:  # an option value the loader refuses (e.g. --source)
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".strip())

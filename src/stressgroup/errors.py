@@ -1,7 +1,7 @@
 """Exception and warning classes (public path; defined in :mod:`stressgroup.core.errors`)."""
 
-from .core.errors import (DataError, DataQualityWarning, DegenerateDataWarning, InstrumentError,
-                          StressgroupError, StressgroupWarning)
+from .core.errors import (DataError, DataQualityWarning, DegenerateDataWarning, FontWarning,
+                          InstrumentError, StressgroupError, StressgroupWarning)
 
 __all__ = ["StressgroupError", "DataError", "InstrumentError", "StressgroupWarning",
-           "DegenerateDataWarning", "DataQualityWarning"]
+           "DegenerateDataWarning", "DataQualityWarning", "FontWarning"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from stressgroup import load_instrument, read_survey, score
-from stressgroup.instruments._cli import main
+from stressgroup._instruments_cli import main
 
 WJX_META = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP"]
 

@@ -52,13 +52,13 @@ def test_sample_table_snapshot(sample_long_frame, five_level, lang):
 
 
 def test_html_view_has_the_same_cells_as_the_text(sample_long_frame, five_level):
-    from stressgroup.report import evaluation_blocks
+    from stressgroup.report._layout import lay_out
 
     ev = evaluate(sample_long_frame, five_level)
     html = ev._repr_html_()
-    for block in evaluation_blocks(ev):
-        if block[0] == "table":
-            for row in block[2]:
-                for cell in row:
-                    assert cell.replace("<", "&lt;") in html
-    assert html.count("<table") == 4  # two tables per group
+    tables = [i.table for i in lay_out(ev.to_document(), "en") if i.kind == "table"]
+    for tab in tables:
+        for row in tab.body:
+            for cell in row:
+                assert cell.replace("<", "&lt;") in html
+    assert html.count("<table") == 1 + 2 * len(ev.groups)  # people, then two per group

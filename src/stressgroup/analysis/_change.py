@@ -9,13 +9,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..core.results import ResultMixin, jsonable
+from ..core.results import jsonable
+from ..report import Reportable
 
 __all__ = ["reliable_change", "ReliableChangeResult", "adjust_p"]
 
 
 @dataclass(frozen=True, repr=False)
-class ReliableChangeResult(ResultMixin):
+class ReliableChangeResult(Reportable):
     """Per-person reliable change index and the counts per category.
 
     Attributes
@@ -52,6 +53,12 @@ class ReliableChangeResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
+
+    def to_document(self, lang: str = "en"):
+        """The table(s) as a :class:`~stressgroup.core.document.Document`."""
+        from ._documents import reliable_change_document
+
+        return reliable_change_document(self)
 
     def _summary_lines(self) -> list[str]:
         return [f"improved {self.improved}, unchanged {self.unchanged}, deteriorated "

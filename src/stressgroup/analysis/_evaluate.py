@@ -9,10 +9,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
 from ..core.errors import DataError, DegenerateDataWarning
+from ..core.vocab import GROUP_NAMES as _GROUP_NAMES
+from ..core.vocab import plain_key
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import as_frame, key_items
+from ..report import Reportable
 from ._change import ReliableChangeResult, adjust_p, reliable_change
 from ._paired import PairedTestResult, paired_test
 
@@ -25,7 +28,7 @@ _SUBSCALE_KEYS = ("name", "n", "pre_mean", "pre_sd", "post_mean", "post_sd", "me
 
 
 @dataclass(frozen=True, repr=False)
-class GroupEvaluation(ResultMixin):
+class GroupEvaluation(Reportable):
     """The pre/post analysis of one group (or of everyone).
 
     Attributes
@@ -55,6 +58,7 @@ class GroupEvaluation(ResultMixin):
     reliable_change: "ReliableChangeResult | None"
     excluded: list = field(default_factory=list)
     rc_subscale: "str | None" = None
+    notes: tuple = ()
 
     @property
     def _title(self) -> str:  # type: ignore[override]
@@ -73,7 +77,7 @@ class GroupEvaluation(ResultMixin):
 
     def to_dict(self) -> dict:
         d = {"n": dict(self.n), "subscales": self.subscale_dicts(),
-             "excluded": list(self.excluded)}
+             "excluded": list(self.excluded), "warnings": [dict(n) for n in self.notes]}
         if self.reliable_change is not None:
             rc = self.reliable_change.to_dict()
             d["reliable_change"] = {"subscale": self.rc_subscale,
@@ -92,9 +96,17 @@ class GroupEvaluation(ResultMixin):
         return [f"n pre = {self.n['pre']}, post = {self.n['post']}, "
                 f"paired = {self.n['paired']}"]
 
+    def to_document(self, lang: str = "en", *, instrument: "Instrument | None" = None,
+                    correction: str = "holm"):
+        """This group's tables as a :class:`~stressgroup.core.document.Document`."""
+        from ..core.document import Document
+        from ._evaluation_doc import group_blocks
+
+        return Document(self._title, group_blocks(self, instrument, correction))
+
 
 @dataclass(frozen=True, repr=False)
-class Evaluation(ResultMixin):
+class Evaluation(Reportable):
     """Result of :func:`evaluate`.
 
     Attributes
@@ -122,6 +134,10 @@ class Evaluation(ResultMixin):
     instrument_obj: "Instrument | None" = field(default=None, compare=False)
     load: "dict | None" = None
     seed: "int | None" = None
+    load_report: "object | None" = field(default=None, compare=False)
+    warnings: tuple = ()
+    sections: dict = field(default_factory=dict, compare=False)
+    design: "object | None" = field(default=None, compare=False)
     _title = "stressgroup evaluation (change = post - pre)"
 
     @property
@@ -148,6 +164,11 @@ class Evaluation(ResultMixin):
             d["subscales"] = gd["subscales"]
             if "reliable_change" in gd:
                 d["reliable_change"] = gd["reliable_change"]
+        d["warnings"] = [dict(w) for w in self.warnings]
+        if self.design is not None:
+            d["design"] = self.design.to_dict()
+        for name, sec in self.sections.items():
+            d[name] = sec.to_dict()
         if self.seed is not None:
             d["seed"] = self.seed
         if self.load is not None:
@@ -163,19 +184,31 @@ class Evaluation(ResultMixin):
             frames.append(f)
         return pd.concat(frames)
 
-    def table(self, lang: str = "en") -> str:
-        """The APA-style text table printed by the command line."""
-        from ..report import format_evaluation
+    def to_document(self, lang: str = "en", *, load: bool = True, figures: bool = True,
+                    methods: bool = True):
+        """The evaluation as a :class:`~stressgroup.core.document.Document`.
 
-        return format_evaluation(self, lang=lang)
+        It opens with what was loaded (when the data came through :func:`read_survey`),
+        then per group the paired tests, the effect sizes with reliability at pre and
+        reliable change, then the figures (each person's change, dz per scale, the profile
+        pre versus post) and a note on methods and software versions.
+        """
+        from ._evaluation_doc import evaluation_document
+
+        return evaluation_document(self, load=load, figures=figures, methods=methods)
+
+    def table(self, lang: str = "en", style=None) -> str:
+        """The APA-style text tables printed by the command line."""
+        from ..report import render
+
+        doc = self.to_document(load=False, figures=False, methods=False)
+        return render(doc, "text", lang, style)
 
     def __repr__(self) -> str:
         return self.table()
 
     def _repr_html_(self) -> str:
-        from ..report import format_evaluation_html
-
-        return format_evaluation_html(self)
+        return self.to_html(figures=False)
 
 
 def _group_values(data: pd.DataFrame, group: str) -> tuple[pd.Series, list[dict]]:
@@ -195,15 +228,10 @@ def _group_values(data: pd.DataFrame, group: str) -> tuple[pd.Series, list[dict]
     return data["id"].map(mapping), excluded
 
 
-_GROUP_NAMES = ("group", "groups", "组别", "分组", "组", "组名", "arm", "condition")
-
-
 def _column_key(name) -> str:
     """A header as a lookup key: question number (``6、``), "您的", trailing
     punctuation and case removed, so ``6、您的组别：`` finds ``组别``."""
-    from ..io._columns import _plain_key
-
-    return _plain_key(str(name))
+    return plain_key(str(name))
 
 
 def _find_group_column(data: pd.DataFrame, wanted: "str | None" = None) -> "str | None":
@@ -236,7 +264,8 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
              group: "str | None | Literal[False]" = None, control: "str | None" = None,
              pre: str = "pre", post: str = "post",
              correction: Literal["holm", "fdr_bh", "none"] = "holm",
-             confidence: float = 0.95, seed: "int | None" = None) -> Evaluation:
+             confidence: float = 0.95, seed: "int | None" = None,
+             design: "list[str] | None" = None) -> Evaluation:
     """Evaluate pre/post change on every subscale and the total.
 
     Parameters
@@ -263,7 +292,11 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
     confidence : float
         Coverage of the confidence intervals.
     seed : int, optional
-        Recorded in the result (for resampling methods).
+        Seed of the resampling methods (permutation tests, bootstraps); recorded.
+    design : list of str, optional
+        The sections to run beside the paired tables (see
+        ``stressgroup.analysis.section_names()``); by default every section the data
+        allow. A section that does not apply is listed with the reason.
 
     Returns
     -------
@@ -370,12 +403,55 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         groups[lab if group is not None else None] = _evaluate_group(
             lab if group is not None else None, data[in_g], scores[in_g], keyed[in_g],
             inst, pre, post, correction, confidence)
+    from ._sections import Context, DesignResult, run_sections
+
+    waves = [str(w) for w in pd.unique(wave_str)]
+    ctx = Context(data=data, scores=scores, keyed=keyed, instrument=inst, groups=groups,
+                  group_column=group, control=control,
+                  labels=labels if group is not None else [], pre=pre, post=post,
+                  waves=waves, correction=correction, confidence=confidence, seed=seed)
+    sections = run_sections(ctx, design)
+    design_result = DesignResult(groups=tuple(labels) if group is not None else (),
+                                 control=control, waves=tuple(waves), pre=pre, post=post,
+                                 sections={k: v.skipped for k, v in sections.items()})
+    found = [n for g in groups.values() for n in g.notes]
+    for n in found:
+        warnings.warn(n["message"] if n["group"] is None else f"{n['group']}: {n['message']}",
+                      DegenerateDataWarning, stacklevel=2)
     scores = scores.rename(columns={"_group": group or "group"})
     if group is None:
         scores = scores.drop(columns="group")
     return Evaluation(instrument=inst.id, groups=groups, group_column=group, control=control,
                       correction=correction, scores=scores, higher_is=inst.higher_is,
-                      excluded=excluded_global, instrument_obj=inst, seed=seed)
+                      excluded=excluded_global, instrument_obj=inst, seed=seed,
+                      load_report=getattr(responses, "report", None), warnings=tuple(found),
+                      sections=sections, design=design_result)
+
+
+#: Fewer complete pairs than this in a group: the tables say so.
+MIN_PAIRS = 5
+
+
+def _check_keying(res, sub, inst: Instrument, note) -> None:
+    """Warn about an item that correlates negatively with the rest of its scale after
+    keying, and about a negative alpha: the signs of a mis-keyed questionnaire."""
+    if sub.id == (inst.total.id if inst.total is not None else None):
+        return  # a total mixes scales; the subscales speak for its items
+    r_drop = res.item_stats.get("r_drop")
+    if r_drop is not None:
+        for item, r in r_drop.items():
+            if np.isfinite(r) and r < 0:
+                keyed = item in sub.reverse
+                cause = ("is it reverse-keyed in this questionnaire?" if keyed else
+                         "is it a reverse-worded item that the instrument does not "
+                         "reverse-key?")
+                note("miskeyed_item", f"{item} correlates {r:.2f} with the rest of "
+                     f"{sub.id!r} after {'reverse ' if keyed else ''}keying: {cause}",
+                     sub.id)
+    if np.isfinite(res.raw_alpha) and res.raw_alpha < 0:
+        note("negative_alpha", f"alpha of {sub.id!r} is {res.raw_alpha:.2f} (negative): some "
+             "items are probably keyed the wrong way; check the instrument's reverse keys",
+             sub.id)
 
 
 @quiet_numpy
@@ -397,6 +473,17 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
     from ..reliability import cronbach_alpha, omega
 
     k_pre = keyed[(wave == pre).to_numpy()]
+    notes: list[dict] = []
+
+    def note(code: str, message: str, subscale: "str | None" = None) -> None:
+        notes.append({"group": label, "subscale": subscale, "code": code,
+                      "message": message})
+
+    if len(paired_ids) < MIN_PAIRS:
+        who = f"group {label!r}" if label is not None else "the sample"
+        note("small_group", f"{who} has {len(paired_ids)} complete pair(s), fewer than "
+             f"{MIN_PAIRS}: tests and effect sizes are unstable or undefined; read them as "
+             "a description of these people, not as evidence")
     for sub in inst.scored:
         a = s_pre[sub.id].reindex(order)
         b = s_post[sub.id].reindex(order)
@@ -406,23 +493,33 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
             excluded.append({"id": order[j], "subscale": sub.id,
                              "reason": f"{sub.id}: fewer than {sub.min_items} of "
                                        f"{sub.k} items answered at {miss}"})
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DegenerateDataWarning)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always", DegenerateDataWarning)
             tests[sub.id] = paired_test(a.to_numpy(), b.to_numpy(), confidence=confidence)
+        for w in seen:
+            if issubclass(w.category, DegenerateDataWarning):
+                note("degenerate_test", f"{sub.id}: {w.message}", sub.id)
         items = k_pre[list(sub.items)]
+        alpha_pre[sub.id] = omega_pre[sub.id] = float("nan")
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DegenerateDataWarning)
-                alpha_pre[sub.id] = cronbach_alpha(items).raw_alpha
+            with warnings.catch_warnings(record=True) as seen:
+                warnings.simplefilter("always", DegenerateDataWarning)
+                res = cronbach_alpha(items)
+                alpha_pre[sub.id] = res.raw_alpha
                 omega_pre[sub.id] = omega(items).omega_total
-        except (ValueError, np.linalg.LinAlgError):
-            alpha_pre.setdefault(sub.id, float("nan"))
-            omega_pre[sub.id] = float("nan")
+            for w in seen:
+                if issubclass(w.category, DegenerateDataWarning):
+                    note("degenerate_reliability", f"{sub.id}: {w.message}", sub.id)
+            _check_keying(res, sub, inst, note)
+        except (ValueError, np.linalg.LinAlgError) as exc:
+            note("no_reliability", f"{sub.id}: alpha and omega at {pre} cannot be computed "
+                 f"({exc})", sub.id)
     sub_ids = [s.id for s in inst.subscales]
     adj = adjust_p([tests[s].p for s in sub_ids], correction)
     p_adj = dict(zip(sub_ids, adj.tolist()))
     rc = None
     rc_sub = None
+    rc_reason = None
     # reliable change on the total; a one-factor scale without a total uses its scale
     rc_scale = inst.total if inst.total is not None else (
         inst.subscales[0] if len(inst.subscales) == 1 else None)
@@ -436,10 +533,15 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
                                  s_post[rc_sub].reindex(order).to_numpy(),
                                  reliability=r_xx, sd_pre=sd_pre, higher_is=inst.higher_is,
                                  ids=order)
+        else:
+            rc_reason = (f"reliable change on {rc_sub!r} is left out: it needs the reliability "
+                         f"at {pre} (alpha) between 0 and 1, and alpha is "
+                         f"{'undefined' if not np.isfinite(r_xx) else f'{r_xx:.3f}'}")
+            note("no_reliable_change", rc_reason, rc_sub)
         if inst.total is not None:
             p_adj[rc_sub] = tests[rc_sub].p
     return GroupEvaluation(label=label, n={"pre": len(ids_pre), "post": len(ids_post),
                                            "paired": len(paired_ids)},
                            tests=tests, p_adj=p_adj, alpha_pre=alpha_pre,
                            omega_pre=omega_pre, reliable_change=rc, excluded=excluded,
-                           rc_subscale=rc_sub)
+                           rc_subscale=rc_sub, notes=tuple(notes))

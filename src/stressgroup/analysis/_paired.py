@@ -10,8 +10,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
 from ..core.errors import DegenerateDataWarning
+from ..report import Reportable
 
 __all__ = ["paired_test", "PairedTestResult", "hedges_j", "dz_confidence_interval",
            "wilcoxon_signed_rank"]
@@ -22,7 +23,7 @@ _KEYS = ("n", "n_dropped", "pre_mean", "pre_sd", "post_mean", "post_sd", "mean_d
 
 
 @dataclass(frozen=True, repr=False)
-class PairedTestResult(ResultMixin):
+class PairedTestResult(Reportable):
     """Paired comparison of post with pre (change = post - pre).
 
     Unpacks as ``(t, p)`` like a scipy result; every other statistic is an
@@ -101,6 +102,12 @@ class PairedTestResult(ResultMixin):
         d["dz_ci_low"], d["dz_ci_high"] = self.dz_ci
         del d["dz_ci"]
         return pd.DataFrame([d])
+
+    def to_document(self, lang: str = "en"):
+        """The table(s) as a :class:`~stressgroup.core.document.Document`."""
+        from ._documents import paired_document
+
+        return paired_document(self)
 
     def __repr__(self) -> str:
         c = f"{self.confidence:.0%}"

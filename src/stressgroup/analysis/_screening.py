@@ -8,10 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..core.results import ResultMixin, jsonable
+from ..core.results import jsonable
 from ..core.errors import DataError
+from ..core.vocab import WAVE_ORDER
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import as_frame
+from ..report import Reportable
 
 __all__ = ["screen", "ScreeningResult", "person_history", "band_of"]
 
@@ -22,8 +24,6 @@ def ordered_waves(wave: pd.Series) -> pd.Series:
     """Waves as an ordered categorical: pre < post < follow-up < others (as they come)."""
     if isinstance(wave.dtype, pd.CategoricalDtype) and wave.cat.ordered:
         return wave
-    from ..io._text import WAVE_ORDER
-
     seen = [str(w) for w in pd.unique(wave.dropna().astype(str))]
     cats = [w for w in WAVE_ORDER if w in seen] + [w for w in seen if w not in WAVE_ORDER]
     return pd.Series(pd.Categorical(wave.astype(str), categories=cats, ordered=True),
@@ -54,7 +54,7 @@ def band_of(values, bands, lang: str = "en") -> list:
 
 
 @dataclass(frozen=True, repr=False)
-class ScreeningResult(ResultMixin):
+class ScreeningResult(Reportable):
     """Per-person screening: scores, bands, norm z scores, flag and reasons.
 
     Attributes
@@ -91,6 +91,12 @@ class ScreeningResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
+
+    def to_document(self, lang: str = "en"):
+        """The table(s) as a :class:`~stressgroup.core.document.Document`."""
+        from ._documents import screening_document
+
+        return screening_document(self)
 
     def to_dict(self) -> dict:
         return jsonable({"instrument": self.instrument, "rule": self.rule,

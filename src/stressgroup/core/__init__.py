@@ -3,3 +3,6 @@
 Every stage (instruments, io, reliability, analysis, report) may import from here; nothing
 here imports a stage.
 """
+
+#: The package version (the root package re-exports it as ``stressgroup.__version__``).
+__version__ = "0.1.0"

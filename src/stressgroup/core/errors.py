@@ -19,6 +19,7 @@ __all__ = [
     "StressgroupWarning",
     "DegenerateDataWarning",
     "DataQualityWarning",
+    "FontWarning",
     "MeasurementWarning",
 ]
 
@@ -67,6 +68,14 @@ class DegenerateDataWarning(StressgroupWarning):
 
 class DataQualityWarning(StressgroupWarning):
     """Input data was altered or partly excluded (see the load report)."""
+
+
+class FontWarning(StressgroupWarning):
+    """No font can draw the requested labels (no CJK font for Chinese figure labels).
+
+    The figures fall back to English labels; the message (in English and Chinese) says
+    which font to install.
+    """
 
 
 class MeasurementWarning(StressgroupWarning):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -11,13 +11,16 @@ import pandas as pd
 from ..core.errors import DataError, DataQualityWarning
 from ._schema import Instrument, Subscale, load_instrument
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ..io import Responses
-
 __all__ = ["score", "key_items", "as_frame"]
 
 
-def as_frame(responses: "Responses | pd.DataFrame") -> pd.DataFrame:
+class _HasData(Protocol):
+    """What scoring needs of a ``stressgroup.io.Responses`` (duck typed: io is a stage above)."""
+
+    data: pd.DataFrame
+
+
+def as_frame(responses: "_HasData | pd.DataFrame") -> pd.DataFrame:
     """Return the DataFrame behind a :class:`Responses` (or the frame itself)."""
     data = getattr(responses, "data", responses)
     if not isinstance(data, pd.DataFrame):
@@ -192,7 +195,7 @@ def _score_block(keyed: np.ndarray, sub: Subscale) -> tuple[np.ndarray, np.ndarr
     return np.where(ok, value, np.nan), answered
 
 
-def score(responses: "Responses | pd.DataFrame", instrument: "Instrument | str",
+def score(responses: "_HasData | pd.DataFrame", instrument: "Instrument | str",
           *, keep: "list[str] | tuple[str, ...] | None" = None) -> pd.DataFrame:
     """Score every subscale and the total of an instrument.
 

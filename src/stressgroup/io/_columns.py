@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import DataError
+from ..core.vocab import QUESTION_NUMBER_RE, strip_question_number
+from ..core.vocab import plain_key as _plain_key
 from ._text import (
     WAVE_ORDER,
     is_missing,
@@ -159,22 +161,8 @@ def split_wave_affix(column: str) -> tuple[str, str] | None:
 # items
 # ---------------------------------------------------------------------------
 
-_QNUM_RE = re.compile(r"^\s*(?:[QqＱｑ]|第)?\s*\d+\s*(?:题)?\s*(?:[、.．:：)）\]】_\-]\s*|\s+|$)")
 _PAREN_RE = re.compile(r"[(（]([^()（）]*)[)）]")
 _QSTART_RE = re.compile(r"^\s*(?:(?:[QqＱｑ]\s*)?\d+\s*(?:[、.．:：)）\]】_]|\s)|第\s*\d+\s*题)")
-_ASK_RE = re.compile(r"^(?:请输入|请填写|请问|您的|你的)+")
-_TRAIL_RE = re.compile(r"[\s:：。.！!？?*＊]+$")
-
-
-def strip_question_number(name: str) -> str:
-    """``"8、题干"``, ``"Q8. 题干"``, ``"8.题干"``, ``"第8题 题干"`` -> ``"题干"`` (NFKC, stripped)."""
-    return _QNUM_RE.sub("", nfkc(name).strip(), count=1).strip()
-
-
-def _plain_key(name: str) -> str:
-    """Header without question number, "您的/请输入" and trailing punctuation, as a name key."""
-    text = _TRAIL_RE.sub("", strip_question_number(name))
-    return name_key(_ASK_RE.sub("", text))
 
 
 def looks_like_question(name: str) -> bool:
@@ -185,7 +173,7 @@ def looks_like_question(name: str) -> bool:
 def _text_candidates(name: str) -> list[str]:
     """Keys a column header might match an item text by (question number and brackets stripped)."""
     name = nfkc(name).strip()
-    stripped = _QNUM_RE.sub("", name, count=1)
+    stripped = QUESTION_NUMBER_RE.sub("", name, count=1)
     out = [stripped]
     inner = _PAREN_RE.findall(stripped)
     out += inner

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..core.results import jsonable
+from ..report import Reportable
 from ._text import PERSONAL_PLACEHOLDER, mask_personal
 
 __all__ = ["TABLE_COLUMNS", "FileReport", "LoadReport"]
@@ -106,8 +107,8 @@ class FileReport:
         ``"utf-8"``, ``"utf-8-sig"`` (UTF-8 with a byte-order mark), ``"gb18030"``
         (also covers GBK/GB2312) or the ``encoding=`` given; None for Excel and DataFrames.
     layout : str
-        ``"long"`` (one row per person per wave) or ``"wide"`` (one row per person,
-        wave-prefixed item columns).
+        ``"long"`` (one row per person per wave), ``"wide"`` (one row per person,
+        wave-prefixed item columns) or ``"tidy"`` (one row per answer: id, wave, item, value).
     rows_read, rows_kept, rows_excluded : int
         Data rows of the file (blank rows are skipped and not counted);
         ``rows_read == rows_kept + rows_excluded``. A wide row is one row read and,
@@ -158,7 +159,7 @@ def _count_phrase(series: pd.Series) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class LoadReport:
+class LoadReport(Reportable):
     """What a loader read, kept, excluded and altered.
 
     Plain data: every table is a DataFrame, every row number is the row the user
@@ -373,6 +374,12 @@ class LoadReport:
 
     def __repr__(self) -> str:
         return self.summary()
+
+    def to_document(self, lang: str = "en"):
+        """Files read, rows excluded and cells set to missing, as a document."""
+        from ._report_doc import load_document
+
+        return load_document(self)
 
     def _repr_html_(self) -> str:
         head = f"<p><strong>{html.escape(self._title)}</strong></p>"

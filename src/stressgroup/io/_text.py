@@ -13,6 +13,10 @@ import re
 import unicodedata
 from typing import Any
 
+from ..core.privacy import (EMAIL_RE, IDCARD_RE, IPV4_RE, PERSONAL_PLACEHOLDER, PHONE_RE,
+                             mask_personal, personal_kind)
+from ..core.vocab import WAVE_ORDER, name_key, nfkc
+
 __all__ = [
     "MISSING_MARKERS",
     "WAVE_ORDER",
@@ -32,9 +36,6 @@ __all__ = [
 #: Cell values (after NFKC and stripping, compared case-insensitively) read as "not answered".
 MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", ".", "-", "<na>"})
 
-#: Canonical wave labels in their fixed order; unknown labels sort after these.
-WAVE_ORDER = ("pre", "post", "follow-up")
-
 _WAVE_ALIASES = {
     "pre": ("pre", "1", "t1", "time1", "wave1", "baseline", "pretest", "pre-test",
             "前测", "基线", "干预前"),
@@ -44,15 +45,7 @@ _WAVE_ALIASES = {
                   "追踪", "追踪测", "随访", "追踪测试"),
 }
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-
-
-def nfkc(text: str) -> str:
-    """NFKC-normalise ``text`` (full-width digits/letters/spaces to ASCII) and drop zero-width marks."""
-    if text.isascii():   # NFKC leaves ASCII alone and it holds no zero-width marks
-        return text
-    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
 
 
 def cell_text(value: Any) -> str:
@@ -114,11 +107,6 @@ def normalise_id(text: str) -> str:
     return "".join(nfkc(text).split())
 
 
-def name_key(text: str) -> str:
-    """A column name reduced for matching: NFKC, casefolded, no spaces, ``_`` or ``-``."""
-    return re.sub(r"[\s_\-]+", "", nfkc(text).casefold())
-
-
 def text_key(text: str) -> str:
     """Item text reduced for matching: NFKC, casefolded, punctuation and spaces removed."""
     return "".join(
@@ -156,76 +144,3 @@ def parse_number(text: str) -> float | None:
 def format_number(value: float) -> str:
     """Format a declared bound for messages: ``1.0`` -> ``"1"``, ``2.5`` -> ``"2.5"``."""
     return f"{value:g}"
-
-
-# ---------------------------------------------------------------------------
-# personal data in values: one set of detectors for PII columns, ids and report text
-# ---------------------------------------------------------------------------
-
-#: What the report shows instead of personal data found in a value.
-PERSONAL_PLACEHOLDER = "<personal data hidden>"
-
-# whole values (after NFKC, spaces and dashes removed)
-PHONE_RE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
-IDCARD_RE = re.compile(r"\d{17}[\dXx]")
-IPV4_RE = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
-EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-# the same inside free text; a Chinese name (2-4 characters) written next to a phone
-# or ID card number goes with it
-_NAME = r"(?:[\u4e00-\u9fff]{2,4}[\s:：,，、]*)?"
-_NAME_AFTER = r"(?:[\s:：,，、]*[\u4e00-\u9fff]{2,4}(?![\u4e00-\u9fff]))?"
-_IN_TEXT = re.compile(
-    "|".join([
-        # ID card: 18 characters, optionally grouped 6-8-4
-        _NAME + r"(?<![\dA-Za-z])\d{6}[\s\-]?\d{8}[\s\-]?\d{3}[\dXx](?![\dA-Za-z])" + _NAME_AFTER,
-        # mainland mobile: 1[3-9]x xxxx xxxx, optionally +86 and spaces or dashes
-        _NAME + r"(?<!\d)(?:\+?86[\s\-]?)?1[3-9]\d(?:[\s\-]?\d){8}(?!\d)" + _NAME_AFTER,
-        r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+",
-        r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)",
-    ]))
-
-
-def personal_kind(value: str) -> str | None:
-    """The kind of personal data a whole value is (``"phone number"``...), or None."""
-    if len(value) < 7 and "@" not in value:  # shorter than any IPv4 address or number
-        return None
-    v = re.sub(r"[\s\-]", "", nfkc(value))
-    if PHONE_RE.fullmatch(v):
-        return "phone number"
-    if IDCARD_RE.fullmatch(v):
-        return "ID card number"
-    m = IPV4_RE.fullmatch(v)
-    if m and all(int(g) <= 255 for g in m.groups()):
-        return "IP address"
-    if EMAIL_RE.fullmatch(v):
-        return "e-mail address"
-    return None
-
-
-def _hide(m: re.Match[str]) -> str:
-    text = m.group(0)
-    ip_like = re.fullmatch(r"(?:\d{1,3}\.){3}\d{1,3}", text)
-    if ip_like and any(int(g) > 255 for g in text.split(".")):
-        return text   # a dotted number that is no IPv4 address
-    return PERSONAL_PLACEHOLDER
-
-
-def mask_personal(text: str) -> str:
-    """``text`` with personal data replaced by ``"<personal data hidden>"``.
-
-    Finds Chinese mobile numbers, 18-character ID card numbers (with a Chinese
-    name written next to them), e-mail and IPv4 addresses anywhere in the text;
-    text without any is returned unchanged.
-
-    >>> mask_personal("unknown answer '张伟 13712345679'")
-    "unknown answer '<personal data hidden>'"
-    >>> mask_personal("out of range 1-5")
-    'out of range 1-5'
-    """
-    if not isinstance(text, str) or (len(text) < 7 and "@" not in text) \
-            or not any(ch.isdigit() or ch == "@" for ch in text):
-        return text  # too short for an IPv4 address or a number, or no digit at all
-    norm = nfkc(text)
-    masked = _IN_TEXT.sub(_hide, norm)
-    return text if masked == norm else masked

@@ -9,15 +9,16 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..core.results import ResultMixin, jsonable, quiet_numpy
 from ..core.errors import DegenerateDataWarning
+from ..core.results import jsonable, quiet_numpy
+from ..report import Reportable
 from ._matrix import as_item_matrix, cov2cor, pairwise_cov, smc
 
 __all__ = ["cronbach_alpha", "AlphaResult"]
 
 
 @dataclass(frozen=True, repr=False)
-class AlphaResult(ResultMixin):
+class AlphaResult(Reportable):
     """Cronbach's alpha with psych's companion statistics.
 
     Attributes
@@ -73,6 +74,12 @@ class AlphaResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         return self.item_stats.copy()
+
+    def to_document(self, lang: str = "en"):
+        """The table(s) as a :class:`~stressgroup.core.document.Document`."""
+        from ._documents import alpha_document
+
+        return alpha_document(self)
 
     def _summary_lines(self) -> list[str]:
         lo, hi = self.ci

@@ -8,14 +8,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
+from ..report import Reportable
 from ._matrix import as_item_matrix, pairwise_cor, smc
 
 __all__ = ["omega", "OmegaResult", "minres_one_factor"]
 
 
 @dataclass(frozen=True, repr=False)
-class OmegaResult(ResultMixin):
+class OmegaResult(Reportable):
     """Omega total from a one-factor minres solution.
 
     Attributes
@@ -44,6 +45,12 @@ class OmegaResult(ResultMixin):
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({"loading": self.loadings, "h2": 1 - self.uniquenesses,
                              "u2": self.uniquenesses})
+
+    def to_document(self, lang: str = "en"):
+        """The table(s) as a :class:`~stressgroup.core.document.Document`."""
+        from ._documents import omega_document
+
+        return omega_document(self)
 
     def _summary_lines(self) -> list[str]:
         return [f"omega_total = {self.omega_total:.4f} (n = {self.n}, k = {self.k})"]

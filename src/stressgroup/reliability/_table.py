@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import warnings
 
 import pandas as pd
 
-from ..core.results import ResultMixin, jsonable
 from ..core.errors import DegenerateDataWarning
+from ..core.results import jsonable
 from ..instruments import Instrument, load_instrument
 from ..instruments._scoring import as_frame, key_items
 from ._alpha import AlphaResult, cronbach_alpha
 from ._omega import omega
+from ..report import Reportable
 
 __all__ = ["reliability", "ReliabilityTable"]
 
 
 @dataclass(frozen=True, repr=False)
-class ReliabilityTable(ResultMixin):
+class ReliabilityTable(Reportable):
     """Alpha (with Feldt CI) and omega total per subscale and total.
 
     Attributes
@@ -37,6 +38,7 @@ class ReliabilityTable(ResultMixin):
     wave: "str | None"
     table: pd.DataFrame
     alphas: dict
+    instrument_obj: "Instrument | None" = field(default=None, compare=False)
 
     @property
     def _title(self) -> str:  # type: ignore[override]
@@ -45,6 +47,12 @@ class ReliabilityTable(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
+
+    def to_document(self, lang: str = "en"):
+        """The table(s) as a :class:`~stressgroup.core.document.Document`."""
+        from ._documents import reliability_document
+
+        return reliability_document(self, instrument=self.instrument_obj)
 
     def to_dict(self) -> dict:
         return jsonable({"instrument": self.instrument, "wave": self.wave,
@@ -111,4 +119,4 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
             warnings.warn(f"{sub.id}: no omega ({exc})", DegenerateDataWarning, stacklevel=2)
         rows.append(row)
     table = pd.DataFrame(rows).set_index("subscale")
-    return ReliabilityTable(instrument.id, wave, table, alphas)
+    return ReliabilityTable(instrument.id, wave, table, alphas, instrument_obj=instrument)

@@ -1,7 +1,16 @@
-"""Reporting: number formatting and tables (the only place numbers are rounded)."""
+"""Reporting: renders documents (terminal, Markdown, HTML, DOCX, XLSX, LaTeX).
 
-from ._format import (evaluation_blocks, fmt_num, fmt_p, format_evaluation,
-                      format_evaluation_html, text_table)
+The only place numbers are rounded and the only place that holds the en/zh wording. It
+depends on :mod:`stressgroup.core` alone and knows nothing of the analyses: a result
+describes itself as a :class:`~stressgroup.core.document.Document` and any renderer here
+turns it into text.
+"""
 
-__all__ = ["fmt_num", "fmt_p", "format_evaluation", "format_evaluation_html",
-           "evaluation_blocks", "text_table"]
+from ._labels import LABELS, label, t
+from ._numbers import STYLES, Style, fmt_num, fmt_p, format_cell, get_style
+from ._render import FORMATS, render, write_report
+from ._result import Reportable
+from ._text import text_table
+
+__all__ = ["render", "write_report", "FORMATS", "Reportable", "LABELS", "label", "t",
+           "Style", "STYLES", "get_style", "format_cell", "fmt_num", "fmt_p", "text_table"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import DataError
+from ._sources import read_source
 
 __all__ = ["draft_instrument"]
 
@@ -44,8 +45,6 @@ def _norm(s: str) -> str:
 
 def _read_any(path: Path) -> pd.DataFrame:
     """The export as text, through the loader's own readers (any supported format)."""
-    from ..io._sources import read_source
-
     raw = read_source(path)
     return pd.DataFrame({c: raw.cells[c] for c in raw.columns}, columns=raw.columns)
 

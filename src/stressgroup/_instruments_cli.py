@@ -1,4 +1,7 @@
-"""Command line for instruments: ``list``, ``show ID``, ``template ID``, ``draft EXPORT``."""
+"""Command line for instruments: ``list``, ``show ID``, ``template ID``, ``draft EXPORT``.
+
+Run as ``python -m stressgroup.instruments`` (``instruments/__main__.py`` calls :func:`main`).
+"""
 
 from __future__ import annotations
 
@@ -48,9 +51,9 @@ def _show(inst) -> str:
 
 def main(argv: "Sequence[str] | None" = None) -> int:
     """Run ``python -m stressgroup.instruments``; returns the exit status."""
-    from ..core.errors import StressgroupError
-    from ._draft import draft_instrument
-    from ._schema import builtin_instrument_ids, list_instruments, load_instrument
+    from .core.errors import StressgroupError
+    from .instruments import builtin_instrument_ids, list_instruments, load_instrument
+    from .io._draft import draft_instrument
 
     p = argparse.ArgumentParser(prog="python -m stressgroup.instruments",
                                 description="List, show and write instrument files.")

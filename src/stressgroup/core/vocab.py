@@ -1,0 +1,67 @@
+"""Small vocabulary shared by several stages: wave order, group-column names, header keys.
+
+The loader (``io``) and the analyses (``analysis``) must agree on these, so they
+live here, once, below both.
+
+Examples
+--------
+>>> from stressgroup.core.vocab import WAVE_ORDER, plain_key
+>>> WAVE_ORDER
+('pre', 'post', 'follow-up')
+>>> plain_key("6、您的组别：")
+'组别'
+>>> plain_key("Q3. Your Group")
+'yourgroup'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "GROUP_NAMES",
+    "QUESTION_NUMBER_RE",
+    "WAVE_ORDER",
+    "name_key",
+    "nfkc",
+    "plain_key",
+    "strip_question_number",
+]
+
+#: Canonical wave labels in their fixed order; unknown labels sort after these.
+WAVE_ORDER = ("pre", "post", "follow-up")
+
+#: Names of a group column (compared by :func:`plain_key`), in the order they are looked for.
+GROUP_NAMES = ("group", "groups", "组别", "分组", "组", "组名", "arm", "condition")
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+
+#: A leading question number: ``8、``, ``Q8.``, ``8.``, ``第8题``.
+QUESTION_NUMBER_RE = re.compile(
+    r"^\s*(?:[QqＱｑ]|第)?\s*\d+\s*(?:题)?\s*(?:[、.．:：)）\]】_\-]\s*|\s+|$)")
+_ASK_RE = re.compile(r"^(?:请输入|请填写|请问|您的|你的)+")
+_TRAIL_RE = re.compile(r"[\s:：。.！!？?*＊]+$")
+
+
+def nfkc(text: str) -> str:
+    """NFKC-normalise ``text`` (full-width digits/letters/spaces to ASCII) and drop zero-width marks."""
+    if text.isascii():   # NFKC leaves ASCII alone and it holds no zero-width marks
+        return text
+    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
+
+
+def name_key(text: str) -> str:
+    """A column name reduced for matching: NFKC, casefolded, no spaces, ``_`` or ``-``."""
+    return re.sub(r"[\s_\-]+", "", nfkc(text).casefold())
+
+
+def strip_question_number(name: str) -> str:
+    """``"8、题干"``, ``"Q8. 题干"``, ``"8.题干"``, ``"第8题 题干"`` -> ``"题干"`` (NFKC, stripped)."""
+    return QUESTION_NUMBER_RE.sub("", nfkc(name).strip(), count=1).strip()
+
+
+def plain_key(name: str) -> str:
+    """Header without question number, "您的/请输入" and trailing punctuation, as a name key."""
+    text = _TRAIL_RE.sub("", strip_question_number(name))
+    return name_key(_ASK_RE.sub("", text))

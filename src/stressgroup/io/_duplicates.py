@@ -1,0 +1,110 @@
+"""Duplicates: several rows for one key (id and wave, or id, wave and item); keep one or stop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import DataError
+from ._options import Options
+from ._report import make_table
+from ._sources import RawTable
+from ._text import is_missing, nfkc
+
+__all__ = ["DuplicateRule", "parse_times", "resolve_duplicates"]
+
+
+@dataclass(frozen=True)
+class DuplicateRule:
+    """How a layout keys and names its duplicates.
+
+    ``keys`` are the key columns besides the id (``{"wave": waves}``; none in a
+    wide file); ``what`` ends the error message's "N ..." ("people have more than
+    one row for the same wave"); ``noun`` names one duplicate in the error's
+    ``.problems``; ``reason(key, kept_row)`` is the exclusion reason of a row not
+    kept, ``key`` being the key values besides the id.
+    """
+
+    keys: Mapping[str, np.ndarray]
+    what: str
+    noun: str
+    reason: Callable[[tuple[Any, ...], int], str]
+
+
+def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
+                       final_ids: np.ndarray, rule: DuplicateRule, opt: Options,
+                       tcol: str | None, notes: list[str]) -> None:
+    """Mark in ``reason`` every duplicate not kept (``duplicates=`` "latest" or "first").
+
+    Only rows not yet excluded count. ``duplicates="error"`` raises a DataError
+    whose ``.problems`` lists every row of every duplicate group.
+    """
+    file = raw.file
+    live = np.flatnonzero(reason == None)  # noqa: E711  (elementwise)
+    arrays = list(rule.keys.values())
+    key_frame = pd.DataFrame({"id": ids[live], **{k: v[live] for k, v in rule.keys.items()}})
+    dup_mask = key_frame.duplicated(keep=False).to_numpy()
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i in live[dup_mask]:
+        groups.setdefault((ids[i], *(a[i] for a in arrays)), []).append(int(i))
+    if not groups:
+        return
+    if opt.duplicates == "error":
+        recs = []
+        text = []
+        for key, idx in groups.items():
+            rows = [int(raw.rows[i]) for i in idx]
+            label = f"id {final_ids[idx[0]]!r}" + "".join(
+                f" {name} {value}" for name, value in zip(rule.keys, key[1:], strict=True)
+                if value)
+            text.append(f"{label}: rows {', '.join(map(str, rows))}")
+            recs += [{"file": file, "row": r, "id": final_ids[idx[0]],
+                      "reason": f"{rule.noun} ({label})"} for r in rows]
+        shown = "; ".join(text[:5]) + ("; ..." if len(text) > 5 else "")
+        raise DataError(
+            f"{file}: {len(groups)} {rule.what} ({shown}). "
+            "Remove the extra rows, or pass duplicates='latest' or 'first' to keep one.",
+            problems=make_table("excluded", recs))
+    times = None
+    if tcol is not None:
+        # only the rows of a duplicate group need a time
+        at = np.array(sorted(i for idx in groups.values() for i in idx), dtype=np.int64)
+        times = np.full(raw.n_rows, np.datetime64("NaT"), dtype="datetime64[ns]")
+        times[at] = parse_times(raw.cells[tcol][at])
+        if np.isnat(times[at]).all():
+            times = None
+            notes.append(f"{file}: submit-time column {tcol!r} could not be read as dates; "
+                         "duplicates resolved by file order")
+    for key, idx in groups.items():
+        if times is not None:
+            # submission order: rows without a readable time count as earliest,
+            # ties keep file order
+            unknown = [i for i in idx if np.isnat(times[i])]
+            known = sorted((i for i in idx if not np.isnat(times[i])), key=lambda i: (times[i], i))
+            order = unknown + known
+        else:
+            order = list(idx)
+        keep = order[-1] if opt.duplicates == "latest" else order[0]
+        for i in idx:
+            if i != keep:
+                reason[i] = rule.reason(key[1:], int(raw.rows[keep]))
+
+
+def parse_times(values: np.ndarray) -> np.ndarray:
+    """Submit times as datetime64 (NaT where unreadable); 问卷星's ``2024/5/12 9:03:15`` too."""
+    texts = pd.Series([None if is_missing(v) else nfkc(v).strip() for v in values], dtype=object)
+    best = None
+    for fmt in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "ISO8601"):
+        parsed = pd.to_datetime(texts, errors="coerce", format=fmt)
+        if best is None or parsed.notna().sum() > best.notna().sum():
+            best = parsed
+        if best.notna().sum() == texts.notna().sum():
+            break
+    if best.notna().sum() < texts.notna().sum():
+        rest = best.isna() & texts.notna()
+        best[rest] = pd.to_datetime(texts[rest], errors="coerce", format="mixed")
+    return best.to_numpy(dtype="datetime64[ns]")

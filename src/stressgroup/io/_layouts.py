@@ -1,0 +1,251 @@
+"""The layouts a file may have, each as the steps that differ between them.
+
+``long``: one row per person per wave, one column per item. ``wide``: one row
+per person, wave-affixed item columns (``pre_IND1``), reshaped to one row per
+person per wave answered. ``tidy`` (in :mod:`._tidy`): one row per answer.
+The shared steps (ids, waves, exclusions, personal data, duplicates, the report)
+are in :mod:`._pipeline`; a layout supplies only what differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._columns import looks_like_question
+from ._convert import convert_items
+from ._duplicates import DuplicateRule
+from ._extras import Extras
+from ._mapping import ColumnMap, map_columns
+from ._options import Job
+from ._sources import factorized
+from ._text import is_missing
+from ._waves import wave_categorical
+
+__all__ = ["Answers", "Layout", "LongLayout", "WideLayout", "column_layout"]
+
+
+@dataclass
+class Answers:
+    """The answers of a file as numbers, and the events of reading them."""
+
+    problems: list[tuple[int, str, str, str]]   # (row index, column, value, reason): unusable
+    marked: list[tuple[int, str, str, str]]     # the same, for the format's missing codes
+    n_labels: int                                # answers read by their response label
+    numbers: np.ndarray                          # per row: the answers read as numbers
+
+
+class Layout:
+    """What differs between layouts; the defaults are those of a long file."""
+
+    name = "long"
+    item_ids: tuple[str, ...] = ()
+    extras: list[str]
+
+    def __init__(self, job: Job):
+        self.job = job
+        self.extras = []
+
+    def personal_candidates(self) -> list[str]:
+        """Columns the personal-data rules look at."""
+        return list(self.extras)
+
+    def drop(self, columns: set[str]) -> None:
+        """Forget the ``columns`` dropped as personal data."""
+        self.extras = [c for c in self.extras if c not in columns]
+
+    def convert(self) -> Answers:
+        raise NotImplementedError
+
+    def exclude(self, reason: np.ndarray) -> None:
+        """Set the layout's own exclusion reasons (rows with a reason keep it)."""
+
+    def check_rows(self, reason: np.ndarray) -> np.ndarray:
+        """The rows whose answers count when deciding the file is unusable (all)."""
+        return np.ones(len(reason), dtype=bool)
+
+    def duplicate_rule(self, waves: np.ndarray) -> DuplicateRule:
+        return DuplicateRule(keys={"wave": waves},
+                             what="people have more than one row for the same wave",
+                             noun="duplicate submission",
+                             reason=lambda key, kept: f"duplicate submission (kept row {kept})")
+
+    def cell_reason(self, i: int, reason: str) -> str:
+        """The reason shown in ``report.cells`` for row index ``i``."""
+        return reason
+
+    def assemble(self, kept: np.ndarray, ids: np.ndarray, waves: np.ndarray,
+                 extras: Extras) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def tables(self, personal: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
+        """The layout's own report tables (``personal``: the personal-data columns)."""
+        return {}
+
+
+class _ColumnLayout(Layout):
+    """A file with one column per item (per wave): long or wide."""
+
+    def __init__(self, job: Job, cmap: ColumnMap):
+        super().__init__(job)
+        self.map = cmap
+        self.item_ids = cmap.item_ids
+        self.extras = list(cmap.extras)
+        self.wave_extras = dict(cmap.wave_extras)
+        self.values: dict[tuple[str, str | None], np.ndarray] = {}
+        self.given: dict[tuple[str, str | None], np.ndarray] = {}   # an answer was written
+        self.waves_absent: list[dict[str, Any]] = []
+
+    def personal_candidates(self) -> list[str]:
+        return self.extras + list(self.wave_extras.values())
+
+    def drop(self, columns: set[str]) -> None:
+        super().drop(columns)
+        self.wave_extras = {k: c for k, c in self.wave_extras.items() if c not in columns}
+
+    def convert(self) -> Answers:
+        raw, scale = self.job.raw, self.job.scale
+        checked = scale.id is not None
+        missing_values = raw.meta.get("missing_values") or {}
+        problems: list[tuple[int, str, str, str]] = []
+        marked: list[tuple[int, str, str, str]] = []
+        n_labels = 0
+        numbers = np.zeros(raw.n_rows, dtype=np.int64)
+        for key, c in self.map.item_cols.items():
+            sentinels = {**missing_values.get("*", {}), **missing_values.get(c, {})}
+            conv = convert_items(raw.cells[c], scale.for_item(key[0]), checked=checked,
+                                 sentinels=sentinels, fact=factorized(raw, c))
+            self.values[key] = conv.numbers
+            self.given[key] = conv.given
+            n_labels += conv.n_labels
+            numbers += ~np.isnan(conv.numbers)
+            problems += [(i, c, v, r) for i, v, r in conv.problems]
+            marked += [(i, c, v, r) for i, v, r in conv.marked]
+        return Answers(problems=problems, marked=marked, n_labels=n_labels, numbers=numbers)
+
+    def _extra_names(self, extras: Extras) -> tuple[dict[str, pd.Series], dict[str, str]]:
+        """``({name in data: values}, {stem of a per-wave extra: name in data})``."""
+        taken = {"id", "wave", *self.item_ids}
+        extra_out = {extras.name(c, taken): extras.values(c) for c in self.extras}
+        wave_extra_names: dict[str, str] = {}
+        for stem, _w in self.wave_extras:
+            if stem not in wave_extra_names:
+                wave_extra_names[stem] = extras.name(stem, taken)
+        return extra_out, wave_extra_names
+
+    def tables(self, personal: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
+        file, scale, cmap = self.job.file, self.job.scale, self.map
+        unmapped = []
+        if scale.id is not None:
+            for c in self.extras:
+                if c in personal or not (looks_like_question(c) or c in cmap.qtext):
+                    continue
+                unmapped.append({"file": file, "column": c,
+                                 "reason": f"looks like a question but matches no item of "
+                                           f"{scale.id}; kept as an extra column (pass columns="
+                                           "{'column': 'item id'} if it is an item)"})
+        return {
+            "waves_absent": self.waves_absent, "items_missing": cmap.missing_items,
+            "columns_unmapped": unmapped,
+            "columns_mapped": [{"file": file, "column": c, "item": k[0],
+                                "how": cmap.how.get(c, "id")}
+                               for k, c in cmap.item_cols.items()]}
+
+
+class LongLayout(_ColumnLayout):
+    """One row per person per wave."""
+
+    name = "long"
+
+    def exclude(self, reason: np.ndarray) -> None:
+        if self.map.item_cols:
+            stack = np.vstack([self.given[(item, None)] for item in self.item_ids
+                               if (item, None) in self.given])
+            empty = ~np.any(stack, axis=0)
+            reason[(reason == None) & empty] = "no item answers"  # noqa: E711
+
+    def assemble(self, kept: np.ndarray, ids: np.ndarray, waves: np.ndarray,
+                 extras: Extras) -> pd.DataFrame:
+        extra_out, _ = self._extra_names(extras)
+        idx = np.flatnonzero(kept)
+        out: dict[str, Any] = {"id": pd.Series(ids[idx].tolist(), dtype="str"),
+                               "wave": wave_categorical(waves[idx].tolist())}
+        for item in self.item_ids:
+            arr = self.values.get((item, None))
+            out[item] = arr[idx] if arr is not None else np.full(len(idx), np.nan)
+        for name, series in extra_out.items():
+            out[name] = series.iloc[idx].reset_index(drop=True)
+        return pd.DataFrame(out)
+
+
+class WideLayout(_ColumnLayout):
+    """One row per person, wave-affixed item columns; a row gives one record per wave."""
+
+    name = "wide"
+
+    def exclude(self, reason: np.ndarray) -> None:
+        raw, n, waves_in = self.job.raw, self.job.raw.n_rows, self.map.waves_in
+        self.present = {}
+        for w in waves_in:
+            arrays = [self.given[(item, w)] for item in self.item_ids
+                      if (item, w) in self.given]
+            if not arrays:   # no instrument: the per-wave columns decide
+                arrays = [np.array([not is_missing(v) for v in raw.cells[c]], dtype=bool)
+                          for (_stem, ww), c in self.wave_extras.items() if ww == w]
+            self.present[w] = np.any(np.vstack(arrays), axis=0) if arrays \
+                else np.zeros(n, dtype=bool)
+        any_wave = np.any(np.vstack([self.present[w] for w in waves_in]), axis=0) if waves_in \
+            else np.zeros(n, dtype=bool)
+        reason[(reason == None) & ~any_wave] = "no answers in any wave"  # noqa: E711
+
+    def duplicate_rule(self, waves: np.ndarray) -> DuplicateRule:
+        rule = super().duplicate_rule(waves)
+        return DuplicateRule(keys={}, what=rule.what, noun=rule.noun, reason=rule.reason)
+
+    def assemble(self, kept: np.ndarray, ids: np.ndarray, waves: np.ndarray,
+                 extras: Extras) -> pd.DataFrame:
+        file, raw, waves_in = self.job.file, self.job.raw, self.map.waves_in
+        extra_out, wave_extra_names = self._extra_names(extras)
+        rec_rows: list[int] = []
+        rec_waves: list[str] = []
+        for i in np.flatnonzero(kept):
+            for w in waves_in:
+                if self.present[w][i]:
+                    rec_rows.append(int(i))
+                    rec_waves.append(w)
+                else:
+                    self.waves_absent.append({"file": file, "row": int(raw.rows[i]),
+                                              "id": ids[i], "wave": w})
+        sel = np.array(rec_rows, dtype=np.int64)
+        out: dict[str, Any] = {
+            "id": pd.Series(ids[sel].tolist() if len(sel) else [], dtype="str"),
+            "wave": wave_categorical(rec_waves)}
+        for item in self.item_ids:
+            col = np.full(len(sel), np.nan)
+            for w in waves_in:
+                arr = self.values.get((item, w))
+                mask = np.array([rw == w for rw in rec_waves], dtype=bool)
+                if arr is not None and mask.any():
+                    col[mask] = arr[sel[mask]]
+            out[item] = col
+        for name, series in extra_out.items():
+            out[name] = series.iloc[sel].reset_index(drop=True)
+        for stem, name in wave_extra_names.items():
+            per_wave = {w: extras.values(c) for (s, w), c in self.wave_extras.items()
+                        if s == stem}
+            vals = [per_wave[w].iloc[i] if w in per_wave else np.nan
+                    for i, w in zip(rec_rows, rec_waves, strict=True)]
+            out[name] = pd.Series(vals, dtype=object).infer_objects() if vals else \
+                pd.Series([], dtype=object)
+        return pd.DataFrame(out)
+
+
+def column_layout(job: Job, rest: Sequence[str], wcol: str | None,
+                  fixed: str | None) -> _ColumnLayout:
+    """The long or wide layout of a file with one column per item."""
+    cmap = map_columns(job, rest, wcol, fixed)
+    return WideLayout(job, cmap) if cmap.layout == "wide" else LongLayout(job, cmap)

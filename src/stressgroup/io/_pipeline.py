@@ -1,0 +1,157 @@
+"""One loading pipeline for every layout: a :class:`RawTable` in, rows and a report out.
+
+The steps, in order, each written once: the layout (tidy, else long or wide by
+the columns), the id column, the waves, the item columns (the layout's part),
+personal data, id changes, answers to numbers, exclusions, the check that the
+file is usable at all, duplicates, the extra columns, and the load report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from ..core.errors import DataError
+from ._columns import find_time_column
+from ._convert import shown
+from ._duplicates import resolve_duplicates
+from ._extras import Extras
+from ._ids import id_changes, id_column, normalised_ids
+from ._layouts import Answers, Layout, column_layout
+from ._options import Job, Loaded, Options
+from ._pii import personal_data
+from ._report import FileReport, LoadReport, make_table
+from ._scale import Scale
+from ._sources import FOOTER_REASON, RawTable
+from ._text import mask_personal
+from ._tidy import TidyLayout, tidy_columns
+from ._waves import fixed_wave, row_waves, unknown_wave_notes, wave_column
+
+__all__ = ["load"]
+
+
+def load(raw: RawTable, scale: Scale, opt: Options) -> Loaded:
+    """Load one table read from a file (or DataFrame) by the rules of ``read_survey``."""
+    job = Job(raw, scale, opt, notes=list(raw.notes))
+    file, notes = raw.file, job.notes
+
+    # -- layout, id, wave --------------------------------------------------------
+    tidy = tidy_columns(raw, scale, opt)
+    if tidy is not None:
+        notes.append(f"{file}: long tidy layout (one row per answer, items in {tidy[0]!r}, "
+                     f"answers in {tidy[1]!r}); pivoted to one row per person per wave")
+    reserved = tidy or ()
+    idc = id_column(raw, opt, reserved)
+    rest = [c for c in raw.columns if c != idc and c not in reserved]
+    fixed = fixed_wave(opt)
+    wcol = wave_column(raw, opt, rest, fixed, notes)
+    if wcol is not None:
+        rest = [c for c in rest if c != wcol]
+    layout: Layout = (TidyLayout(job, *tidy, rest, wcol, fixed) if tidy is not None
+                      else column_layout(job, rest, wcol, fixed))
+
+    # -- ids and personal data ---------------------------------------------------------
+    ids_raw, ids = normalised_ids(raw, idc)
+    personal = personal_data(raw, idc, ids_raw, ids, layout.personal_candidates(), opt, notes)
+    layout.drop(personal.drop)
+    final_ids = personal.final_ids
+    changes = id_changes(raw, ids_raw, ids, personal.hashed)
+
+    # -- answers -> numbers ------------------------------------------------------------
+    answers = layout.convert()
+    if answers.n_labels:
+        notes.append(f"{file}: {answers.n_labels} text answers converted to numbers by the "
+                     "response labels")
+
+    # -- exclusions ----------------------------------------------------------------------
+    reason, hide_id = _source_exclusions(raw)
+    reason[(reason == None) & (ids == "")] = "missing id"  # noqa: E711
+    waves = row_waves(raw, wcol, fixed)
+    if wcol is not None and fixed is None:
+        unknown = unknown_wave_notes(file, raw, waves, skip=reason != None)  # noqa: E711
+        notes += unknown
+        job.warnings += unknown
+        reason[(reason == None) & (waves == None)] = "missing wave"  # noqa: E711
+    layout.exclude(reason)
+    _check_usable(raw, answers, layout.check_rows(reason), final_ids)
+    tcol = find_time_column(layout.extras, raw.meta.get("time_column"))
+    resolve_duplicates(raw, reason, ids, final_ids, layout.duplicate_rule(waves), opt, tcol,
+                       notes)
+
+    kept = reason == None  # noqa: E711
+    excluded = [{"file": file, "row": int(raw.rows[i]),
+                 "id": None if hide_id[i] else (final_ids[i] or None),
+                 "reason": reason[i]} for i in np.flatnonzero(~kept)]
+    order_of = {c: k for k, c in enumerate(raw.columns)}
+    events = sorted(answers.problems + answers.marked, key=lambda p: (p[0], order_of[p[1]]))
+    cells = [{"file": file, "row": int(raw.rows[i]), "column": c, "id": final_ids[i] or None,
+              "value": shown(v), "reason": layout.cell_reason(i, r)}
+             for i, c, v, r in events if kept[i]]
+
+    # -- rows out, report ------------------------------------------------------------------
+    extras = Extras(raw, hashed=personal.hash, salt=opt.salt, notes=notes)
+    data = layout.assemble(kept, final_ids, waves, extras)
+    report = file_report(
+        raw, layout=layout.name, kept=kept, records=len(data), wave=fixed, notes=notes,
+        excluded=excluded, cells=cells, columns_dropped=personal.dropped,
+        columns_pseudonymized=personal.pseudonymized, id_changes=changes,
+        **layout.tables(personal.columns))
+    return Loaded(data=data, report=report, item_ids=tuple(layout.item_ids),
+                  warnings=job.warnings)
+
+
+def _source_exclusions(raw: RawTable) -> tuple[np.ndarray, np.ndarray]:
+    """``(reason, hide_id)`` per row: the rows the reader excluded (footer lines, a
+    platform's test responses); a footer's first cell is text such as a name, not an id."""
+    reason = np.full(raw.n_rows, None, dtype=object)
+    hide_id = np.zeros(raw.n_rows, dtype=bool)
+    for row_no, why in (raw.meta.get("exclude") or {}).items():
+        hit = np.flatnonzero(raw.rows == int(row_no))
+        reason[hit] = str(why)
+        if why == FOOTER_REASON:
+            hide_id[hit] = True
+    return reason, hide_id
+
+
+def _check_usable(raw: RawTable, answers: Answers, rows: np.ndarray,
+                  final_ids: np.ndarray) -> None:
+    """DataError when more than half of the answers (of ``rows``) cannot be used."""
+    problems = [p for p in answers.problems if rows[p[0]]]
+    if not problems:
+        return
+    answered = int(answers.numbers[rows].sum()) + len(problems)
+    if len(problems) <= answered / 2:
+        return
+    file = raw.file
+    table = make_table("cells", [
+        {"file": file, "row": int(raw.rows[i]), "column": c, "id": final_ids[i] or None,
+         "value": shown(v), "reason": r} for i, c, v, r in problems])
+    i, c, v, r = problems[0]
+    raise DataError(
+        f"{file}: {len(problems)} of {answered} answers cannot be used "
+        f"(e.g. row {raw.rows[i]}, column {c!r}: "
+        f"{mask_personal(repr(shown(v)))}, {mask_personal(r)}). This is probably the wrong "
+        "instrument or the wrong columns; check instrument= and columns=. The failing cells "
+        "are in this error's .problems table.",
+        problems=table)
+
+
+def file_report(raw: RawTable, *, layout: str, kept: np.ndarray, records: int, wave: Any,
+                notes: list[str], **tables: list[dict[str, Any]]) -> LoadReport:
+    """The LoadReport of one file: its counts, its event tables (personal data masked by
+    :func:`make_table`) and its notes (masked here)."""
+    meta: Mapping[str, Any] = raw.meta
+    n = len(kept)
+    rows_excluded = int((~kept).sum())
+    freport = FileReport(file=raw.file, source=str(meta.get("platform") or raw.source),
+                         encoding=raw.encoding, layout=layout, rows_read=n,
+                         rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
+                         records=records, sheet=meta.get("sheet"), wave=wave,
+                         variant=meta.get("variant"))
+    return LoadReport(
+        files=(freport,), rows_read=n, rows_kept=n - rows_excluded,
+        rows_excluded=rows_excluded,
+        **{name: make_table(name, records_) for name, records_ in tables.items()},
+        notes=tuple(mask_personal(x) for x in notes))

@@ -1,0 +1,101 @@
+"""Reliability results described as documents (thesis tables: alpha, CITC, alpha if
+deleted, omega)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..core.document import Column, Document, Note, Table
+from ..report import label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._alpha import AlphaResult
+    from ._omega import OmegaResult
+    from ._table import ReliabilityTable
+
+__all__ = ["alpha_document", "omega_document", "reliability_document", "item_table"]
+
+
+def item_table(a: "AlphaResult", key: str, scale) -> Table:
+    """Item statistics: M, SD, r_cor, CITC (r_drop) and alpha if deleted."""
+    st = a.item_stats
+    rows = [{"item": str(item), "n": r.get("n"), "mean": r.get("mean"), "sd": r.get("sd"),
+             "r_cor": r.get("r_cor"), "r_drop": r.get("r_drop"),
+             "alpha_if_dropped": r.get("alpha_if_dropped")}
+            for item, r in st.to_dict("index").items()]
+    return Table(key=key, title=label("rel.items", scale=scale),
+                 columns=(Column("item", label("col.item"), "text"),
+                          Column("n", label("col.n"), "count"),
+                          Column("mean", label("col.mean"), "mean"),
+                          Column("sd", label("col.sd"), "sd"),
+                          Column("r_cor", label("col.r_cor"), "correlation"),
+                          Column("r_drop", label("col.r_drop"), "correlation"),
+                          Column("alpha_if_dropped", label("col.alpha_if_dropped"),
+                                 "reliability")),
+                 rows=rows, notes=(Note(label("rel.item_note")),))
+
+
+def alpha_document(a: "AlphaResult") -> Document:
+    summary = Table(
+        key="alpha", title=label("alpha.title"),
+        columns=(Column("n", label("col.n"), "count"), Column("k", label("col.k"), "count"),
+                 Column("raw", label("col.raw_alpha"), "reliability"),
+                 Column("std", label("col.std_alpha"), "reliability"),
+                 Column("g6", label("col.g6"), "reliability"),
+                 Column("average_r", label("col.average_r"), "correlation"),
+                 Column("s_n", label("col.s_n"), "number"),
+                 Column("ase", label("col.ase"), "number", digits=3),
+                 Column("feldt", label("col.feldt"), "ci"),
+                 Column("duhachek", label("col.duhachek"), "ci")),
+        rows=[{"n": a.n, "k": a.k, "raw": a.raw_alpha, "std": a.std_alpha, "g6": a.g6,
+               "average_r": a.average_r, "s_n": a.s_n, "ase": a.ase,
+               "feldt": tuple(a.feldt_ci), "duhachek": tuple(a.duhachek_ci)}])
+    return Document(label("alpha.title"), (summary, item_table(a, "alpha_items", "")))
+
+
+def omega_document(o: "OmegaResult") -> Document:
+    rows = [{"item": str(i), "loading": float(o.loadings[i]), "h2": 1 - float(o.uniquenesses[i]),
+             "u2": float(o.uniquenesses[i])} for i in o.loadings.index]
+    tab = Table(key="omega", title=label("omega.title"),
+                columns=(Column("item", label("col.item"), "text"),
+                         Column("loading", label("col.loading"), "loading"),
+                         Column("h2", label("col.h2"), "proportion"),
+                         Column("u2", label("col.u2"), "proportion")),
+                rows=rows, notes=(Note({"en": f"omega total = {o.omega_total:.4f}, n = {o.n}.",
+                                        "zh": f"ω 总系数 = {o.omega_total:.4f}，n = {o.n}。"}),))
+    return Document(label("omega.title"), (tab,))
+
+
+def reliability_document(r: "ReliabilityTable", instrument=None) -> Document:
+    """The thesis reliability table, then item statistics per subscale."""
+    def name(sid):
+        if instrument is None:
+            return sid
+        s = instrument.subscale(sid)
+        return {"en": s.label("en"), "zh": s.label("zh")}
+
+    wave = label("rel.wave", wave=r.wave) if r.wave else ""
+    rows = []
+    methods = set()
+    for sid, row in r.table.iterrows():
+        a = r.alphas.get(sid)
+        if a is not None:
+            methods.add(a.ci_method)
+        rows.append({"scale": name(sid), "k": row["k"], "n": row["n"],
+                     "alpha": row["raw_alpha"], "ci": (row["ci_low"], row["ci_high"]),
+                     "std": row["std_alpha"], "omega": row["omega_total"]})
+    ci_method = ", ".join(sorted(methods)) or "Feldt"
+    main = Table(key="reliability", title=label("rel.table", wave=wave),
+                 columns=(Column("scale", label("col.subscale"), "text"),
+                          Column("k", label("col.k"), "count"),
+                          Column("n", label("col.n"), "count"),
+                          Column("alpha", label("col.raw_alpha"), "reliability"),
+                          Column("ci", label("col.ci95"), "ci"),
+                          Column("std", label("col.std_alpha"), "reliability"),
+                          Column("omega", label("col.omega"), "reliability")),
+                 rows=rows, notes=(Note(label("rel.note", ci_method=ci_method)),))
+    blocks = [main] + [item_table(a, f"items_{sid}", name(sid)) for sid, a in r.alphas.items()
+                       if sid != "total"]
+    inst_name = ({"en": instrument.label("en"), "zh": instrument.label("zh")}
+                 if instrument is not None else r.instrument)
+    return Document(label("rel.title", instrument=inst_name, wave=wave), blocks)
