@@ -248,3 +248,25 @@ def test_parallel_edge_decisions(bfi):
     d = none.to_dict()
     assert d["n_factors"] == 0 and len(d["simulated_quantile"]) == 10
     assert "suggested factors: 0" in repr(none)
+
+
+def test_documents_render_to_markdown(bfi):
+    ref = PARALLEL["bfi25"]
+    res = efa(bfi[ref["items"]], simulated=np.array(ref["sim_values"]))
+    doc = res.to_document()
+    assert [t.key for t in doc.tables()] == ["efa_variance", "efa_loadings", "efa_phi",
+                                            "efa_parallel"]
+    loadings = doc.tables()[1]
+    assert loadings.column("f_MR2").kind == "loading"
+    assert loadings.column("f_MR2").blank_below == 0.30
+    assert loadings.rows[0]["item"] == "N1"                  # sorted by main factor
+    assert loadings.rows[0]["f_MR2"] == res.loadings.loc["N1", "MR2"]   # raw value
+    variance = doc.tables()[0]
+    assert "rotation_pct" not in [c.key for c in variance.columns]     # oblique: totals only
+    md = res.to_markdown()
+    assert "| N1 | .84 |  |" in md                          # below .30 blank
+    assert "parallel analysis (20 simulated data sets)" in md
+    zh = efa(bfi[ref["items"]], 3, rotation="varimax").to_markdown(lang="zh")
+    assert "总方差解释" in zh and "旋转载荷平方和" in zh and "最大方差法" in zh
+    par = res.parallel.to_markdown()
+    assert "| 6 | 0.26 | 0.09 | 0.10 | yes |" in par

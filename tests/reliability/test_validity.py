@@ -132,3 +132,16 @@ def test_bad_arguments(bfi):
         kmo(bfi[["A1", "A2"]], missing="everything")
     with pytest.raises(TypeError, match="items"):
         kmo([1, 2, 3])
+
+
+def test_documents_render_to_markdown(bfi):
+    x = bfi[CASES["bfi10"]["items"]]
+    md = kmo(x).to_markdown()
+    assert "| Overall (KMO) | .78 |" in md and "| A1 | .72 |" in md and "middling" in md
+    doc = kmo(x).to_document()
+    assert [t.key for t in doc.tables()] == ["kmo"]
+    assert doc.tables()[0].column("msa").kind == "proportion"
+    zh = bartlett(x).to_markdown(lang="zh")
+    assert "Bartlett 球形检验" in zh and "| 5664.89 | 45 | < 0.001 | 2800 | 10 |" in zh
+    tab = bartlett(x).to_document().tables()[0]
+    assert tab.rows[0]["chisq"] == bartlett(x).chisq          # raw, unrounded

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import MeasurementWarning
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
+from ..report import Reportable
 from ._matrix import cov2cor
 from ._validity import Missing, item_correlation
 
@@ -223,7 +224,7 @@ def _fa_values(R: np.ndarray, method: str) -> np.ndarray:
 
 # ------------------------------------------------------------ parallel analysis
 @dataclass(frozen=True, repr=False)
-class ParallelResult(ResultMixin):
+class ParallelResult(Reportable):
     """Horn's parallel analysis on factor eigenvalues (psych ``fa.parallel(fa = "fa")``).
 
     Attributes
@@ -270,6 +271,40 @@ class ParallelResult(ResultMixin):
     def _summary_lines(self) -> list[str]:
         return [f"suggested factors: {self.n_factors} ({self.n_iter} simulated data sets of "
                 f"{self.n} x {len(self.observed)}, quantile {self.quantile:g})"]
+
+    def _table(self):
+        from ..core.document import Column, Note, Table
+
+        q = f"{100 * self.quantile:g}"
+        rows = [{"factor": int(f), "observed": float(self.observed[f]),
+                 "mean": float(self.simulated_mean[f]),
+                 "quantile": float(self.simulated_quantile[f]),
+                 "kept": {"en": "yes", "zh": "是"} if f <= self.n_factors else ""}
+                for f in self.observed.index]
+        return Table(
+            key="efa_parallel", title={"en": "Parallel analysis", "zh": "平行分析"},
+            columns=(Column("factor", {"en": "Factor", "zh": "因子"}, "count"),
+                     Column("observed", {"en": "Observed eigenvalue", "zh": "实际特征值"}),
+                     Column("mean", {"en": "Simulated mean", "zh": "模拟均值"}),
+                     Column("quantile", {"en": f"Simulated {q}th percentile",
+                                         "zh": f"模拟第 {q} 百分位数"}),
+                     Column("kept", {"en": "Retained", "zh": "保留"}, "text")),
+            rows=rows,
+            notes=(Note({"en": f"Eigenvalues of the correlation matrix with one-factor "
+                               f"communalities ({self.method}); {self.n_iter} simulated normal "
+                               f"data sets of {self.n} x {len(self.observed)}. Factors are "
+                               f"retained while the observed eigenvalue exceeds the simulated "
+                               f"percentile: {self.n_factors}.",
+                         "zh": f"特征值取自以单因子共同度为对角线的相关矩阵（{self.method}）；"
+                               f"模拟 {self.n_iter} 组 {self.n} × {len(self.observed)} 的正态"
+                               f"数据。实际特征值大于模拟百分位数的因子予以保留：{self.n_factors} 个。"}),))
+
+    def to_document(self, lang: str = "en"):
+        """The parallel analysis table as a :class:`~stressgroup.core.document.Document`."""
+        from ..core.document import Document
+
+        table = self._table()
+        return Document(table.title, (table,))
 
 
 def _parallel_from_matrix(R: np.ndarray, n: int, *, n_iter: int, quantile: float,
@@ -373,7 +408,7 @@ def parallel_analysis(items, *, n_iter: int = 20, quantile: float = 0.95,
 
 # ------------------------------------------------------------------------- efa
 @dataclass(frozen=True, repr=False)
-class EFAResult(ResultMixin):
+class EFAResult(Reportable):
     """An exploratory factor analysis (psych ``fa`` conventions).
 
     Attributes
@@ -446,6 +481,96 @@ class EFAResult(ResultMixin):
         out["h2"] = self.communalities
         out["u2"] = self.uniquenesses
         return out
+
+    def to_document(self, lang: str = "en"):
+        """The EFA tables (variance explained, sorted loadings, factor correlations,
+        parallel analysis) as a :class:`~stressgroup.core.document.Document`."""
+        from ..core.document import Column, Document, Note, Table
+
+        m, k = self.n_factors, self.k
+        v = self.variance
+        oblique = self.phi is not None
+
+        def val(x):
+            return None if x is None or not np.isfinite(x) else float(x)
+
+        cols = [Column("factor", {"en": "Factor", "zh": "因子"}, "count"),
+                Column("initial_total", {"en": "Initial eigenvalue", "zh": "初始特征值"}),
+                Column("initial_pct", {"en": "% of variance", "zh": "方差百分比"}, "percent"),
+                Column("initial_cum_pct", {"en": "Cumulative %", "zh": "累积 %"}, "percent"),
+                Column("extraction_total", {"en": "Extraction SS loadings",
+                                            "zh": "提取载荷平方和"}),
+                Column("extraction_pct", {"en": "% of variance", "zh": "方差百分比"}, "percent"),
+                Column("extraction_cum_pct", {"en": "Cumulative %", "zh": "累积 %"},
+                       "percent")]
+        if m > 1:
+            cols.append(Column("rotation_total", {"en": "Rotation SS loadings",
+                                                  "zh": "旋转载荷平方和"}))
+            if not oblique:
+                cols += [Column("rotation_pct", {"en": "% of variance", "zh": "方差百分比"},
+                                "percent"),
+                         Column("rotation_cum_pct", {"en": "Cumulative %", "zh": "累积 %"},
+                                "percent")]
+        keys = [c.key for c in cols]
+        rows = [{"factor": int(f), **{c: val(v.loc[f, c]) for c in keys[1:]}} for f in v.index]
+        method = {"minres": {"en": "minimum residual", "zh": "最小残差法"},
+                  "pa": {"en": "principal axis factoring", "zh": "主轴因子法"}}[self.method]
+        rot = {"oblimin": {"en": "direct oblimin", "zh": "直接斜交 (oblimin)"},
+               "varimax": {"en": "varimax with Kaiser normalisation",
+                           "zh": "最大方差法 (Kaiser 标准化)"},
+               "none": {"en": "no rotation", "zh": "未旋转"}}[self.rotation]
+        how = ({"en": f" The number of factors ({m}) was chosen by parallel analysis "
+                      f"({self.parallel.n_iter} simulated data sets).",
+                "zh": f"因子数 ({m}) 由平行分析确定（{self.parallel.n_iter} 组模拟数据）。"}
+               if self.parallel is not None else {"en": "", "zh": ""})
+        var_notes = [Note({"en": f"Extraction: {method['en']}; rotation: {rot['en']}; "
+                                 f"n = {self.n}, {k} items.{how['en']}",
+                           "zh": f"提取方法：{method['zh']}；旋转方法：{rot['zh']}；"
+                                 f"n = {self.n}，{k} 个题项。{how['zh']}"})]
+        if oblique:
+            var_notes.append(Note({"en": "When factors are correlated, sums of squared "
+                                         "loadings cannot be added to obtain a total "
+                                         "variance (rotation SS from the structure matrix).",
+                                   "zh": "因子相关时，旋转载荷平方和不能相加得到总方差"
+                                         "（由结构矩阵计算）。"}))
+        variance = Table(key="efa_variance",
+                         title={"en": "Total variance explained", "zh": "总方差解释"},
+                         columns=cols, rows=rows, notes=var_notes)
+
+        L = self.loadings
+        main = L.abs().to_numpy().argmax(axis=1)
+        order = sorted(range(k), key=lambda i: (main[i], -abs(L.iloc[i, main[i]])))
+        lcols = ([Column("item", {"en": "Item", "zh": "题项"}, "text")]
+                 + [Column(f"f_{f}", f, "loading", blank_below=0.30) for f in L.columns]
+                 + [Column("h2", {"en": "h2", "zh": "共同度 h2"}, "proportion"),
+                    Column("u2", {"en": "u2", "zh": "独特性 u2"}, "proportion")])
+        lrows = [{"item": str(L.index[i]),
+                  **{f"f_{f}": float(L.iloc[i, j]) for j, f in enumerate(L.columns)},
+                  "h2": float(self.communalities.iloc[i]),
+                  "u2": float(self.uniquenesses.iloc[i])} for i in order]
+        what = ({"en": "pattern matrix", "zh": "模式矩阵"} if oblique
+                else {"en": "rotated loadings" if self.rotation != "none" else "loadings",
+                      "zh": "旋转后载荷" if self.rotation != "none" else "载荷"})
+        loadings = Table(key="efa_loadings",
+                         title={"en": f"Factor loadings ({what['en']})",
+                                "zh": f"因子载荷（{what['zh']}）"},
+                         columns=lcols, rows=lrows,
+                         notes=[Note({"en": "Loadings below .30 in absolute value are left "
+                                            "blank; items sorted by their main factor.",
+                                      "zh": "绝对值小于 0.30 的载荷未列出；题项按主要因子排序。"})])
+        blocks = [variance, loadings]
+        if oblique:
+            pcols = ([Column("factor", {"en": "Factor", "zh": "因子"}, "text")]
+                     + [Column(f"f_{f}", f, "correlation") for f in self.phi.columns])
+            prow = [{"factor": str(f), **{f"f_{g}": float(self.phi.loc[f, g])
+                                          for g in self.phi.columns}} for f in self.phi.index]
+            blocks.append(Table(key="efa_phi", title={"en": "Factor correlations",
+                                                      "zh": "因子相关矩阵"},
+                                columns=pcols, rows=prow))
+        if self.parallel is not None:
+            blocks.append(self.parallel._table())
+        return Document({"en": "Exploratory factor analysis", "zh": "探索性因子分析"},
+                        tuple(blocks))
 
     def _summary_lines(self) -> list[str]:
         lines = [f"{self.n_factors} factor(s), {self.method}, rotation {self.rotation}, "

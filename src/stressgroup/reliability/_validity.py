@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, MeasurementWarning
-from ..core.results import ResultMixin, jsonable, quiet_numpy
+from ..core.results import jsonable, quiet_numpy
+from ..report import Reportable
 from ._matrix import as_item_matrix, pairwise_cor
 
 __all__ = ["kmo", "KMOResult", "bartlett", "BartlettResult", "item_correlation",
@@ -23,6 +24,18 @@ Missing = Literal["pairwise", "listwise"]
 #: Kaiser (1974)'s words for the overall MSA, lower bounds.
 _KAISER = [(0.9, "marvelous"), (0.8, "meritorious"), (0.7, "middling"), (0.6, "mediocre"),
            (0.5, "miserable"), (-np.inf, "unacceptable")]
+
+
+_KAISER_ZH = {"marvelous": "极好", "meritorious": "良好", "middling": "中等",
+              "mediocre": "一般", "miserable": "较差", "unacceptable": "不可接受",
+              "undefined": "无法计算"}
+_MISSING = {"en": {"pairwise": "Pairwise-complete correlations",
+                   "listwise": "Complete cases only"},
+            "zh": {"pairwise": "相关系数按成对删除计算", "listwise": "仅用完整个案"}}
+
+
+def _num(x) -> "float | None":
+    return None if x is None or not np.isfinite(x) else float(x)
 
 
 def kaiser_label(value: float) -> str:
@@ -83,7 +96,7 @@ def _warn_not_pd(R: np.ndarray, what: str) -> bool:
 
 
 @dataclass(frozen=True, repr=False)
-class KMOResult(ResultMixin):
+class KMOResult(Reportable):
     """Kaiser-Meyer-Olkin measure of sampling adequacy.
 
     Attributes
@@ -119,9 +132,28 @@ class KMOResult(ResultMixin):
     def _summary_lines(self) -> list[str]:
         return [f"KMO = {self.kmo:.4f} ({self.label}; n = {self.n}, {self.missing})"]
 
+    def to_document(self, lang: str = "en"):
+        """The overall and per-item MSA as a :class:`~stressgroup.core.document.Document`."""
+        from ..core.document import Column, Document, Note, Table
+
+        word = _KAISER_ZH.get(self.label, self.label)
+        rows = [{"item": {"en": "Overall (KMO)", "zh": "总体 (KMO)"}, "msa": _num(self.kmo)}]
+        rows += [{"item": str(i), "msa": _num(v)} for i, v in self.kmo_per_item.items()]
+        table = Table(
+            key="kmo", title={"en": "Kaiser-Meyer-Olkin measure of sampling adequacy",
+                              "zh": "KMO 取样适切性量数"},
+            columns=(Column("item", {"en": "Item", "zh": "题项"}, "text"),
+                     Column("msa", {"en": "MSA", "zh": "MSA"}, "proportion")),
+            rows=rows,
+            notes=(Note({"en": f"Kaiser (1974): {self.label}; .60 or more is usually "
+                               f"required. {_MISSING['en'][self.missing]}, n = {self.n}.",
+                         "zh": f"Kaiser (1974) 评价：{word}；通常要求不低于 0.60。"
+                               f"{_MISSING['zh'][self.missing]}，n = {self.n}。"}),))
+        return Document(table.title, (table,))
+
 
 @dataclass(frozen=True, repr=False)
-class BartlettResult(ResultMixin):
+class BartlettResult(Reportable):
     """Bartlett's test that the correlation matrix is an identity matrix.
 
     Unpacks as ``(chisq, p)``.
@@ -160,6 +192,27 @@ class BartlettResult(ResultMixin):
 
     def _summary_lines(self) -> list[str]:
         return [f"chi2({self.df:g}) = {self.chisq:.2f}, p = {self.p:.3g} (n = {self.n})"]
+
+    def to_document(self, lang: str = "en"):
+        """The test as a :class:`~stressgroup.core.document.Document`."""
+        from ..core.document import Column, Document, Note, Table
+
+        table = Table(
+            key="bartlett", title={"en": "Bartlett's test of sphericity",
+                                   "zh": "Bartlett 球形检验"},
+            columns=(Column("chisq", {"en": "Chi-square", "zh": "近似卡方"}, "statistic",
+                            df="df", symbol="χ²"),
+                     Column("df", {"en": "df", "zh": "自由度"}, "df"),
+                     Column("p", "p", "p"),
+                     Column("n", "n", "count"),
+                     Column("k", {"en": "Items", "zh": "题项数"}, "count")),
+            rows=({"chisq": _num(self.chisq), "df": self.df, "p": _num(self.p), "n": self.n,
+                   "k": self.k},),
+            notes=(Note({"en": f"H0: the item correlation matrix is an identity matrix. "
+                               f"{_MISSING['en'][self.missing]}; n = all rows used.",
+                         "zh": f"原假设：题项相关矩阵为单位矩阵。{_MISSING['zh'][self.missing]}"
+                               f"；n 为所用的全部行数。"}),))
+        return Document(table.title, (table,))
 
 
 def _rcond(R: np.ndarray) -> float:
