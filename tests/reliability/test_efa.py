@@ -270,3 +270,18 @@ def test_documents_render_to_markdown(bfi):
     assert "总方差解释" in zh and "旋转载荷平方和" in zh and "最大方差法" in zh
     par = res.parallel.to_markdown()
     assert "| 6 | 0.26 | 0.09 | 0.10 | yes |" in par
+
+
+def test_every_validity_result_prints_renders_html_and_serialises(bfi):
+    import json
+
+    from stressgroup.reliability import bartlett, kmo
+
+    x = bfi[CASES["bfi10_minres_oblimin_2"]["items"]]
+    res = efa(x, simulated=np.array(PARALLEL["bfi10"]["sim_values"]))
+    for r in (kmo(x), bartlett(x), res, res.parallel, efa(x, 2, rotation="varimax")):
+        text = repr(r)
+        assert text and "object at 0x" not in text, type(r)
+        assert "<table" in r._repr_html_(), type(r)
+        json.dumps(r.to_dict(), allow_nan=False)
+        assert r.to_frame() is not None
