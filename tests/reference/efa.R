@@ -120,6 +120,18 @@ cases[[length(cases) + 1]] <- fa_case("npd_minres_1_smoothed", npd, 1, "minres",
                                       smooth_input = TRUE)
 cases[[length(cases) + 1]] <- fa_case("heywood_minres_1", heywood, 1, "minres", "none")
 cases[[length(cases) + 1]] <- fa_case("heywood_pa_1", heywood, 1, "pa", "none")
+# --- the study sample (data/sample/qcity_long.csv): all 48 pre rows, keyed
+# items (6 - x for IND4, FAM3, WORK5, ORG2, SOC4), five factors: a Heywood
+# case for minres (IND1 stops at psych's bound) and principal axis (h2 > 1)
+dat <- read.csv(file.path(here, "..", "..", "data", "sample", "qcity_long.csv"),
+                colClasses = c(id = "character"), na.strings = "")
+pre <- dat[dat$wave == "pre", ]
+sample_items <- c(paste0("IND", 1:5), paste0("FAM", 1:5), paste0("WORK", 1:5),
+                  paste0("ORG", 1:5), paste0("SOC", 1:5))
+keyed <- pre[, sample_items]
+for (it in c("IND4", "FAM3", "WORK5", "ORG2", "SOC4")) keyed[[it]] <- 6 - keyed[[it]]
+cases[[length(cases) + 1]] <- fa_case("sample_pre_minres_oblimin_5", keyed, 5, "minres", "oblimin")
+cases[[length(cases) + 1]] <- fa_case("sample_pre_pa_oblimin_5", keyed, 5, "pa", "oblimin")
 Rn <- cor(npd, use = "pairwise")
 npd_smoothed <- rows(suppressWarnings(psych::cor.smooth(Rn)))
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from reftools import REFERENCE, RTOL, load_reference
+from reftools import REFERENCE, RTOL, SAMPLE, load_reference
 from stressgroup import omega
 from stressgroup.core.errors import DataError, MeasurementWarning
 from stressgroup.reliability import EFAResult, efa, parallel_analysis
@@ -29,6 +29,25 @@ def npd() -> pd.DataFrame:
     return pd.read_csv(REFERENCE / "npd.csv")
 
 
+def sample_pre_keyed() -> pd.DataFrame:
+    """The study sample's pre wave, keyed as tests/reference/sample.R keys it."""
+    dat = pd.read_csv(SAMPLE / "qcity_long.csv", dtype={"id": str})
+    items = [f"{s}{i}" for s in ("IND", "FAM", "WORK", "ORG", "SOC") for i in range(1, 6)]
+    x = dat.loc[dat.wave == "pre", items].astype(float)
+    for it in ("IND4", "FAM3", "WORK5", "ORG2", "SOC4"):
+        x[it] = 6 - x[it]
+    return x.reset_index(drop=True)
+
+
+def tol(ref) -> dict:
+    """rtol/atol for a case. In the study sample's minres Heywood case (IND1 at
+    psych's bound 0.005) scipy's and R's L-BFGS-B stop at slightly different
+    points: loadings differ by up to 6e-7 (1e-4 relative on a loading of .006)."""
+    if ref["name"] == "sample_pre_minres_oblimin_5":
+        return {"rtol": 1e-4, "atol": 2e-6}
+    return {"rtol": RTOL, "atol": 1e-9}
+
+
 def names_of(ref) -> list[str]:
     f = ref["factor_names"]
     return [f] if isinstance(f, str) else list(f)
@@ -42,6 +61,13 @@ def fitted(request, bfi, npd):
             res = efa(npd, ref["n_factors"], method=ref["method"], rotation=ref["rotation"],
                       smooth=ref["smooth"])
         assert any("not positive definite" in str(w.message) for w in record)
+    elif ref["name"].startswith("sample_pre"):
+        x = sample_pre_keyed()
+        with pytest.warns(MeasurementWarning) as record:
+            res = efa(x, 5, method=ref["method"], rotation=ref["rotation"])
+        messages = " | ".join(str(w.message) for w in record)
+        assert "Heywood case" in messages and "IND1" in messages
+        assert "1.9 per item" in messages and "KMO = 0.586" in messages
     elif ref["name"].startswith("heywood"):
         with pytest.warns(MeasurementWarning) as record:
             res = efa(pd.read_csv(REFERENCE / "heywood.csv"), 1, method=ref["method"])
@@ -60,7 +86,7 @@ def test_loadings_match_psych(fitted):
     assert list(res.loadings.columns) == names          # psych's order and names
     assert res.loadings.index.tolist() == ref["items"]
     want = np.column_stack([ref["loadings"][f] for f in names])
-    assert_allclose(res.loadings.to_numpy(), want, rtol=RTOL, atol=1e-9)
+    assert_allclose(res.loadings.to_numpy(), want, **tol(ref))
 
 
 @pytest.mark.parametrize("attr, key", [("communalities", "communalities"),
@@ -68,7 +94,7 @@ def test_loadings_match_psych(fitted):
                                        ("factor_eigenvalues", "values")])
 def test_item_quantities_match_psych(fitted, attr, key):
     ref, res = fitted
-    assert_allclose(getattr(res, attr).to_numpy(), ref[key], rtol=RTOL)
+    assert_allclose(getattr(res, attr).to_numpy(), ref[key], **tol(ref))
 
 
 def test_eigenvalues_match_r(fitted):
@@ -81,18 +107,18 @@ def test_phi_and_variance_match_psych(fitted):
     ref, res = fitted
     v = res.variance
     m = ref["n_factors"]
-    assert_allclose(v["extraction_total"].iloc[:m], ref["extraction_ss"], rtol=RTOL)
+    assert_allclose(v["extraction_total"].iloc[:m], ref["extraction_ss"], **tol(ref))
     assert v["extraction_total"].iloc[m:].isna().all()
     assert_allclose(v["initial_cum_pct"].iloc[-1], 100.0, rtol=1e-12)
     assert_allclose(v["initial_pct"], 100 * np.asarray(ref["e_values"]) / len(ref["items"]),
                     rtol=RTOL, atol=1e-10)
     if "phi" in ref:
         assert res.rotation == "oblimin"
-        assert_allclose(res.phi.to_numpy(), np.array(ref["phi"]), rtol=RTOL, atol=1e-12)
+        assert_allclose(res.phi.to_numpy(), np.array(ref["phi"]), **tol(ref))
         assert list(res.phi.columns) == names_of(ref)
-        assert_allclose(v["rotation_total"].iloc[:m], ref["rotation_ss_structure"], rtol=RTOL)
+        assert_allclose(v["rotation_total"].iloc[:m], ref["rotation_ss_structure"], **tol(ref))
         assert_allclose(v["rotation_total_psych"].iloc[:m], ref["rotation_ss_psych"],
-                        rtol=RTOL)
+                        **tol(ref))
         assert v["rotation_pct"].isna().all()             # SPSS: no % when oblique
         assert_allclose(res.structure.to_numpy(), res.loadings.to_numpy() @ res.phi.to_numpy())
     else:
