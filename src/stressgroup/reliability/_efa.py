@@ -688,8 +688,8 @@ def efa(items, n_factors: int | None = None, method: Method = "minres",
     about 1e-11 on bfi); see tests/reference/efa.R. Exception: when a minres
     uniqueness stops at the bound 0.005 (a Heywood case) scipy's and R's
     L-BFGS-B end at slightly different points (study sample, 48 x 25, five
-    factors: loadings within 6e-7, i.e. 1e-4 relative on a loading of .006). factor_analyzer 0.5.1 is
-    not used: given the same correlation matrix its minres loadings differ
+    factors: loadings within 6e-7, i.e. 1e-4 relative on a loading of .006).
+    factor_analyzer 0.5.1 is not used: given the same correlation matrix its minres loadings differ
     from psych's by about 1e-6 (its own objective floor, numerical gradient
     and stopping rule); on raw data with missing cells it imputes medians
     instead of using pairwise correlations (loadings off by about 6e-3 on
