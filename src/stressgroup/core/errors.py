@@ -79,5 +79,10 @@ class FontWarning(StressgroupWarning):
 
 
 class MeasurementWarning(StressgroupWarning):
-    """A measurement model is questionable: no convergence, a Heywood case, too few
-    people per item, a factor with fewer than 3 items, a non-positive-definite matrix."""
+    """A measurement model or method is questionable for these data.
+
+    Issued by ``kmo``, ``bartlett``, ``efa`` and ``cfa``: a correlation or covariance matrix
+    that is not positive definite, KMO below .6, fewer than about five people per item, a
+    Heywood case, no convergence, a factor with fewer than 3 items. The result is still
+    computed (as R psych and lavaan would); the message says what was done.
+    """
