@@ -242,7 +242,7 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
              pre: str = "pre", post: str = "post",
              correction: Literal["holm", "fdr_bh", "none"] = "holm",
              confidence: float = 0.95, seed: "int | None" = None,
-             design: "list[str] | None" = None) -> Evaluation:
+             design: "list[str] | None" = None, validity: bool = False) -> Evaluation:
     """Evaluate pre/post change on every subscale and the total.
 
     Parameters
@@ -274,6 +274,9 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         The sections to run beside the paired tables (see
         ``stressgroup.analysis.section_names()``); by default every section the data
         allow. A section that does not apply is listed with the reason.
+    validity : bool
+        Add the validity tables (KMO, Bartlett, EFA, CFA at the ``pre`` wave, all groups
+        together) to the default sections.
 
     Returns
     -------
@@ -387,6 +390,10 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
                   group_column=group, control=control,
                   labels=labels if group is not None else [], pre=pre, post=post,
                   waves=waves, correction=correction, confidence=confidence, seed=seed)
+    if validity:
+        from ._sections import default_sections
+
+        design = list(design or default_sections()) + ["validity"]
     sections = run_sections(ctx, design)
     design_result = DesignResult(groups=tuple(labels) if group is not None else (),
                                  control=control, waves=tuple(waves), pre=pre, post=post,

@@ -10,10 +10,11 @@ from ._omega_h import OmegaHierarchicalResult, omega_hierarchical, omega_hierarc
 from ._split_half import SplitHalfResult, split_half
 from ._table import ReliabilityTable, reliability
 from ._validity import BartlettResult, KMOResult, bartlett, kmo
+from ._validity_summary import ValidityResult, validity
 
 __all__ = ["cronbach_alpha", "AlphaResult", "omega", "OmegaResult", "reliability",
            "ReliabilityTable", "cfa", "cfa_model", "CFAResult", "split_half",
            "SplitHalfResult", "icc", "icc_matrix", "ICCResult", "omega_hierarchical",
            "omega_hierarchical_items", "OmegaHierarchicalResult", "kmo", "KMOResult",
            "bartlett", "BartlettResult", "efa", "EFAResult", "parallel_analysis",
-           "ParallelResult"]
+           "ParallelResult", "validity", "ValidityResult"]

@@ -276,6 +276,21 @@ LABELS: dict[str, dict[str, str]] = {
                        "并检验回归斜率同质性（组别 × 前测）。组别 × 时间：混合设计方差分析（同 R 的 "
                        "aov Error()），η²_G 为广义 η²。d_ppc2：Morris（2008），两组平均变化之差除以"
                        "合并前测标准差并作小样本校正；g（变化值）：变化值的 Hedges g，Welch t 检验。"},
+    # validity
+    "val.doc": {"en": "Validity", "zh": "效度分析"},
+    "val.title": {"en": "Validity of the instrument at {wave} (all groups together): KMO, "
+                        "Bartlett's test and the factors kept",
+                  "zh": "量表效度（{wave}，全部样本）：KMO、Bartlett 球形检验与提取的因子"},
+    "val.chisq": {"en": "Bartlett χ²", "zh": "Bartlett χ²"},
+    "val.factors": {"en": "Factors kept", "zh": "提取因子数"},
+    "val.cum_pct": {"en": "Cumulative variance (%)", "zh": "累计方差解释率（%）"},
+    "val.note": {"en": "KMO and Bartlett's test as R psych (pairwise correlations); factors "
+                       "by parallel analysis (psych::fa.parallel) unless given; cumulative "
+                       "variance of the extracted (rotated) factors. KMO above .60 is the usual "
+                       "threshold for factor analysis.",
+                 "zh": "KMO 与 Bartlett 球形检验同 R psych（成对相关）；因子数由平行分析确定"
+                       "（psych::fa.parallel），另有指定除外；累计方差解释率为提取（旋转后）因子。"
+                       "KMO 大于 0.60 为进行因子分析的常用标准。"},
     # the load report
     "load.title": {"en": "Data loaded", "zh": "数据概况"},
     "load.files": {"en": "Files read", "zh": "读取的文件"},
