@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..core.results import jsonable, quiet_numpy
 from ..core.errors import DataError, DegenerateDataWarning
-from ..core.vocab import find_group_column
+from ..core.vocab import find_group_column, guess_control
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import as_frame, key_items
 from ..report import Reportable
@@ -227,16 +227,6 @@ def _group_values(data: pd.DataFrame, group: str) -> tuple[pd.Series, list[dict]
     return data["id"].map(mapping), excluded
 
 
-_CONTROL_WORDS = ("control", "waitlist", "wait-list", "wait list", "waiting list", "对照",
-                  "控制组", "候补")
-
-
-def _guess_control(labels: list[str]) -> "str | None":
-    """The one label that names a control or waiting-list group, if any."""
-    hits = [lab for lab in labels if any(w in lab.lower() for w in _CONTROL_WORDS)]
-    return hits[0] if len(hits) == 1 else None
-
-
 def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
              group: "str | None | Literal[False]" = None, control: "str | None" = None,
              pre: str = "pre", post: str = "post",
@@ -363,7 +353,7 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
                             "(evaluate(..., group=False))")
         labels.sort()
         if control is None:
-            control = _guess_control(labels)
+            control = guess_control(labels)
         if control is not None:
             if control not in labels:
                 raise DataError(f"control group {control!r} not found in column {group!r} "

@@ -22,6 +22,9 @@ import unicodedata
 __all__ = [
     "GROUP_NAMES",
     "find_group_column",
+    "guess_control",
+    "order_groups",
+    "CONTROL_WORDS",
     "QUESTION_NUMBER_RE",
     "WAVE_ORDER",
     "name_key",
@@ -89,4 +92,34 @@ def find_group_column(columns, wanted: "str | None" = None) -> "str | None":
         if len(hits) == 1:
             return hits[0]
     return None
+
+
+#: Words that name a control or waiting-list group.
+CONTROL_WORDS = ("control", "waitlist", "wait-list", "wait list", "waiting list", "对照",
+                 "控制组", "候补")
+
+
+def guess_control(labels: "list[str]") -> "str | None":
+    """The one label that names a control or waiting-list group, if any.
+
+    Examples
+    --------
+    >>> guess_control(["intervention", "waitlist"]), guess_control(["A", "B"])
+    ('waitlist', None)
+    """
+    hits = [lab for lab in labels if any(w in lab.lower() for w in CONTROL_WORDS)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def order_groups(labels, control: "str | None" = None) -> "list[str]":
+    """Group labels in report order: sorted, the control group (given or guessed) last.
+
+    Examples
+    --------
+    >>> order_groups(["control", "intervention"])
+    ['intervention', 'control']
+    """
+    labels = sorted(str(v) for v in labels)
+    control = control if control in labels else guess_control(labels)
+    return [lab for lab in labels if lab != control] + ([control] if control else [])
 

@@ -89,7 +89,7 @@ def reliability_document(r: "ReliabilityTable", instrument=None) -> Document:
             a = part.alphas.get(sid)
             if a is not None:
                 methods.add(a.ci_method)
-            rows.append({"_group": label("eval.group", group=lab) if lab is not None else None,
+            rows.append({"_group": lab,
                          "scale": name(sid), "k": row["k"], "n": row["n"],
                          "alpha": row["raw_alpha"], "ci": (row["ci_low"], row["ci_high"]),
                          "std": row["std_alpha"], "omega": row["omega_total"]})

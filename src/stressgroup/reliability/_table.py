@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..core.errors import DataError, DegenerateDataWarning
 from ..core.results import jsonable
-from ..core.vocab import find_group_column
+from ..core.vocab import find_group_column, order_groups
 from ..instruments import Instrument, load_instrument
 from ..instruments._scoring import as_frame, key_items
 from ..report import Reportable
@@ -128,7 +128,7 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
         raise DataError(f"group column {group!r} not found; columns are: "
                         f"{', '.join(map(str, data.columns))}")
     if gcol is not None and not pooled:
-        labels = sorted(str(v) for v in pd.unique(data[gcol].dropna()))
+        labels = order_groups(pd.unique(data[gcol].dropna()))
         groups = {lab: reliability(data[data[gcol].astype(str) == lab], instrument, None,
                                    ci=ci, group=False) for lab in labels}
         table = pd.concat({lab: g.table for lab, g in groups.items()}, names=["group"])
