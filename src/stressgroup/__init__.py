@@ -29,10 +29,12 @@ from .core.errors import (DataError, DataQualityWarning, DegenerateDataWarning, 
                           StressgroupWarning)
 from .instruments import Instrument, Subscale, list_instruments, load_instrument, score
 from .io import LoadReport, Responses, read_survey, read_waves
-from .reliability import (AlphaResult, CFAResult, ICCResult, OmegaHierarchicalResult,
-                          OmegaResult, ReliabilityTable, SplitHalfResult, cfa, cfa_model,
-                          cronbach_alpha, icc, icc_matrix, omega, omega_hierarchical,
-                          reliability, split_half)
+from .reliability import (AlphaResult, BartlettResult, CFAResult, EFAResult, ICCResult,
+                          KMOResult, OmegaHierarchicalResult, OmegaResult, ParallelResult,
+                          ReliabilityTable, SplitHalfResult, ValidityResult, bartlett, cfa,
+                          cfa_model, cronbach_alpha, efa, icc, icc_matrix, kmo, omega,
+                          omega_hierarchical, parallel_analysis, reliability, split_half,
+                          validity)
 from .report import write_report
 
 __all__ = [
@@ -43,6 +45,8 @@ __all__ = [
     "cronbach_alpha", "AlphaResult", "omega", "OmegaResult", "reliability",
     "ReliabilityTable", "omega_hierarchical", "OmegaHierarchicalResult", "split_half",
     "SplitHalfResult", "icc", "icc_matrix", "ICCResult", "cfa", "cfa_model", "CFAResult",
+    "kmo", "KMOResult", "bartlett", "BartlettResult", "efa", "EFAResult",
+    "parallel_analysis", "ParallelResult", "validity", "ValidityResult",
     # change
     "paired_test", "PairedTestResult", "reliable_change", "ReliableChangeResult",
     "adjust_p", "evaluate", "Evaluation", "GroupEvaluation",
