@@ -89,10 +89,16 @@ def reliability_document(r: "ReliabilityTable", instrument=None) -> Document:
             a = part.alphas.get(sid)
             if a is not None:
                 methods.add(a.ci_method)
+            st = a.item_stats if a is not None else None
+            citc = ((float(st["r_drop"].min()), float(st["r_drop"].max()))
+                    if st is not None and "r_drop" in st else None)
+            aid = float(st["alpha_if_dropped"].max()) if st is not None and \
+                "alpha_if_dropped" in st else None
             rows.append({"_group": lab,
                          "scale": name(sid), "k": row["k"], "n": row["n"],
                          "alpha": row["raw_alpha"], "ci": (row["ci_low"], row["ci_high"]),
-                         "std": row["std_alpha"], "omega": row["omega_total"]})
+                         "std": row["std_alpha"], "citc": citc, "aid": aid,
+                         "omega": row["omega_total"]})
     ci_method = ", ".join(sorted(methods)) or "Feldt"
     title = label("rel.table", wave=label("rel.wave_who", wave=wave, who=who) if wave
                   else label("rel.who_only", who=who))
@@ -103,8 +109,11 @@ def reliability_document(r: "ReliabilityTable", instrument=None) -> Document:
                           Column("alpha", label("col.raw_alpha"), "reliability"),
                           Column("ci", label("col.ci95"), "ci", inner="reliability"),
                           Column("std", label("col.std_alpha"), "reliability"),
+                          Column("citc", label("col.citc_range"), "ci", inner="correlation"),
+                          Column("aid", label("col.max_aid"), "reliability"),
                           Column("omega", label("col.omega"), "reliability")),
-                 rows=rows, notes=(Note(label("rel.note", ci_method=ci_method)),))
+                 rows=rows, notes=(Note(label("rel.note", ci_method=ci_method)),
+                                   Note(label("rel.note_range"))))
     blocks: list = [main]
     for lab, part in parts.items():
         for sid, a in part.alphas.items():

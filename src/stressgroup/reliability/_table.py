@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..core.errors import DataError, DegenerateDataWarning
+from ..core.errors import DataError, DegenerateDataWarning, MeasurementWarning
 from ..core.results import jsonable
 from ..core.vocab import find_group_column, order_groups
 from ..instruments import Instrument, load_instrument
@@ -139,6 +139,11 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
     nan = float("nan")
     for sub in instrument.scored:
         x = keyed[list(sub.items)]
+        if sub.k < 3:
+            warnings.warn(f"{sub.id}: alpha on {sub.k} item(s) is hardly informative (it "
+                          "depends on the number of items); report the inter-item correlation "
+                          "or the Spearman-Brown coefficient instead", MeasurementWarning,
+                          stacklevel=2)
         row = {"subscale": sub.id, "n": len(x), "k": sub.k, "raw_alpha": nan,
                "std_alpha": nan, "ci_low": nan, "ci_high": nan, "omega_total": nan}
         try:

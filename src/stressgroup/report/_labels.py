@@ -142,6 +142,13 @@ LABELS: dict[str, dict[str, str]] = {
     "col.mean": {"en": "M", "zh": "M"},
     "col.sd": {"en": "SD", "zh": "SD"},
     "col.r_cor": {"en": "r (corrected for overlap)", "zh": "r（重叠校正）"},
+    "col.citc_range": {"en": "CITC range", "zh": "CITC 范围"},
+    "col.max_aid": {"en": "Highest alpha if deleted", "zh": "项已删除的α系数最大值"},
+    "rel.note_range": {"en": "CITC range: lowest and highest corrected item-total correlation "
+                             "(psych r.drop) of the scale's items; an alpha if deleted above "
+                             "the scale's alpha points at an item that lowers it.",
+                       "zh": "CITC 范围为该维度各题校正的项总计相关性（psych r.drop）的最小值与最大值；"
+                             "若项已删除的α系数高于该维度α，说明该题降低了信度。"},
     "col.r_drop": {"en": "CITC", "zh": "CITC（校正的项总计相关性）"},
     "col.alpha_if_dropped": {"en": "alpha if deleted", "zh": "项已删除的α系数"},
     "col.g6": {"en": "G6 (smc)", "zh": "G6 (smc)"},
