@@ -21,7 +21,9 @@ from .analysis import (AncovaResult, BaselineEquivalenceResult, ChangeEffectsRes
                        ancova, baseline_equivalence, change_effect_sizes,
                        clinical_significance, evaluate, lmm, mixed_anova, paired_effect_sizes,
                        paired_test, permutation_test, person_history, power_paired,
-                       reliable_change, screen, shapiro_wilk, wilcoxon_exact)
+                       reliable_change, screen, shapiro_wilk, wilcoxon_exact, profile,
+                       ProfileResult, subgroup_differences, SubgroupResult, sample_description,
+                       SampleDescription, band_transitions, TransitionResult)
 from .core import __version__
 from .core.document import Document
 from .core.errors import (DataError, DataQualityWarning, DegenerateDataWarning, FontWarning,
@@ -57,8 +59,11 @@ __all__ = [
     "ancova", "AncovaResult", "mixed_anova", "MixedAnovaResult", "lmm", "LmmResult",
     "change_effect_sizes", "ChangeEffectsResult", "baseline_equivalence",
     "BaselineEquivalenceResult",
+    # baseline profile, subgroups, sample
+    "profile", "ProfileResult", "subgroup_differences", "SubgroupResult",
+    "sample_description", "SampleDescription",
     # screening
-    "screen", "ScreeningResult", "person_history",
+    "screen", "ScreeningResult", "person_history", "band_transitions", "TransitionResult",
     # documents and reports
     "Document", "write_report",
     # errors and warnings

@@ -155,8 +155,52 @@ def _validity(ctx: Context) -> Reportable:
                     seed=ctx.seed if ctx.seed is not None else 20240601)
 
 
-SECTIONS += [("reliability", _reliability), ("validity", _validity), ("between", _between),
-             ("small_groups", _small_groups), ("individual", _individual)]
+def _demographics(ctx: Context) -> list:
+    from ._sec_between import demographic_columns
+
+    cols = demographic_columns(ctx)
+    if not cols:
+        raise Skip("the data have no demographic columns (gender, age, years of service, post, "
+                   "...)")
+    return cols
+
+
+def _sample(ctx: Context) -> Reportable:
+    from ._sample import sample_description
+
+    return sample_description(ctx.data.drop(columns=["_group"]), variables=_demographics(ctx),
+                              group=ctx.group_column, wave=ctx.pre)
+
+
+def _profile(ctx: Context) -> Reportable:
+    from ._profile import profile
+
+    if len(ctx.instrument.subscales) < 2:
+        raise Skip("the instrument has fewer than two subscales to compare")
+    return profile(ctx.data, ctx.instrument, wave=ctx.pre,
+                   group="_group" if ctx.group_column else None)
+
+
+def _subgroups(ctx: Context) -> Reportable:
+    from ._subgroups import subgroup_differences
+
+    return subgroup_differences(ctx.data.drop(columns=["_group"]), ctx.instrument,
+                                by=_demographics(ctx), wave=ctx.pre)
+
+
+def _screening(ctx: Context) -> Reportable:
+    from ._transitions import band_transitions
+
+    if not ctx.instrument.bands:
+        raise Skip(f"the instrument {ctx.instrument.id!r} declares no score bands")
+    return band_transitions(ctx.data.drop(columns=["_group"]), ctx.instrument, scale=None,
+                            waves=(ctx.pre, ctx.post))
+
+
+SECTIONS += [("sample", _sample), ("reliability", _reliability), ("validity", _validity),
+             ("profile", _profile), ("subgroups", _subgroups), ("between", _between),
+             ("small_groups", _small_groups), ("individual", _individual),
+             ("screening", _screening)]
 
 #: Sections the report shows before the pre/post tables (a thesis describes the sample and
 #: the measurement before the change).
