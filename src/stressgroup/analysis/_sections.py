@@ -185,7 +185,7 @@ def _subgroups(ctx: Context) -> Reportable:
     from ._subgroups import subgroup_differences
 
     return subgroup_differences(ctx.data.drop(columns=["_group"]), ctx.instrument,
-                                by=_demographics(ctx), wave=ctx.pre)
+                                by=_demographics(ctx), wave=ctx.pre, posthoc_ci=False)
 
 
 def _screening(ctx: Context) -> Reportable:

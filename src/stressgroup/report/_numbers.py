@@ -175,6 +175,8 @@ def format_cell(value: Any, kind: str, style: Style, *, digits: "int | None" = N
     if kind == "estimate_ci":
         est, lo, hi = value
         k = inner or "number"
+        if _num(lo, k, digits, style) == "—" and _num(hi, k, digits, style) == "—":
+            return _num(est, k, digits, style)  # no interval computed
         return (f"{_num(est, k, digits, style)} [{_num(lo, k, digits, style)}, "
                 f"{_num(hi, k, digits, style)}]")
     if kind == "loading" and blank_below is not None:
