@@ -11,7 +11,7 @@ import pandas as pd
 from ..core.errors import DegenerateDataWarning
 from ..core.results import jsonable
 from ..instruments import Instrument, load_instrument
-from ..instruments._scoring import as_frame, key_items
+from ..instruments._scoring import absent_items, as_frame, key_items
 from ._alpha import AlphaResult, cronbach_alpha
 from ._omega import omega
 from ..report import Reportable
@@ -60,7 +60,7 @@ class ReliabilityTable(Reportable):
 
 
 def reliability(responses, instrument: "Instrument | str", wave: "str | None" = "pre", *,
-                ci: str = "feldt") -> ReliabilityTable:
+                ci: str = "feldt", allow_absent_items: bool = False) -> ReliabilityTable:
     """Cronbach's alpha and omega total of every subscale at one wave.
 
     Parameters
@@ -72,6 +72,11 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
         The wave to use (default ``"pre"``); ``None`` uses every row.
     ci : {"feldt", "duhachek", "bootstrap"}
         Interval reported in ``ci_low``/``ci_high``.
+    allow_absent_items : bool
+        A scale with items that have no column in the data (structurally absent,
+        see :func:`stressgroup.instruments.score`) gets no alpha (NaN, with a
+        DegenerateDataWarning naming the items) unless True: then its alpha is that of
+        its present items (``k`` counts them).
 
     Returns
     -------
@@ -97,13 +102,22 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
     data = as_frame(responses)
     if wave is not None and "wave" in data.columns:
         data = data[data["wave"].astype(str) == str(wave)]
-    keyed = key_items(data, instrument)
+    recorded = set(getattr(responses, "absent_items", None) or ())
+    gone = set(absent_items(responses, instrument))
+    keyed = key_items(data, instrument, absent=gone if allow_absent_items else recorded)
     rows, alphas = [], {}
     nan = float("nan")
     for sub in instrument.scored:
-        x = keyed[list(sub.items)]
+        missing = [i for i in sub.items if i in gone]
+        x = keyed[[i for i in sub.items if i not in gone]]
         row = {"subscale": sub.id, "n": len(x), "k": sub.k, "raw_alpha": nan,
                "std_alpha": nan, "ci_low": nan, "ci_high": nan, "omega_total": nan}
+        if missing and not allow_absent_items:
+            warnings.warn(f"{sub.id}: no alpha, item(s) {', '.join(missing)} have no column "
+                          "in the data (pass allow_absent_items=True to use the items "
+                          "present)", DegenerateDataWarning, stacklevel=2)
+            rows.append(row)
+            continue
         try:
             a: AlphaResult = cronbach_alpha(x, ci=ci)  # type: ignore[arg-type]
         except ValueError as exc:  # one item, or fewer than two items with variance
