@@ -242,6 +242,44 @@ def _print_details(report) -> None:
     if len(lines) > _MAX_DETAILS:
         print(f"  ... and {len(lines) - _MAX_DETAILS} more (see --json, key 'load')",
               file=sys.stderr)
+    _print_ids(report)
+
+
+def _print_ids(report) -> None:
+    """The id column of each file and how it was found, the ids normalised and the
+    duplicate submissions superseded (id, row, submit time), up to a limit each."""
+    import os
+
+    for f in report.files:
+        if f.id_column is not None:
+            print(f"  {os.path.basename(f.file)}: ids from column {f.id_column!r} "
+                  f"({f.id_found})", file=sys.stderr)
+    changes = report.id_changes
+    for r in changes.head(_MAX_DETAILS).itertuples(index=False):
+        print(f"  {r.file}, row {r.row}: id {r.original!r} normalised to {r.id!r}",
+              file=sys.stderr)
+    if len(changes) > _MAX_DETAILS:
+        print(f"  ... and {len(changes) - _MAX_DETAILS} more ids normalised (see --json, "
+              "key 'load', id_changes)", file=sys.stderr)
+    dups = [(f, d) for f in report.files for d in f.superseded]
+    for f, d in dups[:_MAX_DETAILS]:
+        when = (f" submitted {d['submitted']}, superseded by row {d['kept_row']} submitted "
+                f"{d['kept_submitted']}" if d["submitted"] is not None
+                else f" superseded by row {d['kept_row']} (later in the file)")
+        print(f"  {f.file}, row {d['row']}: duplicate submission of id {d['id']!r},{when}",
+              file=sys.stderr)
+    if len(dups) > _MAX_DETAILS:
+        print(f"  ... and {len(dups) - _MAX_DETAILS} more duplicate submissions (see --json, "
+              "key 'load', files)", file=sys.stderr)
+
+
+def _load_warnings(responses) -> "list[dict]":
+    """Warnings about the data as loaded, in the form of the evaluation's JSON warnings."""
+    from .io._read import identical_waves
+
+    msg = identical_waves(responses.data, responses.item_ids)
+    return [] if msg is None else [{"group": None, "subscale": None,
+                                    "code": "identical_waves", "message": msg}]
 
 
 def _print_notes(caught) -> None:
@@ -339,6 +377,7 @@ def _run(args) -> int:
         if args.json:
             result = ev.to_dict()
             result["load"] = report.to_dict()
+            result["warnings"] = list(result.get("warnings", [])) + _load_warnings(responses)
             text = json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False)
             if args.json == "-":
                 print(text)

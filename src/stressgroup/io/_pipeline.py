@@ -77,8 +77,8 @@ def load(raw: RawTable, scale: Scale, opt: Options) -> Loaded:
     layout.exclude(reason)
     _check_usable(raw, answers, layout.check_rows(reason), final_ids)
     tcol = find_time_column(layout.extras, raw.meta.get("time_column"))
-    resolve_duplicates(raw, reason, ids, final_ids, layout.duplicate_rule(waves), opt, tcol,
-                       notes)
+    superseded = resolve_duplicates(raw, reason, ids, final_ids,
+                                    layout.duplicate_rule(waves), opt, tcol, notes)
 
     kept = reason == None  # noqa: E711
     excluded = [{"file": file, "row": int(raw.rows[i]),
@@ -95,7 +95,7 @@ def load(raw: RawTable, scale: Scale, opt: Options) -> Loaded:
     data = layout.assemble(kept, final_ids, waves, extras)
     report = file_report(
         raw, layout=layout.name, kept=kept, records=len(data), wave=fixed, notes=notes,
-        id_column=idc, id_found=id_how,
+        id_column=idc, id_found=id_how, superseded=superseded,
         excluded=excluded, cells=cells, columns_dropped=personal.dropped,
         columns_pseudonymized=personal.pseudonymized, id_changes=changes,
         **layout.tables(personal.columns))
@@ -156,6 +156,7 @@ def _times(raw: RawTable, kept: np.ndarray) -> dict[str, Any]:
 
 def file_report(raw: RawTable, *, layout: str, kept: np.ndarray, records: int, wave: Any,
                 notes: list[str], id_column: str | None = None, id_found: str | None = None,
+                superseded: list[dict[str, Any]] | None = None,
                 **tables: list[dict[str, Any]]) -> LoadReport:
     """The LoadReport of one file: its counts, its event tables (personal data masked by
     :func:`make_table`) and its notes (masked here)."""
@@ -167,7 +168,8 @@ def file_report(raw: RawTable, *, layout: str, kept: np.ndarray, records: int, w
                          rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
                          records=records, sheet=meta.get("sheet"), wave=wave,
                          variant=meta.get("variant"), id_column=id_column,
-                         id_found=id_found, **_times(raw, kept))
+                         id_found=id_found, **_times(raw, kept),
+                         superseded=tuple(superseded or ()))
     return LoadReport(
         files=(freport,), rows_read=n, rows_kept=n - rows_excluded,
         rows_excluded=rows_excluded,

@@ -335,17 +335,21 @@ def _check_distinct(pairs: Sequence[tuple[str, Any]]) -> None:
 def check_wave_order(report: LoadReport) -> None:
     """DataError when the submit times show the files in the wrong wave order.
 
-    Rule: for two files given as consecutive waves (pre, then post...), the median
-    submission time of the earlier wave must not be later than that of the later
-    wave. The median is robust to a few late or early submissions (a latecomer of
-    the pre wave, a test response); a pre file filled in after the post file has
-    every time, and so its median, after the other's. Files without readable
-    submit times are not checked.
+    Rule: for two files given as consecutive waves (pre, then post...), the files are
+    refused when at least half of one lies beyond all of the other in the wrong
+    direction: the earlier wave's median submission time is later than the later
+    wave's last one, or the earlier wave's first time is later than the later wave's
+    median. A pre file filled in after the post file has every time after the
+    other's; the medians keep the rule robust to a few latecomers or test responses,
+    and waves collected on overlapping days (a one-day workshop) are not refused.
+    Files without readable submit times are not checked.
     """
     timed = [f for f in report.files if f.wave is not None and f.time_range is not None]
     timed.sort(key=lambda f: wave_rank(f.wave))
     for a, b in zip(timed, timed[1:]):
-        if wave_rank(a.wave) == wave_rank(b.wave) or a.time_range[1] <= b.time_range[1]:
+        (a_first, a_median, _), (_, b_median, b_last) = a.time_range, b.time_range
+        if wave_rank(a.wave) == wave_rank(b.wave) or not (
+                a_median > b_last or a_first > b_median):
             continue
 
         def span(f: Any) -> str:

@@ -136,6 +136,9 @@ class FileReport:
     time_range : tuple of str or None
         ``(first, median, last)`` submission time of the kept rows (ISO 8601), when
         the times can be read; :func:`read_waves` uses them to check the wave order.
+    superseded : tuple of dict
+        Duplicate submissions not kept: ``row``, ``id``, ``submitted`` (as written),
+        ``kept_row``, ``kept_submitted`` (also listed in ``LoadReport.excluded``).
     """
 
     file: str
@@ -153,6 +156,7 @@ class FileReport:
     id_found: str | None = None
     time_column: str | None = None
     time_range: tuple[str, str, str] | None = None
+    superseded: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a JSON-safe dict."""
