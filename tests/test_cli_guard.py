@@ -151,3 +151,134 @@ def test_allow_absent_items_scores_from_present_items_and_marks_them(capsys, tmp
     assert code == 0
     assert "Work is incomplete: scored from 4 of its 5 items; absent (no column in the data): " \
            "WORK3." in " ".join(out.split())
+
+
+# ---------------------------------------------------------------------------
+# 3-5. waves: wrong order, the same data twice, options naming no column
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory):
+    """The seeded platform exports of the study (pre in March, post in May 2024)."""
+    from fixtures.platforms import render_googleforms, render_qualtrics, render_surveymonkey
+
+    folder = tmp_path_factory.mktemp("exports")
+    return {"qualtrics": render_qualtrics(folder).files,
+            "surveymonkey": render_surveymonkey(folder).files,
+            "googleforms": render_googleforms(folder).files}
+
+
+def test_files_swapped_by_date_are_refused(capsys, exports):
+    q = exports["qualtrics"]
+    code, out, err = run(capsys, q["post"], q["pre"])
+    assert code == 2 and out == ""
+    assert "the waves look swapped" in err
+    assert "qualtrics_post.csv is given as wave pre" in err
+    assert "2024-05-10 09:13:00 to 2024-05-10 23:20:00" in err   # both date ranges
+    assert "2024-03-01 09:16:00 to 2024-03-02 03:03:00" in err
+    code, _, err = run(capsys, q["pre"], q["post"], "--json", "-")
+    assert code == 0, err
+
+
+def test_the_same_file_twice_is_refused(capsys, exports):
+    q = exports["qualtrics"]["pre"]
+    code, _, err = run(capsys, q, q)
+    assert code == 2 and "the same file" in err and "qualtrics_pre.csv" in err
+
+
+def test_identical_content_under_two_names_is_refused(capsys, exports, tmp_path):
+    copy = tmp_path / "post_export.csv"
+    shutil.copyfile(exports["qualtrics"]["pre"], copy)
+    code, _, err = run(capsys, exports["qualtrics"]["pre"], copy)
+    assert code == 2 and "identical content" in err and "post_export.csv" in err
+
+
+def test_post_identical_to_pre_warns(capsys, exports, tmp_path):
+    """Another download of the pre wave (one submit time differs): not the same bytes, but
+    every answer equal."""
+    import csv
+
+    with open(exports["qualtrics"]["pre"], encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[3][rows[0].index("StartDate")] = "2024-03-01 08:00:00"
+    post = tmp_path / "q_post.csv"
+    with open(post, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    code, out, err = run(capsys, exports["qualtrics"]["pre"], post, "--json", "-")
+    assert code == 0, err
+    assert "wave post is identical to wave pre" in err
+    d = json.loads(out)
+    assert [w["code"] for w in d["warnings"]].count("identical_waves") == 1
+    assert any("identical to wave pre" in n for n in d["load"]["notes"])
+    report = tmp_path / "r.md"
+    code, _, err = run(capsys, exports["qualtrics"]["pre"], post, "--out", report)
+    assert code == 0, err
+    assert "identical to wave pre" in " ".join(report.read_text(encoding="utf-8").split())
+
+
+def test_wave_naming_no_column_one_file(capsys, tmp_path):
+    path = tmp_path / "long.csv"
+    load_truth().to_csv(path, index=False)
+    code, _, err = run(capsys, path, "--wave", "round")
+    assert code == 2 and "long.csv" in err and "wave_col='round' is not a column" in err
+
+
+def test_wave_naming_no_column_several_files(capsys, exports):
+    q = exports["qualtrics"]
+    code, _, err = run(capsys, q["pre"], q["post"], "--wave", "round")
+    assert code == 2 and "qualtrics_pre.csv" in err and "'round' is not a column" in err
+
+
+def test_id_naming_no_column_in_one_of_several_files(capsys, exports):
+    code, _, err = run(capsys, exports["qualtrics"]["pre"], exports["surveymonkey"]["post"],
+                       "--id", "Q1")
+    assert code == 2 and "surveymonkey_post.csv" in err and "id_col='Q1' is not a column" in err
+
+
+def test_id_candidates_across_two_platforms(capsys, exports):
+    code, out, err = run(capsys, exports["qualtrics"]["pre"], exports["surveymonkey"]["post"],
+                         "--id", "Q1,工号", "--json", "-")
+    assert code == 0, err
+    assert "qualtrics_pre.csv: ids from column 'Q1' (candidate 1 of 2" in err
+    assert "surveymonkey_post.csv: ids from column '工号' (candidate 2 of 2" in err
+    d = json.loads(out)
+    files = d["load"]["files"]
+    assert [f["id_column"] for f in files] == ["Q1", "工号"]
+    assert d["n"]["paired"] > 20
+    code, _, err = run(capsys, exports["qualtrics"]["pre"], exports["surveymonkey"]["post"],
+                       "--id", "badge,PID")
+    assert code == 2 and "none of the id columns given ('badge', 'PID'" in err
+
+
+def test_qualtrics_question_text_row_names_the_id(capsys, exports, tmp_path):
+    import csv
+
+    out_files = []
+    for wave in ("pre", "post"):
+        with open(exports["qualtrics"][wave], encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        rows[1][rows[0].index("Q1")] = "Please enter your police ID number (工号)"
+        path = tmp_path / f"q_{wave}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+        out_files.append(path)
+    code, out, err = run(capsys, *out_files, "--json", "-")
+    assert code == 0, err
+    assert "ids from column 'Q1' (by its question text 'Please enter your police ID " \
+           "number (工号)')" in err
+    assert json.loads(out)["n"]["paired"] > 20
+
+
+def test_duplicates_and_normalised_ids_are_listed(capsys, tmp_path):
+    from fixtures.render import render_wjx
+
+    t = load_truth()
+    pre = render_wjx(tmp_path / "pre.xlsx", t[t.wave == "pre"].drop(columns="wave"))
+    post = render_wjx(tmp_path / "post.xlsx", t[t.wave == "post"].drop(columns="wave"),
+                      kind="text")
+    code, _, err = run(capsys, pre.path, post.path, "--json", str(tmp_path / "r.json"))
+    assert code == 0, err
+    assert "pre.xlsx, row 2: id '００１' normalised to '001'" in err
+    assert "pre.xlsx, row 50: duplicate submission of id '003', submitted 2024/5/12 7:14:35, " \
+           "superseded by row 4 submitted 2024/5/12 9:14:35" in err
+    assert "pre.xlsx: ids from column '1、工号' (by its name)" in err
