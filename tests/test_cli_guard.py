@@ -282,3 +282,102 @@ def test_duplicates_and_normalised_ids_are_listed(capsys, tmp_path):
     assert "pre.xlsx, row 50: duplicate submission of id '003', submitted 2024/5/12 7:14:35, " \
            "superseded by row 4 submitted 2024/5/12 9:14:35" in err
     assert "pre.xlsx: ids from column '1、工号' (by its name)" in err
+
+
+# ---------------------------------------------------------------------------
+# exports only Python could read: --columns MAP
+# ---------------------------------------------------------------------------
+
+ZH_LEVEL = {"IND": "个人", "FAM": "家庭", "WORK": "工作", "ORG": "组织", "SOC": "社会"}
+
+
+def _handmade_short_headers(tmp_path: Path) -> Path:
+    """The hand-made workbook with its item headers shortened to 个人1 … 社会5."""
+    from openpyxl import load_workbook
+
+    from fixtures.render import render_handmade
+
+    r = render_handmade(tmp_path / "handmade.xlsx", load_truth())
+    wb = load_workbook(r.path)
+    ws = wb.active
+    short = {h: ZH_LEVEL[item.rstrip("12345")] + item[-1]
+             for h, item in zip(r.info["item_headers"], ITEMS)}
+    for cell in ws[3]:
+        if cell.value in short:
+            cell.value = short[cell.value]
+    path = tmp_path / "handmade_short.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_columns_map_with_back_references_on_the_handmade_workbook(capsys, tmp_path):
+    path = _handmade_short_headers(tmp_path)
+    code, _, err = run(capsys, path, "--instrument", "five-level-stress")
+    assert code == 2    # without the map no item is found
+    cmap = tmp_path / "map.yaml"
+    cmap.write_text("".join(f'"^{zh}(\\\\d)$": "{prefix}\\\\1"\n'
+                            for prefix, zh in ZH_LEVEL.items()), encoding="utf-8")
+    code, out, err = run(capsys, path, "--columns", cmap, "--json", "-")
+    assert code == 0, err
+    d = json.loads(out)
+    mapped = {m["column"]: m["item"] for m in d["load"]["columns_mapped"]}
+    assert mapped["个人1"] == "IND1" and mapped["社会5"] == "SOC5" and len(mapped) == 25
+    # the same numbers as the built-in sample read with its own headers
+    code, ref_out, err = run(capsys, load_truth_path(tmp_path), "--json", "-")
+    assert code == 0, err
+    ref = json.loads(ref_out)
+    for g in ref["groups"]:
+        for a, b in zip(d["groups"][g]["subscales"], ref["groups"][g]["subscales"]):
+            np.testing.assert_allclose(a["mean_diff"], b["mean_diff"], rtol=1e-12)
+
+
+def load_truth_path(tmp_path: Path) -> Path:
+    path = tmp_path / "truth.csv"
+    load_truth().to_csv(path, index=False)
+    return path
+
+
+def test_columns_map_json_on_limesurvey_code_headings(capsys, tmp_path):
+    """Code headings (IND[SQ001], WOR[SQ001]) with no question text: mapped by one regex
+    with two back-references; a post wave made from the pre one (one point less on every
+    answer above 1, a later submit date)."""
+    import csv
+
+    from fixtures.platforms import render_limesurvey_variant
+
+    pre = render_limesurvey_variant(tmp_path, "code")
+    with open(pre, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    head = rows[0]
+    items = [j for j, c in enumerate(head) if "[SQ" in c]
+    for row in rows[1:]:
+        row[head.index("submitdate")] = row[head.index("submitdate")].replace("2024-03", "2024-05")
+        for j in items:
+            if row[j].isdigit() and int(row[j]) > 1:
+                row[j] = str(int(row[j]) - 1)
+    post = tmp_path / "limesurvey_code_post.csv"
+    with open(post, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    cmap = tmp_path / "map.json"
+    cmap.write_text(json.dumps({r"^(IND|FAM|ORG|SOC)\[SQ00(\d)\]$": r"\1\2",
+                                r"^WOR\[SQ00(\d)\]$": r"WORK\1"}), encoding="utf-8")
+    code, out, err = run(capsys, pre, post, "--columns", cmap, "--id", "PID", "--json", "-")
+    assert code == 0, err
+    d = json.loads(out)
+    mapped = {m["column"]: m["item"] for m in d["load"]["columns_mapped"]}
+    assert mapped["IND[SQ001]"] == "IND1" and mapped["WOR[SQ005]"] == "WORK5"
+    assert len(d["load"]["columns_mapped"]) == 50 and d["n"]["paired"] == 5
+    assert all(s["absent_items"] == [] for s in d["subscales"])
+
+
+@pytest.mark.parametrize("text,message", [
+    ("- a\n- b\n", "must be a mapping"),
+    ('"^个人(\\\\d$": "IND\\\\1"\n', "is not a valid regular expression"),
+    ('"^个人(\\\\d)$": "XYZ\\\\1"\n', "item id 'XYZ1', which is not an item"),
+])
+def test_bad_columns_map_is_a_user_error(capsys, tmp_path, text, message):
+    path = _handmade_short_headers(tmp_path)
+    cmap = tmp_path / "map.yaml"
+    cmap.write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, path, "--columns", cmap)
+    assert code == 2 and message in err and "Traceback" not in err
