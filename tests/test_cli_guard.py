@@ -381,3 +381,78 @@ def test_bad_columns_map_is_a_user_error(capsys, tmp_path, text, message):
     cmap.write_text(text, encoding="utf-8")
     code, _, err = run(capsys, path, "--columns", cmap)
     assert code == 2 and message in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------------------
+# drafting from a text export; the export kind
+# ---------------------------------------------------------------------------
+
+def test_drafted_yaml_from_a_text_export_scores_that_export(capsys, tmp_path):
+    from fixtures.render import render_wjx
+
+    from stressgroup._instruments_cli import main as instruments_main
+
+    t = load_truth()
+    pre = render_wjx(tmp_path / "pre_按选项文本.xlsx", t[t.wave == "pre"].drop(columns="wave"),
+                     kind="text")
+    post = render_wjx(tmp_path / "post_按选项文本.xlsx", t[t.wave == "post"].drop(columns="wave"),
+                      kind="text", seed=7)
+    drafted = tmp_path / "drafted.yaml"
+    assert instruments_main(["draft", str(pre.path), "-o", str(drafted), "--id", "drafted"]) == 0
+    text = drafted.read_text(encoding="utf-8")
+    assert "1: {zh: \"非常不符合\"}" in text and "5: {zh: \"非常符合\"}" in text
+    capsys.readouterr()
+    code, out, err = run(capsys, pre.path, post.path, "--instrument", drafted, "--json", "-")
+    assert code == 0, err
+    d = json.loads(out)
+    # the drafted scales are the matrix questions in order, none reverse-keyed: the first
+    # is IND1..IND5 as answered
+    truth = pd.concat([pre.truth.assign(wave="pre"), post.truth.assign(wave="post")])
+    items = ["IND1", "IND2", "IND3", "IND4", "IND5"]
+    assert sorted(d["groups"]) == ["control", "intervention"]
+    for g, sub in d["groups"].items():
+        x = truth[truth["group"] == g]
+        s = x[items].mean(axis=1).where(x[items].notna().sum(axis=1) >= 4)
+        wide = pd.DataFrame({"id": x["id"], "wave": x["wave"], "s": s}).pivot(
+            index="id", columns="wave", values="s").dropna()
+        first = sub["subscales"][0]
+        assert first["n"] == len(wide)
+        np.testing.assert_allclose(first["mean_diff"], (wide["post"] - wide["pre"]).mean(),
+                                   rtol=1e-12)
+
+
+def test_unmatched_text_answers_list_the_labels_seen(capsys, tmp_path):
+    t = load_truth().drop(columns="group")
+    words = {1: "从不", 2: "很少", 3: "有时", 4: "经常", 5: "总是"}
+    for item in ITEMS:
+        t[item] = t[item].map(words)
+    path = tmp_path / "words.csv"
+    t.to_csv(path, index=False)
+    code, _, err = run(capsys, path, "--instrument", "five-level-stress")
+    assert code == 2
+    assert "The text answers that match no label are: " in err
+    for w in words.values():
+        assert repr(w) in err
+    assert "add them under response.labels" in err
+
+
+def test_a_numbers_export_is_not_reported_as_text(tmp_path):
+    from openpyxl import load_workbook
+
+    from fixtures.render import render_wjx
+
+    from stressgroup.io import read_survey
+
+    t = load_truth()
+    r = render_wjx(tmp_path / "export.xlsx", t[t.wave == "pre"].drop(columns="wave"))
+    wb = load_workbook(r.path)
+    ws = wb.active
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if str(cell.value) == "-2":
+                cell.value = "(空)"          # a blank written as 问卷星 writes it in text
+    path = tmp_path / "export2.xlsx"
+    wb.save(path)
+    rep = read_survey(path, instrument="five-level-stress", wave="pre").report
+    assert rep.files[0].variant is None
+    assert "按选项文本" not in rep.summary()

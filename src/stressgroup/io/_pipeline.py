@@ -130,12 +130,27 @@ def _check_usable(raw: RawTable, answers: Answers, rows: np.ndarray,
         {"file": file, "row": int(raw.rows[i]), "column": c, "id": final_ids[i] or None,
          "value": shown(v), "reason": r} for i, c, v, r in problems])
     i, c, v, r = problems[0]
+    # text answers that match no label: list them, the instrument may lack its labels
+    texts: dict[str, int] = {}
+    for _i, _c, value, why in problems:
+        if str(why).startswith(("unknown answer", "not a number")):
+            key = mask_personal(str(shown(value)))
+            texts[key] = texts.get(key, 0) + 1
+    seen = ""
+    if texts:
+        top = sorted(texts, key=lambda t: -texts[t])
+        seen = (f" The text answers that match no label are: "
+                f"{', '.join(repr(t) for t in top[:12])}"
+                f"{f' and {len(top) - 12} more' if len(top) > 12 else ''}; if they are this "
+                "questionnaire's answer options, add them under response.labels of the "
+                "instrument file (e.g. 1: {zh: 从不}), or draft one: python -m "
+                "stressgroup.instruments draft FILE.")
     raise DataError(
         f"{file}: {len(problems)} of {answered} answers cannot be used "
         f"(e.g. row {raw.rows[i]}, column {c!r}: "
         f"{mask_personal(repr(shown(v)))}, {mask_personal(r)}). This is probably the wrong "
-        "instrument or the wrong columns; check instrument= and columns=. The failing cells "
-        "are in this error's .problems table.",
+        "instrument or the wrong columns; check instrument= and columns=." + seen
+        + " The failing cells are in this error's .problems table.",
         problems=table)
 
 
