@@ -1,7 +1,8 @@
 """stressgroup: evaluate group work with questionnaires.
 
-Load survey exports, score instruments (subscales, reverse keys, missing
-items), check reliability, test pre/post change per group, and report.
+Load survey exports, score instruments (subscales, reverse keys, missing items), check
+reliability and validity, test pre/post change per group and against a control group, and
+write thesis-ready reports.
 
 Examples
 --------
@@ -12,27 +13,56 @@ Examples
 
 from __future__ import annotations
 
-from .analysis import (Evaluation, GroupEvaluation, PairedTestResult, ReliableChangeResult,
-                       ScreeningResult, adjust_p, evaluate, paired_test, person_history,
-                       reliable_change, screen)
-from .core.errors import (DataError, DataQualityWarning, DegenerateDataWarning, InstrumentError,
-                     StressgroupError, StressgroupWarning)
+from .analysis import (AncovaResult, BaselineEquivalenceResult, ChangeEffectsResult,
+                       ClinicalSignificanceResult, Evaluation, GroupEvaluation, LmmResult,
+                       MixedAnovaResult, PairedEffectSizes, PairedTestResult,
+                       PermutationTestResult, PowerResult, ReliableChangeResult,
+                       ScreeningResult, ShapiroWilkResult, WilcoxonExactResult, adjust_p,
+                       ancova, baseline_equivalence, change_effect_sizes,
+                       clinical_significance, evaluate, lmm, mixed_anova, paired_effect_sizes,
+                       paired_test, permutation_test, person_history, power_paired,
+                       reliable_change, screen, shapiro_wilk, wilcoxon_exact)
+from .core import __version__
+from .core.document import Document
+from .core.errors import (DataError, DataQualityWarning, DegenerateDataWarning, FontWarning,
+                          InstrumentError, MeasurementWarning, StressgroupError,
+                          StressgroupWarning)
 from .instruments import Instrument, Subscale, list_instruments, load_instrument, score
 from .io import LoadReport, Responses, read_survey, read_waves
-from .reliability import (AlphaResult, OmegaResult, ReliabilityTable, cronbach_alpha, omega,
-                          reliability)
-
-from .core import __version__
+from .reliability import (AlphaResult, BartlettResult, CFAResult, EFAResult, ICCResult,
+                          KMOResult, OmegaHierarchicalResult, OmegaResult, ParallelResult,
+                          ReliabilityTable, SplitHalfResult, ValidityResult, bartlett, cfa,
+                          cfa_model, cronbach_alpha, efa, icc, icc_matrix, kmo, omega,
+                          omega_hierarchical, parallel_analysis, reliability, split_half,
+                          validity)
+from .report import write_report
 
 __all__ = [
+    # loading and scoring
     "read_survey", "read_waves", "Responses", "LoadReport",
     "load_instrument", "list_instruments", "Instrument", "Subscale", "score",
+    # reliability and validity
     "cronbach_alpha", "AlphaResult", "omega", "OmegaResult", "reliability",
-    "ReliabilityTable",
+    "ReliabilityTable", "omega_hierarchical", "OmegaHierarchicalResult", "split_half",
+    "SplitHalfResult", "icc", "icc_matrix", "ICCResult", "cfa", "cfa_model", "CFAResult",
+    "kmo", "KMOResult", "bartlett", "BartlettResult", "efa", "EFAResult",
+    "parallel_analysis", "ParallelResult", "validity", "ValidityResult",
+    # change
     "paired_test", "PairedTestResult", "reliable_change", "ReliableChangeResult",
     "adjust_p", "evaluate", "Evaluation", "GroupEvaluation",
+    "permutation_test", "PermutationTestResult", "wilcoxon_exact", "WilcoxonExactResult",
+    "shapiro_wilk", "ShapiroWilkResult", "power_paired", "PowerResult",
+    "paired_effect_sizes", "PairedEffectSizes", "clinical_significance",
+    "ClinicalSignificanceResult",
+    "ancova", "AncovaResult", "mixed_anova", "MixedAnovaResult", "lmm", "LmmResult",
+    "change_effect_sizes", "ChangeEffectsResult", "baseline_equivalence",
+    "BaselineEquivalenceResult",
+    # screening
     "screen", "ScreeningResult", "person_history",
+    # documents and reports
+    "Document", "write_report",
+    # errors and warnings
     "StressgroupError", "DataError", "InstrumentError", "StressgroupWarning",
-    "DegenerateDataWarning", "DataQualityWarning",
+    "DegenerateDataWarning", "DataQualityWarning", "MeasurementWarning", "FontWarning",
     "__version__",
 ]

@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--design", metavar="SECTIONS",
                    help="comma-separated sections to run beside the paired tables (default: "
                         "every section the data allow)")
+    p.add_argument("--validity", action="store_true",
+                   help="add the validity tables (KMO, Bartlett, EFA, CFA with AVE, CR and "
+                        "HTMT) at the baseline wave")
     p.add_argument("--debug", action="store_true",
                    help="show the traceback of an internal error (a bug) on stderr")
     p.add_argument("--style", choices=("apa", "cn", "plain"), default=None,
@@ -368,6 +371,7 @@ def _run(args) -> int:
                     ev = evaluate(responses, args.instrument_obj, group=args.group,
                                   control=args.control, correction=args.correction,
                                   seed=args.seed, design=_design(args),
+                                  validity=args.validity,
                                   allow_absent_items=args.allow_absent_items)
                 finally:
                     pending = list(caught)

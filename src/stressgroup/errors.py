@@ -1,7 +1,8 @@
 """Exception and warning classes (public path; defined in :mod:`stressgroup.core.errors`)."""
 
 from .core.errors import (DataError, DataQualityWarning, DegenerateDataWarning, FontWarning,
-                          InstrumentError, StressgroupError, StressgroupWarning)
+                          InstrumentError, MeasurementWarning, StressgroupError,
+                          StressgroupWarning)
 
 __all__ = ["StressgroupError", "DataError", "InstrumentError", "StressgroupWarning",
-           "DegenerateDataWarning", "DataQualityWarning", "FontWarning"]
+           "DegenerateDataWarning", "DataQualityWarning", "MeasurementWarning", "FontWarning"]

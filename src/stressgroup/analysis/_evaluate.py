@@ -11,8 +11,7 @@ import pandas as pd
 
 from ..core.results import jsonable, quiet_numpy
 from ..core.errors import DataError, DegenerateDataWarning
-from ..core.vocab import GROUP_NAMES as _GROUP_NAMES
-from ..core.vocab import plain_key
+from ..core.vocab import find_group_column, guess_control
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import absent_items, as_frame, key_items
 from ..report import Reportable
@@ -206,7 +205,7 @@ class Evaluation(Reportable):
         from ..report import render
 
         doc = self.to_document(load=False, figures=False, methods=False)
-        return render(doc, "text", lang, style)
+        return render(doc, "text", lang, style, max_rows=TERMINAL_ROWS)
 
     def __repr__(self) -> str:
         return self.table()
@@ -232,44 +231,12 @@ def _group_values(data: pd.DataFrame, group: str) -> tuple[pd.Series, list[dict]
     return data["id"].map(mapping), excluded
 
 
-def _column_key(name) -> str:
-    """A header as a lookup key: question number (``6、``), "您的", trailing
-    punctuation and case removed, so ``6、您的组别：`` finds ``组别``."""
-    return plain_key(str(name))
-
-
-def _find_group_column(data: pd.DataFrame, wanted: "str | None" = None) -> "str | None":
-    """The column named ``wanted`` (exactly, else by :func:`_column_key`), or without
-    ``wanted`` one named like a group column (group, 组别, 分组, arm, ...)."""
-    if wanted is not None and wanted in data.columns:
-        return wanted
-    by_key: dict[str, list] = {}
-    for c in data.columns:
-        by_key.setdefault(_column_key(c), []).append(c)
-    names = [wanted] if wanted is not None else list(_GROUP_NAMES)
-    for name in names:
-        hits = by_key.get(_column_key(name), [])
-        if len(hits) == 1:
-            return hits[0]
-    return None
-
-
-_CONTROL_WORDS = ("control", "waitlist", "wait-list", "wait list", "waiting list", "对照",
-                  "控制组", "候补")
-
-
-def _guess_control(labels: list[str]) -> "str | None":
-    """The one label that names a control or waiting-list group, if any."""
-    hits = [lab for lab in labels if any(w in lab.lower() for w in _CONTROL_WORDS)]
-    return hits[0] if len(hits) == 1 else None
-
-
 def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
              group: "str | None | Literal[False]" = None, control: "str | None" = None,
              pre: str = "pre", post: str = "post",
              correction: Literal["holm", "fdr_bh", "none"] = "holm",
              confidence: float = 0.95, seed: "int | None" = None,
-             design: "list[str] | None" = None,
+             design: "list[str] | None" = None, validity: bool = False,
              allow_absent_items: bool = False) -> Evaluation:
     """Evaluate pre/post change on every subscale and the total.
 
@@ -302,6 +269,9 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         The sections to run beside the paired tables (see
         ``stressgroup.analysis.section_names()``); by default every section the data
         allow. A section that does not apply is listed with the reason.
+    validity : bool
+        Add the validity tables (KMO, Bartlett, EFA, CFA at the ``pre`` wave, all groups
+        together) to the default sections.
     allow_absent_items : bool
         A scale with items that have no column in the data (structurally absent) is not
         scored: its row is empty and says which items are absent. With True it is scored
@@ -372,11 +342,11 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
                         "read the data with read_survey(), which keeps the latest "
                         "submission and reports the others")
     if group is None:
-        group = _find_group_column(data)
+        group = find_group_column(data)
     elif group is False:
         group = None
     else:
-        group = _find_group_column(data, group) or group
+        group = find_group_column(data, group) or group
     if control is not None:
         control = str(control).strip()
     excluded_global: list[dict] = list(excluded_rows)
@@ -393,7 +363,7 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
                             "(evaluate(..., group=False))")
         labels.sort()
         if control is None:
-            control = _guess_control(labels)
+            control = guess_control(labels)
         if control is not None:
             if control not in labels:
                 raise DataError(f"control group {control!r} not found in column {group!r} "
@@ -426,6 +396,10 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
                   group_column=group, control=control,
                   labels=labels if group is not None else [], pre=pre, post=post,
                   waves=waves, correction=correction, confidence=confidence, seed=seed)
+    if validity:
+        from ._sections import default_sections
+
+        design = list(design or default_sections()) + ["validity"]
     sections = run_sections(ctx, design)
     design_result = DesignResult(groups=tuple(labels) if group is not None else (),
                                  control=control, waves=tuple(waves), pre=pre, post=post,
@@ -443,6 +417,9 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
                       load_report=getattr(responses, "report", None), warnings=tuple(found),
                       sections=sections, design=design_result)
 
+
+#: Rows of a table shown on the terminal (reports show every row).
+TERMINAL_ROWS = 30
 
 #: Fewer complete pairs than this in a group: the tables say so.
 MIN_PAIRS = 5

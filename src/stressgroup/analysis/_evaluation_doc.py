@@ -231,17 +231,27 @@ def evaluation_document(ev: "Evaluation", *, load: bool = True, figures: bool = 
         blocks += list(ev.load_report.to_document().blocks)
     if load:
         blocks.append(_people_table(ev))
+    from ._sections import BEFORE_CHANGE
+
+    def section_blocks(before: bool) -> list:
+        out = []
+        for key, sec in ev.sections.items():
+            if (key in BEFORE_CHANGE) != before:
+                continue
+            if sec.result is not None:
+                out += list(sec.result.to_document().blocks)
+            else:
+                out.append(Paragraph(label("design.skipped", name=key, reason=sec.skipped),
+                                     style="note"))
+        return out
+
+    blocks += section_blocks(before=True)
     for g in ev.groups.values():
         blocks += group_blocks(g, inst, ev.correction)
     if ev.excluded:
         items = "; ".join(f"{e['id']}: {e['reason']}" for e in ev.excluded)
         blocks.append(Paragraph(label("eval.excluded_rows", items=items), style="note"))
-    for name, sec in ev.sections.items():
-        if sec.result is not None:
-            blocks += list(sec.result.to_document().blocks)
-        else:
-            blocks.append(Paragraph(label("design.skipped", name=name, reason=sec.skipped),
-                                    style="note"))
+    blocks += section_blocks(before=False)
     if figures:
         blocks += _figures(ev)
     if methods:

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from ..core.document import Column, Document, Table
+from ..core.errors import StressgroupError
 from ..report import Reportable, label
 
 __all__ = ["Context", "Skip", "SectionResult", "SECTIONS", "section_names", "run_sections",
@@ -120,13 +121,64 @@ class DesignResult(Reportable):
 SECTIONS: list[tuple[str, Callable[[Context], Reportable]]] = []
 
 
+def _small_groups(ctx: Context) -> Reportable:
+    from ._sec_small import run_small_groups
+
+    return run_small_groups(ctx)
+
+
+def _individual(ctx: Context) -> Reportable:
+    from ._sec_individual import run_individual
+
+    return run_individual(ctx)
+
+
+def _between(ctx: Context) -> Reportable:
+    from ._sec_between import run_between
+
+    return run_between(ctx)
+
+
+def _reliability(ctx: Context) -> Reportable:
+    from ..reliability import reliability
+
+    data = ctx.data.drop(columns=["_group"])
+    if ctx.group_column is None:
+        return reliability(data, ctx.instrument, ctx.pre, group=False)
+    return reliability(data, ctx.instrument, ctx.pre, group=ctx.group_column)
+
+
+def _validity(ctx: Context) -> Reportable:
+    from ..reliability import validity
+
+    return validity(ctx.data.drop(columns=["_group"]), ctx.instrument, ctx.pre,
+                    seed=ctx.seed if ctx.seed is not None else 20240601)
+
+
+SECTIONS += [("reliability", _reliability), ("validity", _validity), ("between", _between),
+             ("small_groups", _small_groups), ("individual", _individual)]
+
+#: Sections the report shows before the pre/post tables (a thesis describes the sample and
+#: the measurement before the change).
+BEFORE_CHANGE = {"sample", "reliability", "validity", "profile", "subgroups"}
+
+#: Sections that run only when asked for (``design=[...]``, ``validity=True``, --validity).
+ON_REQUEST = {"validity"}
+
+
 def section_names() -> list[str]:
     """The names ``design=`` accepts."""
     return [name for name, _ in SECTIONS]
 
 
+def default_sections() -> list[str]:
+    """The sections that run when ``design`` is not given."""
+    return [name for name, _ in SECTIONS if name not in ON_REQUEST]
+
+
 def run_sections(ctx: Context, design: "list[str] | None") -> dict[str, SectionResult]:
-    """Run the chosen sections (all when ``design`` is None); a Skip becomes a reason."""
+    """Run the chosen sections (the defaults when ``design`` is None; sections in
+    :data:`ON_REQUEST` only when named); a Skip or a user error becomes a reason."""
     names = section_names()
     if design is not None:
         unknown = [d for d in design if d not in names]
@@ -135,10 +187,13 @@ def run_sections(ctx: Context, design: "list[str] | None") -> dict[str, SectionR
                              f"{', '.join(names)}")
     out: dict[str, SectionResult] = {}
     for name, fn in SECTIONS:
-        if design is not None and name not in design:
+        if (design is None and name in ON_REQUEST) or (design is not None
+                                                       and name not in design):
             continue
         try:
             out[name] = SectionResult(name, result=fn(ctx))
         except Skip as why:
+            out[name] = SectionResult(name, skipped=str(why))
+        except StressgroupError as why:  # the data do not allow this section: say why
             out[name] = SectionResult(name, skipped=str(why))
     return out

@@ -173,6 +173,9 @@ class Column:
         ``t(22) = -4.34`` (with ``symbol``) in this column and leaves the df column out.
     symbol : str, optional
         The statistic's symbol for the combined cell (``t``, ``F``, ``χ²``).
+    inner : ColumnKind, optional
+        For ``ci`` and ``estimate_ci``: the kind of the numbers inside (``reliability``
+        drops the leading zero in APA style, as the estimate does); default ``number``.
 
     A header may contain ``{msd}``: the renderer writes ``M (SD)`` or ``M ± SD`` there,
     as the style writes the ``mean_sd`` cells.
@@ -186,6 +189,7 @@ class Column:
     blank_below: "float | None" = None
     df: "str | None" = None
     symbol: "str | None" = None
+    inner: "str | None" = None
 
     def __post_init__(self) -> None:
         if self.kind not in COLUMN_KINDS:

@@ -20,6 +20,7 @@ __all__ = [
     "DegenerateDataWarning",
     "DataQualityWarning",
     "FontWarning",
+    "MeasurementWarning",
 ]
 
 
@@ -74,4 +75,14 @@ class FontWarning(StressgroupWarning):
 
     The figures fall back to English labels; the message (in English and Chinese) says
     which font to install.
+    """
+
+
+class MeasurementWarning(StressgroupWarning):
+    """A measurement model or method is questionable for these data.
+
+    Issued by ``kmo``, ``bartlett``, ``efa`` and ``cfa``: a correlation or covariance matrix
+    that is not positive definite, KMO below .6, fewer than about five people per item, a
+    Heywood case, no convergence, a factor with fewer than 3 items. The result is still
+    computed (as R psych and lavaan would); the message says what was done.
     """

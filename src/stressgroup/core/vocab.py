@@ -21,6 +21,10 @@ import unicodedata
 
 __all__ = [
     "GROUP_NAMES",
+    "find_group_column",
+    "guess_control",
+    "order_groups",
+    "CONTROL_WORDS",
     "QUESTION_NUMBER_RE",
     "WAVE_ORDER",
     "name_key",
@@ -65,3 +69,57 @@ def plain_key(name: str) -> str:
     """Header without question number, "您的/请输入" and trailing punctuation, as a name key."""
     text = _TRAIL_RE.sub("", strip_question_number(name))
     return name_key(_ASK_RE.sub("", text))
+
+
+def find_group_column(columns, wanted: "str | None" = None) -> "str | None":
+    """The column named ``wanted`` (exactly, else by :func:`plain_key`), or without
+    ``wanted`` the one column named like a group column (group, 组别, 分组, arm, ...); so
+    ``6、您的组别：`` finds ``组别``.
+
+    Examples
+    --------
+    >>> find_group_column(["id", "6、您的组别：", "Q1"]), find_group_column(["id"])
+    ('6、您的组别：', None)
+    """
+    columns = list(columns)
+    if wanted is not None and wanted in columns:
+        return wanted
+    by_key: dict[str, list] = {}
+    for c in columns:
+        by_key.setdefault(plain_key(str(c)), []).append(c)
+    for name in ([wanted] if wanted is not None else list(GROUP_NAMES)):
+        hits = by_key.get(plain_key(str(name)), [])
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+#: Words that name a control or waiting-list group.
+CONTROL_WORDS = ("control", "waitlist", "wait-list", "wait list", "waiting list", "对照",
+                 "控制组", "候补")
+
+
+def guess_control(labels: "list[str]") -> "str | None":
+    """The one label that names a control or waiting-list group, if any.
+
+    Examples
+    --------
+    >>> guess_control(["intervention", "waitlist"]), guess_control(["A", "B"])
+    ('waitlist', None)
+    """
+    hits = [lab for lab in labels if any(w in lab.lower() for w in CONTROL_WORDS)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def order_groups(labels, control: "str | None" = None) -> "list[str]":
+    """Group labels in report order: sorted, the control group (given or guessed) last.
+
+    Examples
+    --------
+    >>> order_groups(["control", "intervention"])
+    ['intervention', 'control']
+    """
+    labels = sorted(str(v) for v in labels)
+    control = control if control in labels else guess_control(labels)
+    return [lab for lab in labels if lab != control] + ([control] if control else [])
+

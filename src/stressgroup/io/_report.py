@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import PurePath
@@ -401,15 +400,6 @@ class LoadReport(Reportable):
 
         return load_document(self)
 
-    def _repr_html_(self) -> str:
-        head = f"<p><strong>{html.escape(self._title)}</strong></p>"
-        text = f"<pre>{html.escape(self.summary())}</pre>"
-        events = self.to_frame()
-        events = events[events["kind"] != "note"]
-        table = events.head(50).to_html(index=False, na_rep="") if len(events) else ""
-        more = (f"<p>... {len(events) - 50} more events (see <code>to_frame()</code>)</p>"
-                if len(events) > 50 else "")
-        return f"<div>{head}{text}{table}{more}</div>"
 
 
 def _isna(value: Any) -> bool:

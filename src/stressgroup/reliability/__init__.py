@@ -1,8 +1,20 @@
-"""Reliability: Cronbach's alpha and McDonald's omega (psych conventions)."""
+"""Reliability and validity: alpha, omega, split-half, ICC, KMO, Bartlett, EFA, CFA
+(R psych, lavaan and semTools conventions)."""
 
 from ._alpha import AlphaResult, cronbach_alpha
+from ._cfa import CFAResult, cfa, cfa_model
+from ._efa import EFAResult, ParallelResult, efa, parallel_analysis
+from ._icc import ICCResult, icc, icc_matrix
 from ._omega import OmegaResult, omega
+from ._omega_h import OmegaHierarchicalResult, omega_hierarchical, omega_hierarchical_items
+from ._split_half import SplitHalfResult, split_half
 from ._table import ReliabilityTable, reliability
+from ._validity import BartlettResult, KMOResult, bartlett, kmo
+from ._validity_summary import ValidityResult, validity
 
 __all__ = ["cronbach_alpha", "AlphaResult", "omega", "OmegaResult", "reliability",
-           "ReliabilityTable"]
+           "ReliabilityTable", "cfa", "cfa_model", "CFAResult", "split_half",
+           "SplitHalfResult", "icc", "icc_matrix", "ICCResult", "omega_hierarchical",
+           "omega_hierarchical_items", "OmegaHierarchicalResult", "kmo", "KMOResult",
+           "bartlett", "BartlettResult", "efa", "EFAResult", "parallel_analysis",
+           "ParallelResult", "validity", "ValidityResult"]

@@ -142,8 +142,15 @@ def cronbach_alpha(items: pd.DataFrame, *, ci: Literal["feldt", "duhachek", "boo
         Which interval ``.ci`` holds; Feldt and Duhachek are always computed.
     n_boot : int
         Bootstrap resamples of persons (``ci="bootstrap"``; percentile interval).
+        Each resample draws all ``n`` rows with replacement (psych
+        ``alpha(n.iter = )``) and uses the pairwise-complete covariances of
+        the drawn rows (a person drawn twice counts twice); a resample where
+        alpha is undefined (a pair of items with fewer than two common
+        answers) is left out. Computed without a loop: multinomial count
+        weights times the data (see ``reliability._bootstrap``).
     seed : int, optional
-        Seed of the bootstrap.
+        Seed of the bootstrap (``numpy.random.default_rng``); the same seed
+        gives the same interval.
     confidence : float
         Coverage of the intervals.
 
@@ -257,14 +264,17 @@ def cronbach_alpha(items: pd.DataFrame, *, ci: Literal["feldt", "duhachek", "boo
 
 
 def _bootstrap(x: np.ndarray, n_boot: int, seed, confidence: float) -> tuple[float, float]:
-    rng = np.random.default_rng(seed)
-    n = x.shape[0]
-    out = np.empty(n_boot)
-    for b in range(n_boot):
-        xb = x[rng.integers(0, n, n)]
-        C = pairwise_cov(xb)
-        k = C.shape[0]
-        out[b] = (1 - np.trace(C) / C.sum()) * (k / (k - 1))
-    a = 1 - confidence
-    lo, hi = np.nanquantile(out, [a / 2, 1 - a / 2])
-    return float(lo), float(hi)
+    """Percentile interval of raw alpha over bootstrap resamples of persons.
+
+    As psych ``alpha(n.iter = )``: each resample draws ``n`` rows with
+    replacement and computes raw alpha from ``cov(x[rows, ], use =
+    "pairwise")``. Vectorised (``_bootstrap.cov_trace_and_sum``): the sums
+    of all resamples are one product of multinomial count weights with the
+    data. Resamples where alpha is undefined are left out of the quantiles.
+    """
+    from ._bootstrap import cov_trace_and_sum, percentile_interval
+    k = x.shape[1]
+    trace, total = cov_trace_and_sum(x, n_boot, seed)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = (1 - trace / total) * (k / (k - 1))
+    return percentile_interval(out, confidence)

@@ -45,8 +45,8 @@ def alpha_document(a: "AlphaResult") -> Document:
                  Column("average_r", label("col.average_r"), "correlation"),
                  Column("s_n", label("col.s_n"), "number"),
                  Column("ase", label("col.ase"), "number", digits=3),
-                 Column("feldt", label("col.feldt"), "ci"),
-                 Column("duhachek", label("col.duhachek"), "ci")),
+                 Column("feldt", label("col.feldt"), "ci", inner="reliability"),
+                 Column("duhachek", label("col.duhachek"), "ci", inner="reliability")),
         rows=[{"n": a.n, "k": a.k, "raw": a.raw_alpha, "std": a.std_alpha, "g6": a.g6,
                "average_r": a.average_r, "s_n": a.s_n, "ase": a.ase,
                "feldt": tuple(a.feldt_ci), "duhachek": tuple(a.duhachek_ci)}])
@@ -67,35 +67,63 @@ def omega_document(o: "OmegaResult") -> Document:
 
 
 def reliability_document(r: "ReliabilityTable", instrument=None) -> Document:
-    """The thesis reliability table, then item statistics per subscale."""
+    """The thesis reliability table (the sample named in its title), then item statistics
+    per subscale (per group with a group column)."""
     def name(sid):
         if instrument is None:
             return sid
         s = instrument.subscale(sid)
         return {"en": s.label("en"), "zh": s.label("zh")}
 
-    wave = label("rel.wave", wave=r.wave) if r.wave else ""
-    rows = []
-    methods = set()
-    for sid, row in r.table.iterrows():
-        a = r.alphas.get(sid)
-        if a is not None:
-            methods.add(a.ci_method)
-        rows.append({"scale": name(sid), "k": row["k"], "n": row["n"],
-                     "alpha": row["raw_alpha"], "ci": (row["ci_low"], row["ci_high"]),
-                     "std": row["std_alpha"], "omega": row["omega_total"]})
+    wave = f"{r.wave}" if r.wave else None
+    if r.sample == "per group":
+        who = label("rel.who_groups", column=r.group_column)
+    elif r.sample == "pooled":
+        who = label("rel.who_pooled", column=r.group_column)
+    else:
+        who = label("rel.who_all")
+    parts = {lab: g for lab, g in r.groups.items()} if r.groups else {None: r}
+    rows, methods = [], set()
+    for lab, part in parts.items():
+        for sid, row in part.table.iterrows():
+            a = part.alphas.get(sid)
+            if a is not None:
+                methods.add(a.ci_method)
+            st = a.item_stats if a is not None else None
+            citc = ((float(st["r_drop"].min()), float(st["r_drop"].max()))
+                    if st is not None and "r_drop" in st else None)
+            aid = float(st["alpha_if_dropped"].max()) if st is not None and \
+                "alpha_if_dropped" in st else None
+            rows.append({"_group": lab,
+                         "scale": name(sid), "k": row["k"], "n": row["n"],
+                         "alpha": row["raw_alpha"], "ci": (row["ci_low"], row["ci_high"]),
+                         "std": row["std_alpha"], "citc": citc, "aid": aid,
+                         "omega": row["omega_total"]})
     ci_method = ", ".join(sorted(methods)) or "Feldt"
-    main = Table(key="reliability", title=label("rel.table", wave=wave),
+    title = label("rel.table", wave=label("rel.wave_who", wave=wave, who=who) if wave
+                  else label("rel.who_only", who=who))
+    main = Table(key="reliability", title=title,
                  columns=(Column("scale", label("col.subscale"), "text"),
                           Column("k", label("col.k"), "count"),
                           Column("n", label("col.n"), "count"),
                           Column("alpha", label("col.raw_alpha"), "reliability"),
-                          Column("ci", label("col.ci95"), "ci"),
+                          Column("ci", label("col.ci95"), "ci", inner="reliability"),
                           Column("std", label("col.std_alpha"), "reliability"),
+                          Column("citc", label("col.citc_range"), "ci", inner="correlation"),
+                          Column("aid", label("col.max_aid"), "reliability"),
                           Column("omega", label("col.omega"), "reliability")),
-                 rows=rows, notes=(Note(label("rel.note", ci_method=ci_method)),))
-    blocks = [main] + [item_table(a, f"items_{sid}", name(sid)) for sid, a in r.alphas.items()
-                       if sid != "total"]
+                 rows=rows, notes=(Note(label("rel.note", ci_method=ci_method)),
+                                   Note(label("rel.note_range"))))
+    blocks: list = [main]
+    for lab, part in parts.items():
+        for sid, a in part.alphas.items():
+            if sid == "total":
+                continue
+            scale = name(sid) if lab is None else label("rel.scale_in_group", scale=name(sid),
+                                                        group=lab)
+            key = f"items_{sid}" if lab is None else f"items_{lab}_{sid}"
+            blocks.append(item_table(a, key, scale))
     inst_name = ({"en": instrument.label("en"), "zh": instrument.label("zh")}
                  if instrument is not None else r.instrument)
-    return Document(label("rel.title", instrument=inst_name, wave=wave), blocks)
+    return Document(label("rel.title", instrument=inst_name,
+                          wave=label("rel.wave", wave=wave) if wave else ""), blocks)

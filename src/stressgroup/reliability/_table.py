@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import warnings
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..core.errors import DegenerateDataWarning
+from ..core.errors import DataError, DegenerateDataWarning, MeasurementWarning
 from ..core.results import jsonable
+from ..core.vocab import find_group_column, order_groups
 from ..instruments import Instrument, load_instrument
 from ..instruments._scoring import absent_items, as_frame, key_items
+from ..report import Reportable
 from ._alpha import AlphaResult, cronbach_alpha
 from ._omega import omega
-from ..report import Reportable
 
 __all__ = ["reliability", "ReliabilityTable"]
 
@@ -30,8 +30,16 @@ class ReliabilityTable(Reportable):
     table : DataFrame
         Indexed by subscale: ``n``, ``k``, ``raw_alpha``, ``std_alpha``,
         ``ci_low``, ``ci_high`` (``ci_method``), ``omega_total``.
+        With a group column: indexed by ``group`` and ``subscale``.
     alphas : dict
-        The full :class:`AlphaResult` per subscale (item statistics).
+        The full :class:`AlphaResult` per subscale (item statistics); with a group
+        column see ``groups``.
+    sample : str
+        Whose answers: ``"all"`` (no group column), ``"pooled"`` (every group together,
+        asked for with ``pooled=True``) or ``"per group"``.
+    groups : dict
+        One ReliabilityTable per group label (``sample == "per group"``), else empty.
+    group_column : str or None
     """
 
     instrument: str
@@ -39,11 +47,16 @@ class ReliabilityTable(Reportable):
     table: pd.DataFrame
     alphas: dict
     instrument_obj: "Instrument | None" = field(default=None, compare=False)
+    sample: str = "all"
+    groups: dict = field(default_factory=dict)
+    group_column: "str | None" = None
 
     @property
     def _title(self) -> str:  # type: ignore[override]
         w = f" at wave {self.wave!r}" if self.wave else ""
-        return f"Reliability of {self.instrument}{w}"
+        who = {"all": "", "pooled": f", all groups pooled ({self.group_column})",
+               "per group": f", per group ({self.group_column})"}.get(self.sample, "")
+        return f"Reliability of {self.instrument}{w}{who}"
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
@@ -55,12 +68,18 @@ class ReliabilityTable(Reportable):
         return reliability_document(self, instrument=self.instrument_obj)
 
     def to_dict(self) -> dict:
-        return jsonable({"instrument": self.instrument, "wave": self.wave,
-                         "subscales": self.table.reset_index().to_dict("records")})
+        d = {"instrument": self.instrument, "wave": self.wave, "sample": self.sample,
+             "group_column": self.group_column}
+        if self.groups:
+            d["groups"] = {lab: g.to_dict()["subscales"] for lab, g in self.groups.items()}
+        else:
+            d["subscales"] = self.table.reset_index().to_dict("records")
+        return jsonable(d)
 
 
 def reliability(responses, instrument: "Instrument | str", wave: "str | None" = "pre", *,
-                ci: str = "feldt", allow_absent_items: bool = False) -> ReliabilityTable:
+                ci: str = "feldt", group: "str | None | bool" = None,
+                pooled: bool = False, allow_absent_items: bool = False) -> ReliabilityTable:
     """Cronbach's alpha and omega total of every subscale at one wave.
 
     Parameters
@@ -72,6 +91,12 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
         The wave to use (default ``"pre"``); ``None`` uses every row.
     ci : {"feldt", "duhachek", "bootstrap"}
         Interval reported in ``ci_low``/``ci_high``.
+    group : str or False, optional
+        The group column; by default one named like a group column (group, 组别, 分组,
+        arm, ...) is used when present. With a group column each group gets its own
+        table (groups are never pooled silently); ``False`` ignores any group column.
+    pooled : bool
+        With a group column, analyse everyone together instead; the title says so.
     allow_absent_items : bool
         A scale with items that have no column in the data (structurally absent,
         see :func:`stressgroup.instruments.score`) gets no alpha (NaN, with a
@@ -104,12 +129,33 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
         data = data[data["wave"].astype(str) == str(wave)]
     recorded = set(getattr(responses, "absent_items", None) or ())
     gone = set(absent_items(responses, instrument))
+    gcol = None if group is False else find_group_column(
+        data, None if group in (None, True) else group)
+    if group not in (None, False, True) and gcol is None:
+        raise DataError(f"group column {group!r} not found; columns are: "
+                        f"{', '.join(map(str, data.columns))}")
+    if gcol is not None and not pooled:
+        from types import SimpleNamespace
+
+        labels = order_groups(pd.unique(data[gcol].dropna()))
+        groups = {lab: reliability(
+            SimpleNamespace(data=data[data[gcol].astype(str) == lab], absent_items=recorded),
+            instrument, None, ci=ci, group=False, allow_absent_items=allow_absent_items)
+            for lab in labels}
+        table = pd.concat({lab: g.table for lab, g in groups.items()}, names=["group"])
+        return ReliabilityTable(instrument.id, wave, table, {}, instrument_obj=instrument,
+                                sample="per group", groups=groups, group_column=gcol)
     keyed = key_items(data, instrument, absent=gone if allow_absent_items else recorded)
     rows, alphas = [], {}
     nan = float("nan")
     for sub in instrument.scored:
         missing = [i for i in sub.items if i in gone]
         x = keyed[[i for i in sub.items if i not in gone]]
+        if sub.k < 3:
+            warnings.warn(f"{sub.id}: alpha on {sub.k} item(s) is hardly informative (it "
+                          "depends on the number of items); report the inter-item correlation "
+                          "or the Spearman-Brown coefficient instead", MeasurementWarning,
+                          stacklevel=2)
         row = {"subscale": sub.id, "n": len(x), "k": sub.k, "raw_alpha": nan,
                "std_alpha": nan, "ci_low": nan, "ci_high": nan, "omega_total": nan}
         if missing and not allow_absent_items:
@@ -133,4 +179,6 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
             warnings.warn(f"{sub.id}: no omega ({exc})", DegenerateDataWarning, stacklevel=2)
         rows.append(row)
     table = pd.DataFrame(rows).set_index("subscale")
-    return ReliabilityTable(instrument.id, wave, table, alphas, instrument_obj=instrument)
+    return ReliabilityTable(instrument.id, wave, table, alphas, instrument_obj=instrument,
+                            sample="pooled" if gcol is not None else "all",
+                            group_column=gcol)

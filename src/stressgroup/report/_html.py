@@ -8,7 +8,7 @@ import html
 from ..core.document import Document
 from ._layout import Item, lay_out
 
-__all__ = ["render_html", "CSS"]
+__all__ = ["render_html", "CSS", "scoped_css"]
 
 #: The page's style sheet (inline in the page; nothing is fetched).
 CSS = """
@@ -18,7 +18,7 @@ h1{font-size:1.35rem}h2{font-size:1.15rem;margin-top:1.6rem}h3{font-size:1.02rem
 .sg-table{margin:1rem 0 1.4rem 0;overflow-x:auto}
 .sg-table table{border-collapse:collapse;border-top:1.5pt solid #000;
 border-bottom:1.5pt solid #000;font-size:.92rem}
-.sg-table th{border-bottom:.75pt solid #000;padding:.2rem .6rem;font-weight:normal}
+.sg-table th{border-bottom:.75pt solid #000;padding:.2rem .6rem;font-weight:normal;white-space:nowrap}
 .sg-table td{padding:.15rem .6rem;white-space:nowrap}
 .sg-table .l{text-align:left}.sg-table .c{text-align:center}
 .sg-table tr.g td{font-style:italic;padding-top:.35rem}
@@ -29,6 +29,26 @@ figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
 """
 
 _E = html.escape
+
+
+def scoped_css(css: str = CSS, scope: str = ".sg-doc") -> str:
+    """The style sheet with every rule limited to ``scope`` (a fragment in a notebook must
+    not restyle the notebook).
+
+    Examples
+    --------
+    >>> scoped_css("body{color:red}h1,h2{margin:0}")
+    '.sg-doc{color:red}.sg-doc h1,.sg-doc h2{margin:0}'
+    """
+    out = []
+    for rule in css.replace("\n", "").split("}"):
+        if "{" not in rule:
+            continue
+        sel, body = rule.split("{", 1)
+        parts = [scope if p.strip() == "body" else f"{scope} {p.strip()}"
+                 for p in sel.split(",")]
+        out.append(",".join(parts) + "{" + body + "}")
+    return "".join(out)
 
 
 def _table_html(item: Item) -> str:
@@ -94,7 +114,7 @@ def render_html(doc: Document, lang: str = "en", style=None, *, full: bool = Tru
                          f"{_E(f.title)}</figcaption>{notes}</figure>")
     body = "\n".join(parts)
     if not full:
-        return f"<div class='sg-doc'><style>{CSS.replace('body{', '.sg-doc{')}</style>{body}</div>"
+        return f"<div class='sg-doc'><style>{scoped_css()}</style>{body}</div>"
     title = lay_out(doc, lang, style)[0].text
     return (f"<!DOCTYPE html>\n<html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head>"
             "<meta charset='utf-8'><meta name='viewport' content='width=device-width, "

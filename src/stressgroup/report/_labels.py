@@ -126,6 +126,14 @@ LABELS: dict[str, dict[str, str]] = {
     "rel.table": {"en": "Internal consistency per subscale{wave}",
                   "zh": "各维度内部一致性信度{wave}"},
     "rel.items": {"en": "Item statistics: {scale}", "zh": "题项分析：{scale}"},
+    "rel.wave_who": {"en": " ({wave}; {who})", "zh": "（{wave}；{who}）"},
+    "rel.who_only": {"en": " ({who})", "zh": "（{who}）"},
+    "rel.who_all": {"en": "everyone", "zh": "全部样本"},
+    "rel.who_groups": {"en": "each group on its own, column {column}",
+                       "zh": "各组分别计算，分组列 {column}"},
+    "rel.who_pooled": {"en": "all groups pooled, column {column}",
+                       "zh": "各组合并计算，分组列 {column}"},
+    "rel.scale_in_group": {"en": "{scale}, {group}", "zh": "{scale}（{group}）"},
     "rel.note": {"en": "alpha: Cronbach's alpha (raw, pairwise covariances, as R psych::alpha); "
                        "{ci_method} 95% CI; omega: McDonald's omega total (one factor, minres).",
                  "zh": "α 为 Cronbach α 系数（原始，成对协方差，与 R psych::alpha 一致）；"
@@ -142,6 +150,13 @@ LABELS: dict[str, dict[str, str]] = {
     "col.mean": {"en": "M", "zh": "M"},
     "col.sd": {"en": "SD", "zh": "SD"},
     "col.r_cor": {"en": "r (corrected for overlap)", "zh": "r（重叠校正）"},
+    "col.citc_range": {"en": "CITC range", "zh": "CITC 范围"},
+    "col.max_aid": {"en": "Highest alpha if deleted", "zh": "项已删除的α系数最大值"},
+    "rel.note_range": {"en": "CITC range: lowest and highest corrected item-total correlation "
+                             "(psych r.drop) of the scale's items; an alpha if deleted above "
+                             "the scale's alpha points at an item that lowers it.",
+                       "zh": "CITC 范围为该维度各题校正的项总计相关性（psych r.drop）的最小值与最大值；"
+                             "若项已删除的α系数高于该维度α，说明该题降低了信度。"},
     "col.r_drop": {"en": "CITC", "zh": "CITC（校正的项总计相关性）"},
     "col.alpha_if_dropped": {"en": "alpha if deleted", "zh": "项已删除的α系数"},
     "col.g6": {"en": "G6 (smc)", "zh": "G6 (smc)"},
@@ -198,6 +213,99 @@ LABELS: dict[str, dict[str, str]] = {
     "design.left_out": {"en": "left out", "zh": "未进行"},
     "design.skipped": {"en": "Section '{name}' is left out: {reason}.",
                        "zh": "未进行“{name}”分析：{reason}。"},
+    # small groups
+    "small.doc": {"en": "Small-group checks", "zh": "小样本检验"},
+    "small.title": {"en": "Small-sample checks: permutation test, normality of the changes, "
+                          "d_rm and g_av{who}",
+                    "zh": "小样本检验：置换检验、变化值正态性、d_rm 与 g_av{who}"},
+    "small.perm_p": {"en": "p (permutation)", "zh": "p（置换检验）"},
+    "small.exact": {"en": "exact", "zh": "精确"},
+    "small.mc": {"en": "Monte Carlo", "zh": "蒙特卡洛"},
+    "small.W": {"en": "Shapiro-Wilk W", "zh": "Shapiro-Wilk W"},
+    "small.sw_p": {"en": "p (W)", "zh": "p (W)"},
+    "small.d_rm": {"en": "d_rm [95% CI]", "zh": "d_rm [95% CI]"},
+    "small.g_av": {"en": "g_av [95% CI]", "zh": "g_av [95% CI]"},
+    "small.note": {"en": "Permutation: sign-flip test of the mean change, two-sided (exact up "
+                         "to 20 non-zero pairs, else 9,999 seeded Monte Carlo draws). Shapiro-"
+                         "Wilk on the changes. d_rm = t x sqrt(2(1 - r)/n) (Lakens 2013); g_av "
+                         "= d_av x J.",
+                   "zh": "置换检验：平均变化的符号翻转检验，双侧（非零差值不超过 20 对时为精确检验，"
+                         "否则为 9999 次带种子的蒙特卡洛抽样）。Shapiro-Wilk 检验针对变化值。"
+                         "d_rm = t × √(2(1 - r)/n)（Lakens 2013）；g_av = d_av × J。"},
+    "small.power": {"en": "With n = {n} pairs, the smallest effect this group can detect with "
+                          "power {power} at alpha = {alpha} (two-sided paired t test) is dz = "
+                          "{dz}; a non-significant result says little about effects smaller "
+                          "than that.",
+                    "zh": "在 n = {n} 对时，本组在 α = {alpha}（双侧配对 t 检验）、检验力 {power} 下"
+                          "能检出的最小效应为 dz = {dz}；小于该值的效应即使存在，也难以得到显著结果。"},
+    # individual change
+    "ind.doc": {"en": "Individual change", "zh": "个体变化"},
+    "ind.title": {"en": "Reliable and clinically significant change per person{who}",
+                  "zh": "个体可靠变化与临床显著变化{who}"},
+    "ind.cutoff": {"en": "Cut-off", "zh": "临界值"},
+    "ind.source": {"en": "Cut-off from", "zh": "临界值来源"},
+    "ind.source_a": {"en": "a: 2 SD from the group's baseline mean",
+                     "zh": "a：本组前测均值 ± 2 SD"},
+    "ind.source_b": {"en": "b: 2 SD from the norm mean", "zh": "b：常模均值 ± 2 SD"},
+    "ind.source_c": {"en": "c: between the baseline and the norm",
+                     "zh": "c：前测与常模之间的加权中点"},
+    "ind.recovered": {"en": "recovered", "zh": "康复"},
+    "ind.note": {"en": "Jacobson & Truax (1991): reliable change |RCI| > 1.96 with S_diff from "
+                       "the baseline SD and alpha; recovered = reliable improvement that ends on "
+                       "the functional side of the cut-off.",
+                 "zh": "Jacobson 与 Truax（1991）：|RCI| > 1.96 为可靠变化，S_diff 由前测标准差与 α "
+                       "计算；康复 = 可靠改善且后测越过临界值进入功能正常范围。"},
+    "ind.a_note": {"en": "Without norms the cut-off is criterion a, 2 SD beyond this group's own "
+                         "baseline mean: the list below then holds the people who deteriorated "
+                         "reliably. Norms in the instrument file give criterion c.",
+                   "zh": "无常模时临界值采用标准 a（本组前测均值 ± 2 SD），下表仅列出可靠恶化者；"
+                         "在量表文件中提供常模可采用标准 c。"},
+    "ind.targeted": {"en": "People for targeted help: deteriorated, or still beyond the "
+                           "cut-off after the group{who}",
+                     "zh": "需重点干预者：恶化，或干预后仍超出临界值{who}"},
+    "ind.targeted_note": {"en": "Pseudonymous ids only.", "zh": "仅列化名编号。"},
+    "ind.scales": {"en": "Scales", "zh": "维度"},
+    "ind.nobody": {"en": "(nobody)", "zh": "（无）"},
+    # between groups
+    "btw.heading": {"en": "Intervention versus control", "zh": "干预组与对照组比较"},
+    "btw.title": {"en": "Difference in change between the groups{pair}",
+                  "zh": "组间变化差异{pair}"},
+    "btw.pair": {"en": " ({treatment} vs {control})", "zh": "（{treatment} 与 {control}）"},
+    "btw.primary": {"en": "Adjusted means of the primary outcome: {scale}",
+                    "zh": "主要结局的调整均值：{scale}"},
+    "btw.ancova_F": {"en": "ANCOVA F", "zh": "协方差分析 F"},
+    "btw.partial_eta2": {"en": "Partial η²", "zh": "偏 η²"},
+    "btw.slopes_p": {"en": "p (slopes)", "zh": "p（斜率同质性）"},
+    "btw.inter_F": {"en": "Group x time F", "zh": "组别 × 时间 F"},
+    "btw.inter_p": {"en": "p (group x time)", "zh": "p（交互作用）"},
+    "btw.ges": {"en": "η²_G", "zh": "广义 η²"},
+    "btw.d_ppc2": {"en": "d_ppc2 [95% CI]", "zh": "d_ppc2 [95% CI]"},
+    "btw.g_change": {"en": "g (change) [95% CI]", "zh": "g（变化值）[95% CI]"},
+    "btw.welch_p": {"en": "p (Welch, change)", "zh": "p（Welch，变化值）"},
+    "btw.note": {"en": "People with both waves. ANCOVA: post on pre and group (type II), with "
+                       "the test of equal slopes (group x pre). Group x time: mixed ANOVA as R "
+                       "aov with Error(); η²_G generalised eta squared. d_ppc2: Morris (2008), "
+                       "difference of mean changes over the pooled pre-test SD, bias-corrected; "
+                       "g (change): Hedges' g of the change scores, tested with Welch's t.",
+                 "zh": "仅含前后测均完成者。协方差分析：以前测为协变量、组别为因素分析后测（II 型），"
+                       "并检验回归斜率同质性（组别 × 前测）。组别 × 时间：混合设计方差分析（同 R 的 "
+                       "aov Error()），η²_G 为广义 η²。d_ppc2：Morris（2008），两组平均变化之差除以"
+                       "合并前测标准差并作小样本校正；g（变化值）：变化值的 Hedges g，Welch t 检验。"},
+    # validity
+    "val.doc": {"en": "Validity", "zh": "效度分析"},
+    "val.title": {"en": "Validity of the instrument at {wave} (all groups together): KMO, "
+                        "Bartlett's test and the factors kept",
+                  "zh": "量表效度（{wave}，全部样本）：KMO、Bartlett 球形检验与提取的因子"},
+    "val.chisq": {"en": "Bartlett χ²", "zh": "Bartlett χ²"},
+    "val.factors": {"en": "Factors kept", "zh": "提取因子数"},
+    "val.cum_pct": {"en": "Cumulative variance (%)", "zh": "累计方差解释率（%）"},
+    "val.note": {"en": "KMO and Bartlett's test as R psych (pairwise correlations); factors "
+                       "by parallel analysis (psych::fa.parallel) unless given; cumulative "
+                       "variance of the extracted (rotated) factors. KMO above .60 is the usual "
+                       "threshold for factor analysis.",
+                 "zh": "KMO 与 Bartlett 球形检验同 R psych（成对相关）；因子数由平行分析确定"
+                       "（psych::fa.parallel），另有指定除外；累计方差解释率为提取（旋转后）因子。"
+                       "KMO 大于 0.60 为进行因子分析的常用标准。"},
     # the load report
     "load.title": {"en": "Data loaded", "zh": "数据概况"},
     "load.files": {"en": "Files read", "zh": "读取的文件"},

@@ -75,7 +75,8 @@ def cell_texts(table: Table, row: dict, style: Style, lang: str = "en") -> list[
         if c.kind == "text":
             cell = t(v, lang) if v is not None else ""
         else:
-            cell = format_cell(v, c.kind, style, digits=c.digits, blank_below=c.blank_below)
+            cell = format_cell(v, c.kind, style, digits=c.digits, blank_below=c.blank_below,
+                               inner=c.inner)
             if style.combine_df and c.df and cell not in ("", "—"):
                 df = format_cell(row.get(c.df), "df", style)
                 cell = f"{c.symbol or t(c.label, lang)}({df}) = {cell}"

@@ -141,7 +141,7 @@ def _num(x: Any, kind: str, digits: "int | None", style: Style) -> str:
 
 
 def format_cell(value: Any, kind: str, style: Style, *, digits: "int | None" = None,
-                blank_below: "float | None" = None) -> str:
+                blank_below: "float | None" = None, inner: "str | None" = None) -> str:
     """One cell as text in ``style`` (see :mod:`stressgroup.core.document` for the kinds).
 
     Examples
@@ -155,6 +155,8 @@ def format_cell(value: Any, kind: str, style: Style, *, digits: "int | None" = N
     '-0.30 [-0.51, -0.09]'
     >>> format_cell(0.21, "loading", apa, blank_below=0.3)
     ''
+    >>> format_cell((0.61, 0.9), "ci", apa, inner="reliability")
+    '[.61, .90]'
     """
     if value is None:
         return "—" if kind != "text" else ""
@@ -168,10 +170,11 @@ def format_cell(value: Any, kind: str, style: Style, *, digits: "int | None" = N
                                     sd=_num(sd, "sd", digits, style))
     if kind == "ci":
         lo, hi = value
-        return f"[{_num(lo, 'number', digits, style)}, {_num(hi, 'number', digits, style)}]"
+        k = inner or "number"
+        return f"[{_num(lo, k, digits, style)}, {_num(hi, k, digits, style)}]"
     if kind == "estimate_ci":
         est, lo, hi = value
-        k = "number"
+        k = inner or "number"
         return (f"{_num(est, k, digits, style)} [{_num(lo, k, digits, style)}, "
                 f"{_num(hi, k, digits, style)}]")
     if kind == "loading" and blank_below is not None:

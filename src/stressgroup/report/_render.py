@@ -28,7 +28,7 @@ def render(doc: Document, fmt: Format = "text", lang: str = "en", style=None, **
     if fmt == "text":
         from ._text import render_text
 
-        return render_text(doc, lang, style)
+        return render_text(doc, lang, style, **kw)
     if fmt == "markdown":
         from ._markdown import render_markdown
 

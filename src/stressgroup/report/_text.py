@@ -50,10 +50,15 @@ def text_table(header: list[str], rows: list[list[str]], *, align: "str | list |
     return "\n".join([rule, line(header), rule, *body, rule])
 
 
-def _table_text(item: Item) -> str:
+def _table_text(item: Item, max_rows: "int | None" = None) -> str:
     tab = item.table
     body, groups = [], {}
-    for kind, cells in tab.rows:
+    rows = tab.rows
+    cut = 0
+    if max_rows is not None and len(rows) > max_rows:
+        cut = sum(1 for k, _ in rows[max_rows:] if k == "row")
+        rows = rows[:max_rows]
+    for kind, cells in rows:
         if kind == "group":
             groups[len(body)] = cells
         else:
@@ -61,14 +66,18 @@ def _table_text(item: Item) -> str:
     align = ["l" if a == "l" else "r" for a in tab.align]
     parts = [f"{tab.caption}  {tab.title}", text_table(tab.header, body, align=align,
                                                        groups=groups)]
+    if cut:
+        parts.append(f"... {cut} more rows (write a report with --out, or --json)")
     parts += [textwrap.fill(n, 100) for n in tab.notes]
     return "\n".join(parts)
 
 
-def render_text(doc: Document, lang: str = "en", style=None) -> str:
+def render_text(doc: Document, lang: str = "en", style=None, *,
+                max_rows: "int | None" = None) -> str:
     """``doc`` as terminal text: numbered titled tables, notes below, paragraphs wrapped.
 
-    Figures are listed by number and title only.
+    Figures are listed by number and title only. ``max_rows`` shortens long tables (the
+    rest is counted).
     """
     out: list[str] = []
     for item in lay_out(doc, lang, style, terminal=True):
@@ -83,7 +92,7 @@ def render_text(doc: Document, lang: str = "en", style=None) -> str:
                 "警告：" if item.style == "warning" else "")
             out += ["", textwrap.fill(prefix + item.text, 100)]
         elif item.kind == "table":
-            out += ["", _table_text(item)]
+            out += ["", _table_text(item, max_rows)]
         elif item.kind == "figure":
             f = item.figure
             out += ["", f"{f.caption}  {f.title}"]

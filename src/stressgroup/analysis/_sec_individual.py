@@ -1,0 +1,149 @@
+"""Section ``individual``: each person's change (Jacobson & Truax 1991) on every scale.
+
+Per group and scale: reliable change and clinical significance (cut-off c from the
+instrument's norms where it has them, else a from the group's baseline, and the table says
+which), people classified as recovered / improved / unchanged / deteriorated, and the
+targeted-intervention list: who deteriorated or is still beyond the cut-off after the group,
+by pseudonymous id only.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..core.document import Column, Document, Note, Table
+from ..core.errors import DegenerateDataWarning
+from ..core.results import jsonable
+from ..report import Reportable, label
+from ._sec_small import _pairs
+from ._sections import Context, Skip
+
+__all__ = ["IndividualChangeResult", "run_individual"]
+
+
+@dataclass(frozen=True, repr=False)
+class IndividualChangeResult(Reportable):
+    """Clinical significance per group and scale, and who needs targeted help.
+
+    Attributes
+    ----------
+    groups : dict
+        label -> {scale: ClinicalSignificanceResult or a str (why it was left out)}
+    """
+
+    groups: dict
+    instrument: object = field(default=None, compare=False)
+
+    def to_dict(self) -> dict:
+        return jsonable({("all" if lab is None else str(lab)): {
+            sid: ({**r.to_dict(), "targeted": _targeted(r)} if not isinstance(r, str)
+                  else {"left_out": r})
+            for sid, r in g.items()} for lab, g in self.groups.items()})
+
+    def to_frame(self) -> pd.DataFrame:
+        frames = []
+        for lab, g in self.groups.items():
+            for sid, r in g.items():
+                if isinstance(r, str):
+                    continue
+                t = r.table.copy()
+                t.insert(0, "scale", sid)
+                t.insert(0, "group", lab)
+                frames.append(t)
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def to_document(self, lang: str = "en") -> Document:
+        inst = self.instrument
+
+        def name(sid):
+            s = inst.subscale(sid)
+            return {"en": s.label("en"), "zh": s.label("zh")}
+
+        blocks: list = []
+        for lab, g in self.groups.items():
+            who = label("eval.who", group=str(lab)) if lab is not None else ""
+            rows, targeted, left_out = [], {}, []
+            for sid, r in g.items():
+                if isinstance(r, str):
+                    left_out.append(f"{sid}: {r}")
+                    continue
+                rows.append({"scale": name(sid), "cutoff": r.cutoff_value,
+                             "source": label(f"ind.source_{r.cutoff}"),
+                             "recovered": r.recovered, "improved": r.improved,
+                             "unchanged": r.unchanged, "deteriorated": r.deteriorated})
+                for pid in _targeted(r):
+                    targeted.setdefault(str(pid), []).append(sid)
+            notes = [Note(label("ind.note"))]
+            if any(not isinstance(r, str) and r.cutoff == "a" for r in g.values()):
+                notes.append(Note(label("ind.a_note")))
+            if left_out:
+                notes.append(Note("; ".join(left_out)))
+            blocks.append(Table(
+                key=f"individual_{lab}" if lab is not None else "individual",
+                title=label("ind.title", who=who),
+                columns=(Column("scale", label("col.subscale"), "text"),
+                         Column("cutoff", label("ind.cutoff"), "number"),
+                         Column("source", label("ind.source"), "text"),
+                         Column("recovered", label("ind.recovered"), "count"),
+                         Column("improved", label("rc.improved"), "count"),
+                         Column("unchanged", label("rc.unchanged"), "count"),
+                         Column("deteriorated", label("rc.deteriorated"), "count")),
+                rows=rows, notes=notes))
+            blocks.append(Table(
+                key=f"targeted_{lab}" if lab is not None else "targeted",
+                title=label("ind.targeted", who=who),
+                columns=(Column("id", label("col.id"), "text"),
+                         Column("scales", label("ind.scales"), "text")),
+                rows=[{"id": pid, "scales": ", ".join(s)} for pid, s in sorted(targeted.items())]
+                or [{"id": label("ind.nobody"), "scales": ""}],
+                notes=(Note(label("ind.targeted_note")),)))
+        return Document(label("ind.doc"), blocks)
+
+
+def _targeted(r) -> list:
+    """Who needs targeted help on one scale: everyone who deteriorated reliably, and, when
+    the cut-off comes from norms (criterion b or c), everyone still beyond it after the
+    group. Criterion a is 2 SD from this group's own baseline, which almost nobody crosses:
+    there only deterioration counts."""
+    t = r.table
+    if r.cutoff == "a":
+        return list(t.loc[t["category"] == "deteriorated", "id"])
+    return list(r.targeted)
+
+
+def run_individual(ctx: Context) -> IndividualChangeResult:
+    from ._clinical import clinical_significance
+
+    inst = ctx.instrument
+    out = {}
+    for lab, g in ctx.groups.items():
+        key = lab if ctx.group_column is not None else None
+        per = {}
+        for sid in g.tests:
+            r_xx = g.alpha_pre.get(sid, math.nan)
+            if not (np.isfinite(r_xx) and 0 <= r_xx < 1):
+                per[sid] = "no reliability at the first wave (alpha undefined or outside 0-1)"
+                continue
+            pre, post = _pairs(ctx, key, sid)
+            sc = ctx.scores if key is None else ctx.scores[ctx.scores["_group"] == key]
+            w = sc["wave"].astype(str)
+            ids = sorted(set(sc.loc[w == ctx.pre, "id"]) & set(sc.loc[w == ctx.post, "id"]))
+            base = sc.loc[w == ctx.pre, sid].dropna()
+            if len(base) < 2:
+                per[sid] = "fewer than 2 people with a score at the first wave"
+                continue
+            norm = inst.norm(sid)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DegenerateDataWarning)
+                per[sid] = clinical_significance(
+                    pre, post, reliability=r_xx, higher_is=inst.higher_is, norms=norm,
+                    sd_pre=float(base.std(ddof=1)), ids=ids)
+        out[key] = per
+    if not out:
+        raise Skip("no group has people with both waves")
+    return IndividualChangeResult(out, instrument=inst)

@@ -1,0 +1,99 @@
+"""The evaluation's sections: each number equals the checked function on the same pairs;
+a section that does not apply says why; --design picks sections."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from stressgroup import evaluate
+from stressgroup.analysis import (clinical_significance, paired_effect_sizes, permutation_test,
+                                  power_paired, section_names, shapiro_wilk)
+from stressgroup._cli import main
+
+
+def _pairs(frame, group, sid, inst):
+    from stressgroup import score
+
+    s = score(frame, inst, keep=["group"])
+    s = s[s["group"] == group]
+    a = s[s.wave == "pre"].set_index("id")[sid]
+    b = s[s.wave == "post"].set_index("id")[sid]
+    ids = sorted(set(a.index) & set(b.index))
+    return a.reindex(ids).to_numpy(float), b.reindex(ids).to_numpy(float), ids
+
+
+@pytest.fixture(scope="module")
+def ev(sample_long_frame):
+    from stressgroup import load_instrument
+
+    return evaluate(sample_long_frame, load_instrument("five-level-stress"), seed=7)
+
+
+def test_section_names():
+    assert {"small_groups", "individual"} <= set(section_names())
+
+
+@pytest.mark.parametrize("group", ["intervention", "control"])
+@pytest.mark.parametrize("sid", ["work", "total"])
+def test_small_groups_equal_the_functions(ev, sample_long_frame, five_level, group, sid):
+    pre, post, _ = _pairs(sample_long_frame, group, sid, five_level)
+    d = ev.to_dict()["small_groups"][group]
+    entry = d["scales"][sid]
+    assert entry["permutation"]["p"] == permutation_test(pre, post, seed=7).p
+    assert entry["shapiro"]["p"] == pytest.approx(shapiro_wilk(pre, post).p, rel=1e-12)
+    e = paired_effect_sizes(pre, post).to_dict()
+    assert entry["d_rm"] == pytest.approx(e["d_rm"], rel=1e-12)
+    n = ev.groups[group].n["paired"]
+    assert d["power"]["dz"] == pytest.approx(power_paired(n=n).dz, rel=1e-12)
+
+
+def test_individual_equals_clinical_significance(ev, sample_long_frame, five_level):
+    pre, post, ids = _pairs(sample_long_frame, "intervention", "total", five_level)
+    g = ev.groups["intervention"]
+    base = ev.scores[(ev.scores["group"] == "intervention") & (ev.scores.wave == "pre")]
+    r = clinical_significance(pre, post, reliability=g.alpha_pre["total"],
+                              sd_pre=float(base["total"].std(ddof=1)), ids=ids)
+    got = ev.to_dict()["individual"]["intervention"]["total"]
+    assert got["improved"] == r.improved and got["recovered"] == r.recovered
+    assert got["cutoff"] == "a"
+    # criterion a: the targeted list holds the reliably deteriorated people
+    assert got["targeted"] == [i for i, c in zip(r.table["id"], r.table["category"])
+                               if c == "deteriorated"]
+
+
+def test_the_same_numbers_on_every_run(sample_long_frame, five_level):
+    a = evaluate(sample_long_frame, five_level).to_dict()["small_groups"]
+    b = evaluate(sample_long_frame, five_level).to_dict()["small_groups"]
+    assert a == b
+
+
+def test_design_picks_sections(sample_long_frame, five_level):
+    ev = evaluate(sample_long_frame, five_level, design=["individual"])
+    d = ev.to_dict()
+    assert "individual" in d and "small_groups" not in d
+    assert d["design"]["sections"] == {"individual": "ran"}
+    with pytest.raises(ValueError, match="unknown section"):
+        evaluate(sample_long_frame, five_level, design=["nope"])
+
+
+def test_cli_design_and_json(capsys, sample_long_path):
+    assert main([str(sample_long_path), "--design", "small_groups", "--json", "-"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert "small_groups" in d and "individual" not in d
+    assert main([str(sample_long_path), "--design", "bogus"]) == 2
+    assert "unknown section" in capsys.readouterr().err
+
+
+def test_a_skipped_section_says_why(sample_long_frame, five_level):
+    ids = sorted(sample_long_frame["id"].unique())[:1]
+    data = sample_long_frame[sample_long_frame["id"].isin(ids)]
+    with pytest.warns(Warning):
+        ev = evaluate(data, five_level, group=False)
+    d = ev.to_dict()
+    assert d["small_groups"] == {"skipped": "no group has two complete pairs"}
+    assert "left out: no group has two complete pairs" in d["design"]["sections"]["small_groups"]
+    assert "is left out: no group has two complete pairs" in ev.to_markdown()
+    json.dumps(d, allow_nan=False)
