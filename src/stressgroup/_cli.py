@@ -27,11 +27,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", default="auto",
                    help="force the export format (wjx, qualtrics, surveymonkey, limesurvey, "
                         "googleforms, redcap, spss, csv, excel; default: detected)")
-    p.add_argument("--instrument", default="five-level-stress", metavar="NAME|PATH",
-                   help="built-in instrument id or YAML file (default: five-level-stress)")
-    p.add_argument("--id", dest="id_col", metavar="COL", help="column holding person ids")
+    p.add_argument("--instrument", default=None, metavar="NAME|PATH",
+                   help="built-in instrument id or YAML file (default: five-level-stress; "
+                        "data that do not carry its items are then refused)")
+    p.add_argument("--id", dest="id_col", metavar="COL[,COL...]",
+                   help="column holding person ids; several candidates separated by commas "
+                        "(each file uses the first it has)")
     p.add_argument("--wave", dest="wave_col", metavar="COL",
-                   help="column holding the wave (pre/post/...)")
+                   help="column holding the wave (pre/post/...); with several files, "
+                        "checked to agree with each file's wave")
+    p.add_argument("--columns", metavar="MAP",
+                   help="YAML or JSON file mapping export column names or regular "
+                        "expressions to item ids (a regex's replacement may use \\1)")
+    p.add_argument("--allow-absent-items", action="store_true",
+                   help="score a scale even when some of its items have no column in the "
+                        "data (marked incomplete); without it such a scale is not scored")
     p.add_argument("--group", metavar="COL",
                    help="column holding the group (default: a column named 'group')")
     p.add_argument("--control", metavar="LABEL", help="label of the control group")
@@ -113,12 +123,105 @@ def _load(args):
         raise SystemExit(_fail(f"--source {args.source}: unknown format; use one of "
                                f"{', '.join(known)}"))
 
-    kw = dict(instrument=args.instrument_obj, id_col=args.id_col, source=args.source)
+    kw = dict(instrument=args.instrument_obj, id_col=_id_candidates(args.id_col),
+              source=args.source, columns=_columns_map(args.columns))
     if len(args.data) == 1:
         return read_survey(args.data[0], wave_col=args.wave_col, **kw)
     if len(args.data) > len(_WAVES):
         raise SystemExit(_fail(f"give at most {len(_WAVES)} files (pre, post, follow-up)"))
+    if args.wave_col is not None:
+        kw["wave_col"] = args.wave_col
     return read_waves(dict(zip(_WAVES, args.data)), **kw)
+
+
+def _id_candidates(value: "str | None"):
+    """``--id A,B`` as a list of candidates (a single name stays a string)."""
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if not names:
+        raise SystemExit(_fail("--id: give a column name (or several, separated by commas)"))
+    return names[0] if len(names) == 1 else names
+
+
+def _columns_map(path: "str | None"):
+    """The ``--columns MAP`` file as a dict {export column or regex: item id}."""
+    if path is None:
+        return None
+    from .core.errors import DataError
+
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            text = fh.read()
+    except OSError as exc:
+        raise DataError(f"--columns {path}: {exc.strerror or exc}") from None
+    import yaml
+
+    try:
+        mapping = json.loads(text) if path.lower().endswith(".json") else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:  # a syntax error of the user's file
+        raise DataError(f"--columns {path}: cannot be read as "
+                        f"{'JSON' if path.lower().endswith('.json') else 'YAML'} ({exc})"
+                        ) from None
+    if isinstance(mapping, dict) and set(mapping) == {"columns"} and isinstance(
+            mapping["columns"], dict):
+        mapping = mapping["columns"]
+    if not isinstance(mapping, dict) or not mapping:
+        raise DataError(f"--columns {path}: must be a mapping of export column names (or "
+                        "regular expressions) to item ids, e.g. '\"^个人(\\d)$\": IND\\1'")
+    out = {}
+    for key, value in mapping.items():
+        if not isinstance(value, (str, int)) or isinstance(value, bool) or not str(value):
+            raise DataError(f"--columns {path}: key {str(key)!r} maps to {value!r}; each "
+                            "entry must map to one item id (text)")
+        out[str(key)] = str(value)
+    import re
+
+    for key in out:
+        try:
+            re.compile(key)
+        except re.error as exc:
+            raise DataError(f"--columns {path}: key {key!r} is not a valid regular "
+                            f"expression ({exc}); fix it, or escape the special characters "
+                            "(\\( \\[ \\.) to match a column name as written") from None
+    return out
+
+
+_DEFAULT_INSTRUMENT = "five-level-stress"
+
+
+def _check_fit(args, responses) -> None:
+    """With the implicit default instrument, data that do not carry its items are refused:
+    the numbers would be those of another questionnaire."""
+    absent = responses.absent_items
+    if args.instrument is not None or not absent:
+        return
+    from .core.errors import DataError
+
+    inst = args.instrument_obj
+    table = responses.report.columns_unmapped
+    found = [str(c) for c in table["column"]] if len(table) else []
+    found += [c for c in responses.extra_columns if c not in found and c.lower() not in
+              _NOT_QUESTIONS]
+    shown = ", ".join(found[:8]) + (f", ... ({len(found)} in all)" if len(found) > 8 else "")
+    files = " ".join(args.data[:1])
+    raise DataError(
+        f"the data do not fit the default instrument {inst.id} ({len(inst.item_ids)} items): "
+        f"{len(absent)} of its items have no column ({_short_list(absent)})"
+        + (f"; columns found that match none of its items: {shown}" if shown else "")
+        + ". Give the questionnaire with --instrument NAME|PATH (python -m "
+        "stressgroup.instruments list), or draft one from the file: python -m "
+        f"stressgroup.instruments draft {files} -o my-scale.yaml, check it, then "
+        "--instrument my-scale.yaml.")
+
+
+_NOT_QUESTIONS = {"group", "gender", "age", "sex", "years_service", "post", "wave", "id"}
+
+
+def _short_list(items, limit: int = 8) -> str:
+    items = list(items)
+    return ", ".join(items[:limit]) + (f", ... ({len(items)} in all)" if len(items) > limit
+                                      else "")
 
 
 _MAX_DETAILS = 20
@@ -142,6 +245,44 @@ def _print_details(report) -> None:
     if len(lines) > _MAX_DETAILS:
         print(f"  ... and {len(lines) - _MAX_DETAILS} more (see --json, key 'load')",
               file=sys.stderr)
+    _print_ids(report)
+
+
+def _print_ids(report) -> None:
+    """The id column of each file and how it was found, the ids normalised and the
+    duplicate submissions superseded (id, row, submit time), up to a limit each."""
+    import os
+
+    for f in report.files:
+        if f.id_column is not None:
+            print(f"  {os.path.basename(f.file)}: ids from column {f.id_column!r} "
+                  f"({f.id_found})", file=sys.stderr)
+    changes = report.id_changes
+    for r in changes.head(_MAX_DETAILS).itertuples(index=False):
+        print(f"  {r.file}, row {r.row}: id {r.original!r} normalised to {r.id!r}",
+              file=sys.stderr)
+    if len(changes) > _MAX_DETAILS:
+        print(f"  ... and {len(changes) - _MAX_DETAILS} more ids normalised (see --json, "
+              "key 'load', id_changes)", file=sys.stderr)
+    dups = [(f, d) for f in report.files for d in f.superseded]
+    for f, d in dups[:_MAX_DETAILS]:
+        when = (f" submitted {d['submitted']}, superseded by row {d['kept_row']} submitted "
+                f"{d['kept_submitted']}" if d["submitted"] is not None
+                else f" superseded by row {d['kept_row']} (later in the file)")
+        print(f"  {f.file}, row {d['row']}: duplicate submission of id {d['id']!r},{when}",
+              file=sys.stderr)
+    if len(dups) > _MAX_DETAILS:
+        print(f"  ... and {len(dups) - _MAX_DETAILS} more duplicate submissions (see --json, "
+              "key 'load', files)", file=sys.stderr)
+
+
+def _load_warnings(responses) -> "list[dict]":
+    """Warnings about the data as loaded, in the form of the evaluation's JSON warnings."""
+    from .io._read import identical_waves
+
+    msg = identical_waves(responses.data, responses.item_ids)
+    return [] if msg is None else [{"group": None, "subscale": None,
+                                    "code": "identical_waves", "message": msg}]
 
 
 def _print_notes(caught) -> None:
@@ -213,13 +354,14 @@ def _run(args) -> int:
             # numerical warnings (0/0 on tiny or constant data) become NaN cells in
             # the tables; the command line itself stays free of Python warnings
             warnings.simplefilter("ignore", RuntimeWarning)
-            args.instrument_obj = load_instrument(args.instrument)
+            args.instrument_obj = load_instrument(args.instrument or _DEFAULT_INSTRUMENT)
             responses = _load(args)
         report = responses.report
         # what happened to the rows is shown before the analysis, which may fail on it
         print(report.summary(), file=sys.stderr)
         _print_details(report)
         _print_notes(caught)
+        _check_fit(args, responses)
         pending: list = []
         try:
             with warnings.catch_warnings(record=True) as caught:
@@ -229,7 +371,8 @@ def _run(args) -> int:
                     ev = evaluate(responses, args.instrument_obj, group=args.group,
                                   control=args.control, correction=args.correction,
                                   seed=args.seed, design=_design(args),
-                                  validity=args.validity)
+                                  validity=args.validity,
+                                  allow_absent_items=args.allow_absent_items)
                 finally:
                     pending = list(caught)
         finally:  # the notes are shown before an error message too, outside the recording
@@ -238,6 +381,7 @@ def _run(args) -> int:
         if args.json:
             result = ev.to_dict()
             result["load"] = report.to_dict()
+            result["warnings"] = list(result.get("warnings", [])) + _load_warnings(responses)
             text = json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False)
             if args.json == "-":
                 print(text)

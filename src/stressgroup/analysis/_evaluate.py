@@ -13,7 +13,7 @@ from ..core.results import jsonable, quiet_numpy
 from ..core.errors import DataError, DegenerateDataWarning
 from ..core.vocab import find_group_column, guess_control
 from ..instruments import Instrument, load_instrument, score
-from ..instruments._scoring import as_frame, key_items
+from ..instruments._scoring import absent_items, as_frame, key_items
 from ..report import Reportable
 from ._change import ReliableChangeResult, adjust_p, reliable_change
 from ._paired import PairedTestResult, paired_test
@@ -58,6 +58,8 @@ class GroupEvaluation(Reportable):
     excluded: list = field(default_factory=list)
     rc_subscale: "str | None" = None
     notes: tuple = ()
+    absent_items: dict = field(default_factory=dict)   # scale -> items with no column
+    incomplete: tuple = ()                             # scales scored without them
 
     @property
     def _title(self) -> str:  # type: ignore[override]
@@ -71,7 +73,9 @@ class GroupEvaluation(Reportable):
             row["p_adj"] = self.p_adj[sid]
             row["alpha_pre"] = self.alpha_pre[sid]
             row["omega_pre"] = self.omega_pre[sid]
-            out.append({k: row[k] for k in _SUBSCALE_KEYS})
+            out.append({**{k: row[k] for k in _SUBSCALE_KEYS},
+                        "absent_items": list(self.absent_items.get(sid, ())),
+                        "incomplete": sid in self.incomplete})
         return jsonable(out)
 
     def to_dict(self) -> dict:
@@ -232,7 +236,8 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
              pre: str = "pre", post: str = "post",
              correction: Literal["holm", "fdr_bh", "none"] = "holm",
              confidence: float = 0.95, seed: "int | None" = None,
-             design: "list[str] | None" = None, validity: bool = False) -> Evaluation:
+             design: "list[str] | None" = None, validity: bool = False,
+             allow_absent_items: bool = False) -> Evaluation:
     """Evaluate pre/post change on every subscale and the total.
 
     Parameters
@@ -267,6 +272,11 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
     validity : bool
         Add the validity tables (KMO, Bartlett, EFA, CFA at the ``pre`` wave, all groups
         together) to the default sections.
+    allow_absent_items : bool
+        A scale with items that have no column in the data (structurally absent) is not
+        scored: its row is empty and says which items are absent. With True it is scored
+        from its present items and marked incomplete (JSON ``absent_items``,
+        ``incomplete``; a note under the tables).
 
     Returns
     -------
@@ -365,14 +375,20 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         data["_group"] = "all"
         labels = ["all"]
 
-    scores = score(data, inst, keep=["_group"])
-    keyed = key_items(data, inst)
+    from types import SimpleNamespace
+
+    gone = absent_items(responses, inst)
+    scores = score(SimpleNamespace(data=data, absent_items=gone), inst, keep=["_group"],
+                   allow_absent_items=allow_absent_items)
+    keyed = key_items(data, inst, absent=gone)
+    absent = dict(scores.attrs.get("absent_items", {}))
+    incomplete = tuple(scores.attrs.get("incomplete", ()))
     groups: dict = {}
     for lab in labels:
         in_g = (data["_group"] == lab).fillna(False).to_numpy(dtype=bool)
         groups[lab if group is not None else None] = _evaluate_group(
             lab if group is not None else None, data[in_g], scores[in_g], keyed[in_g],
-            inst, pre, post, correction, confidence)
+            inst, pre, post, correction, confidence, absent, incomplete)
     from ._sections import Context, DesignResult, run_sections
 
     waves = [str(w) for w in pd.unique(wave_str)]
@@ -433,7 +449,8 @@ def _check_keying(res, sub, inst: Instrument, note) -> None:
 
 @quiet_numpy
 def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post: str,
-                    correction: str, confidence: float) -> GroupEvaluation:
+                    correction: str, confidence: float, absent: "dict | None" = None,
+                    incomplete: tuple = ()) -> GroupEvaluation:
     wave = data["wave"].astype(str)
     ids_pre = set(data.loc[wave == pre, "id"])
     ids_post = set(data.loc[wave == post, "id"])
@@ -461,9 +478,25 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
         note("small_group", f"{who} has {len(paired_ids)} complete pair(s), fewer than "
              f"{MIN_PAIRS}: tests and effect sizes are unstable or undefined; read them as "
              "a description of these people, not as evidence")
+    absent = absent or {}
     for sub in inst.scored:
         a = s_pre[sub.id].reindex(order)
         b = s_post[sub.id].reindex(order)
+        missing = absent.get(sub.id, [])
+        if missing and sub.id not in incomplete:
+            # structurally absent items: the scale is not scored, its row says why
+            note("absent_items", f"{sub.id} is not scored: item(s) {', '.join(missing)} "
+                 "have no column in the data (pass allow_absent_items=True, "
+                 "--allow-absent-items, to score it from its present items)", sub.id)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DegenerateDataWarning)
+                tests[sub.id] = paired_test(a.to_numpy(), b.to_numpy(), confidence=confidence)
+            alpha_pre[sub.id] = omega_pre[sub.id] = float("nan")
+            continue
+        if missing:
+            note("incomplete_scale", f"{sub.id} is incomplete: scored from "
+                 f"{sub.k - len(missing)} of its {sub.k} items; absent: "
+                 f"{', '.join(missing)}", sub.id)
         na_pre, na_post = a.isna().to_numpy(), b.isna().to_numpy()
         for j in np.flatnonzero(na_pre | na_post):
             miss = " and ".join(w for w, m in ((pre, na_pre[j]), (post, na_post[j])) if m)
@@ -476,7 +509,7 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
         for w in seen:
             if issubclass(w.category, DegenerateDataWarning):
                 note("degenerate_test", f"{sub.id}: {w.message}", sub.id)
-        items = k_pre[list(sub.items)]
+        items = k_pre[[i for i in sub.items if i not in missing]]
         alpha_pre[sub.id] = omega_pre[sub.id] = float("nan")
         try:
             with warnings.catch_warnings(record=True) as seen:
@@ -521,4 +554,6 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
                                            "paired": len(paired_ids)},
                            tests=tests, p_adj=p_adj, alpha_pre=alpha_pre,
                            omega_pre=omega_pre, reliable_change=rc, excluded=excluded,
-                           rc_subscale=rc_sub, notes=tuple(notes))
+                           rc_subscale=rc_sub, notes=tuple(notes),
+                           absent_items={k: tuple(v) for k, v in absent.items()},
+                           incomplete=tuple(incomplete))

@@ -55,7 +55,22 @@ def _tests_table(g: "GroupEvaluation", inst, correction: str) -> Table:
                  Column("p_adj", p_head, "p_adj")),
         rows=rows,
         notes=(Note(label("eval.note_tests", corr=p_head[2:], k=k,
-                          corr_name=label(f"eval.corr.{correction}"))),))
+                          corr_name=label(f"eval.corr.{correction}"))), *_absent_notes(g, inst)))
+
+
+def _absent_notes(g: "GroupEvaluation", inst) -> list:
+    """One note per scale with structurally absent items: incomplete, or not scored."""
+    out = []
+    for sid, items in getattr(g, "absent_items", {}).items():
+        names = ", ".join(items)
+        if sid in g.incomplete:
+            k = len(inst.subscale(sid).items) if inst is not None else len(items)
+            out.append(Note(label("eval.note_incomplete", sub=_sub_label(inst, sid),
+                                  n=k - len(items), k=k, items=names)))
+        else:
+            out.append(Note(label("eval.note_absent", sub=_sub_label(inst, sid),
+                                  items=names)))
+    return out
 
 
 def _effects_table(g: "GroupEvaluation", inst) -> Table:

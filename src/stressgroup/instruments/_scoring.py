@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Protocol
 
@@ -11,7 +12,7 @@ import pandas as pd
 from ..core.errors import DataError, DataQualityWarning
 from ._schema import Instrument, Subscale, load_instrument
 
-__all__ = ["score", "key_items", "as_frame"]
+__all__ = ["score", "key_items", "as_frame", "absent_items"]
 
 
 class _HasData(Protocol):
@@ -103,8 +104,50 @@ def _item_score(data: pd.DataFrame, item: str, instrument: Instrument) -> np.nda
     return x
 
 
+def _has_column(data: pd.DataFrame, item: str, instrument: Instrument) -> bool:
+    """True when ``data`` holds a column (or the sub-item / option columns) for ``item``."""
+    if item in data.columns:
+        return True
+    spec = instrument.item_spec(item)
+    if spec.kind == "sum":
+        return set(spec.sub_items) <= set(data.columns)
+    if spec.kind == "count":
+        return {f"{item}_{k}" for k in range(1, len(spec.options) + 1)} <= set(data.columns)
+    return False
+
+
+def absent_items(responses: "_HasData | pd.DataFrame", instrument: Instrument
+                 ) -> tuple[str, ...]:
+    """The instrument's items that are *structurally absent*: no column in the data.
+
+    An absent item differs from an unanswered one (a column of missing answers): the
+    questionnaire that was given did not ask it. For a :class:`Responses` the loader's
+    record counts too (``report.items_missing``: items it could not find in a file or
+    a wave, whose columns it filled with missing answers).
+
+    Returns
+    -------
+    tuple of str
+        In questionnaire order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from stressgroup import load_instrument
+    >>> from stressgroup.instruments._scoring import absent_items
+    >>> inst = load_instrument("five-level-stress")
+    >>> absent_items(pd.DataFrame({i: [3.0] for i in inst.item_ids[5:]}), inst)
+    ('IND1', 'IND2', 'IND3', 'IND4', 'IND5')
+    """
+    data = as_frame(responses)
+    recorded = set(getattr(responses, "absent_items", None) or ())
+    return tuple(it for it in instrument.item_ids
+                 if it in recorded or not _has_column(data, it, instrument))
+
+
 def key_items(data: pd.DataFrame, instrument: Instrument,
-              items: "tuple[str, ...] | list[str] | None" = None) -> pd.DataFrame:
+              items: "tuple[str, ...] | list[str] | None" = None, *,
+              absent: "tuple[str, ...] | list[str] | set[str]" = ()) -> pd.DataFrame:
     """Return the keyed item scores: reverse items become ``min + max - x``.
 
     The declared response range of the instrument is used, never the
@@ -121,6 +164,9 @@ def key_items(data: pd.DataFrame, instrument: Instrument,
     instrument : Instrument
     items : sequence of str, optional
         Items to return (default: all the instrument's items).
+    absent : sequence of str, optional
+        Items known to be structurally absent (see :func:`absent_items`): returned as
+        missing (NaN) instead of raising when they have no column.
 
     Returns
     -------
@@ -137,10 +183,11 @@ def key_items(data: pd.DataFrame, instrument: Instrument,
     [5.0, 1.0, nan]
     """
     items = list(instrument.item_ids if items is None else items)
+    absent = set(absent)
     needed = []
     for it in items:
         spec = instrument.item_spec(it)
-        if it in data.columns:
+        if it in data.columns or it in absent:
             continue
         if spec.kind == "sum":
             needed += [c for c in spec.sub_items if c not in data.columns]
@@ -154,10 +201,14 @@ def key_items(data: pd.DataFrame, instrument: Instrument,
         raise DataError(
             f"the data has no column for item(s) {', '.join(needed)} of instrument "
             f"{instrument.id!r}; name the columns after the item ids or map them with "
-            "columns= / read_survey")
+            "columns= / read_survey, or pass allow_absent_items=True to score each scale "
+            "from the items it has (marked incomplete)")
     rev = set(instrument.reverse_items)
     out = {}
     for it in items:
+        if it in absent:
+            out[it] = np.full(len(data), np.nan)
+            continue
         x = _item_score(data, it, instrument)
         if it in rev:
             lo, hi = instrument.item_spec(it).score_range
@@ -181,12 +232,16 @@ def _index_values(x: np.ndarray, idx) -> np.ndarray:
     return np.where(answered >= idx.min_items, v, np.nan)
 
 
-def _score_block(keyed: np.ndarray, sub: Subscale) -> tuple[np.ndarray, np.ndarray]:
+def _score_block(keyed: np.ndarray, sub: Subscale, n_absent: int = 0
+                 ) -> tuple[np.ndarray, np.ndarray]:
     answered = (~np.isnan(keyed)).sum(axis=1)
     total = np.nansum(keyed, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / answered
-    ok = answered >= sub.min_items
+    # with absent items (allowed), the share that must be answered is of the present ones
+    need = sub.min_items if not n_absent else max(
+        1, math.ceil(round(sub.min_answered * (sub.k - n_absent), 9)))
+    ok = answered >= need
     if sub.scoring == "mean":
         value = mean
     else:
@@ -196,7 +251,8 @@ def _score_block(keyed: np.ndarray, sub: Subscale) -> tuple[np.ndarray, np.ndarr
 
 
 def score(responses: "_HasData | pd.DataFrame", instrument: "Instrument | str",
-          *, keep: "list[str] | tuple[str, ...] | None" = None) -> pd.DataFrame:
+          *, keep: "list[str] | tuple[str, ...] | None" = None,
+          allow_absent_items: bool = False) -> pd.DataFrame:
     """Score every subscale and the total of an instrument.
 
     Parameters
@@ -208,6 +264,11 @@ def score(responses: "_HasData | pd.DataFrame", instrument: "Instrument | str",
         An instrument or the id/path passed to :func:`load_instrument`.
     keep : list of str, optional
         Extra columns to carry over (for example ``["group"]``).
+    allow_absent_items : bool
+        An item with no column in the data is *structurally absent* (see
+        :func:`absent_items`). By default a scale with an absent item is not scored
+        (NaN), and a plain DataFrame lacking item columns raises DataError. With
+        True, such a scale is scored from its present items and marked incomplete.
 
     Returns
     -------
@@ -216,7 +277,9 @@ def score(responses: "_HasData | pd.DataFrame", instrument: "Instrument | str",
         the total (the score, NaN when too few items were answered), one
         column per instrument index (e.g. SCL-90 ``gsi``, ``positive_items``,
         ``psdi``), and one ``<subscale>_answered`` column per score with the
-        number of answered items.
+        number of answered items. ``.attrs["absent_items"]`` maps each scale
+        with absent items to them (empty when none), and ``.attrs["incomplete"]``
+        lists the scales scored without them (``allow_absent_items=True``).
 
     Notes
     -----
@@ -225,7 +288,9 @@ def score(responses: "_HasData | pd.DataFrame", instrument: "Instrument | str",
     ``mean`` scoring averages the answered keyed items; ``sum`` scoring adds
     them, prorating a partly answered scale as ``mean * k`` (the same rule
     as ``mean``). The total is scored from all its items, not as the mean of
-    the subscale means.
+    the subscale means. An incomplete scale (absent items allowed) needs
+    ``ceil(min_answered * k_present)`` answered items; its mean is that of the
+    answered present items, its sum is prorated to all ``k`` items.
 
     Examples
     --------
@@ -240,7 +305,13 @@ def score(responses: "_HasData | pd.DataFrame", instrument: "Instrument | str",
     """
     instrument = load_instrument(instrument)
     data = as_frame(responses)
-    keyed = key_items(data, instrument)
+    if not isinstance(allow_absent_items, bool):
+        raise TypeError("allow_absent_items must be True or False")
+    recorded = set(getattr(responses, "absent_items", None) or ())
+    absent = absent_items(responses, instrument)
+    # a plain frame lacking columns raises unless allowed (key_items names the items)
+    keyed = key_items(data, instrument, absent=absent if allow_absent_items else recorded)
+    gone = set(absent)
     idx = {it: j for j, it in enumerate(instrument.item_ids)}
     x = keyed.to_numpy()
     out = pd.DataFrame(index=data.index)
@@ -248,12 +319,23 @@ def score(responses: "_HasData | pd.DataFrame", instrument: "Instrument | str",
         if col in data.columns:
             out[col] = data[col]
     counts = {}
+    absent_by: dict[str, list[str]] = {}
+    incomplete: list[str] = []
     for sub in instrument.scored:
-        value, answered = _score_block(x[:, [idx[i] for i in sub.items]], sub)
+        missing = [i for i in sub.items if i in gone]
+        value, answered = _score_block(x[:, [idx[i] for i in sub.items]], sub, len(missing))
+        if missing:
+            absent_by[sub.id] = missing
+            if allow_absent_items and len(missing) < sub.k:
+                incomplete.append(sub.id)
+            else:
+                value = np.full(len(data), np.nan)
         out[sub.id] = value
         counts[f"{sub.id}_answered"] = answered
     for ix in instrument.indices:
         out[ix.id] = _index_values(x[:, [idx[i] for i in ix.items]], ix)
     for k, v in counts.items():
         out[k] = v
+    out.attrs["absent_items"] = absent_by
+    out.attrs["incomplete"] = incomplete
     return out

@@ -221,23 +221,41 @@ class ItemMatcher:
                 if isinstance(t, str) and text_key(t):
                     self._by_text.setdefault(text_key(t), item)
         self._patterns: list[tuple[str, re.Pattern[str] | None, str]] = []
+        self.bad_patterns: dict[str, str] = {}   # key -> why it is not a regex
         for key, target in (self.columns_map or {}).items():
             try:
                 pattern = re.compile(str(key))
-            except re.error:
+            except re.error as exc:
                 pattern = None
+                self.bad_patterns[str(key)] = str(exc)
             self._patterns.append((str(key), pattern, str(target)))
         self.used_keys: set[str] = set()
 
     def explicit(self, name: str) -> str | None:
+        """The item ``columns=`` gives ``name``: an exact key first, then the first key
+        whose regex ``fullmatch``-es it, its target expanded (``IND\\1``, ``\\g<n>``)."""
         for key, _, target in self._patterns:
             if key == name:
                 self.used_keys.add(key)
                 return target
         for key, pattern, target in self._patterns:
-            if pattern is not None and pattern.fullmatch(name):
+            m = pattern.fullmatch(name) if pattern is not None else None
+            if m is not None:
                 self.used_keys.add(key)
-                return target
+                try:
+                    item = m.expand(target)
+                except (re.error, IndexError) as exc:
+                    raise DataError(
+                        f"columns= key {key!r}: its replacement {target!r} cannot be "
+                        f"filled in from column {name!r} ({exc}); use \\1 ... for the "
+                        "groups in parentheses of the key") from None
+                if item != target and self.item_ids and item not in self.item_ids:
+                    raise DataError(
+                        f"columns= key {key!r} -> {target!r} gives column {name!r} the "
+                        f"item id {item!r}, which is not an item of the instrument (its "
+                        f"items: {', '.join(self.item_ids[:10])}"
+                        f"{', ...' if len(self.item_ids) > 10 else ''})")
+                return item
         return None
 
     def _fuzzy(self, keys: list[str]) -> tuple[str, float] | None:

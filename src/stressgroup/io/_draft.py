@@ -21,21 +21,62 @@ _META = {"序号", "提交答卷时间", "所用时间", "来源", "来源详情
 _QNUM = re.compile(r"^\s*(?:Q|q|第)?(\d+)\s*(?:[、.．:：)）]|题)\s*(.*)$", re.S)
 _ROW = re.compile(r"^(.*?)[(（]([^()（）]*)[)）]\s*$", re.S)
 
-#: Known Likert label sets, low to high (matched when drafting from text exports).
-LIKERT_SETS: list[list[str]] = [
-    ["非常不同意", "不同意", "一般", "同意", "非常同意"],
-    ["非常不同意", "比较不同意", "不确定", "比较同意", "非常同意"],
-    ["完全不同意", "不同意", "中立", "同意", "完全同意"],
-    ["非常不符合", "不太符合", "一般", "比较符合", "非常符合"],
-    ["完全不符合", "比较不符合", "不确定", "比较符合", "完全符合"],
-    ["非常不符合", "比较不符合", "不确定", "比较符合", "非常符合"],
-    ["从不", "很少", "有时", "经常", "总是"],
-    ["从不", "偶尔", "有时", "经常", "总是"],
-    ["没有", "很轻", "中等", "偏重", "严重"],
-    ["完全不正确", "有点正确", "多数正确", "完全正确"],
-    ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"],
-    ["Never", "Rarely", "Sometimes", "Often", "Always"],
-]
+def _likert_sets() -> list[list[str]]:
+    """The common answer-label sets, 4 to 7 points, low to high (zh and en)."""
+    sets: list[list[str]] = []
+    zh_mid = ("一般", "中立", "不确定", "说不清")
+    en_mid = ("Neutral", "Neither agree nor disagree", "Undecided", "Not sure")
+    # agree - disagree
+    for lo2, hi2 in (("不同意", "同意"), ("比较不同意", "比较同意")):
+        for ends in (("非常不同意", "非常同意"), ("完全不同意", "完全同意")):
+            sets.append([ends[0], lo2, hi2, ends[1]])
+            sets += [[ends[0], lo2, m, hi2, ends[1]] for m in zh_mid]
+            sets.append([ends[0], lo2, "有点不同意", "有点同意", hi2, ends[1]])
+            sets += [[ends[0], lo2, "有点不同意", m, "有点同意", hi2, ends[1]] for m in zh_mid]
+    # fits me - does not fit me
+    for ends in (("完全不符合", "完全符合"), ("非常不符合", "非常符合")):
+        for lo2, hi2 in (("比较不符合", "比较符合"), ("不太符合", "比较符合"),
+                         ("不符合", "符合")):
+            sets.append([ends[0], lo2, hi2, ends[1]])
+            sets += [[ends[0], lo2, m, hi2, ends[1]] for m in zh_mid]
+            sets.append([ends[0], lo2, "有点不符合", "有点符合", hi2, ends[1]])
+            sets += [[ends[0], lo2, "有点不符合", m, "有点符合", hi2, ends[1]] for m in zh_mid]
+    # frequency, severity
+    sets += [["从不", "有时", "经常", "总是"], ["从不", "很少", "有时", "经常", "总是"],
+             ["从不", "偶尔", "有时", "经常", "总是"], ["从不", "很少", "有时", "经常", "总是"],
+             ["从不", "几乎不", "很少", "有时", "经常", "总是"],
+             ["从不", "几乎不", "很少", "有时", "经常", "几乎总是", "总是"],
+             ["没有", "很轻", "中等", "偏重", "严重"], ["没有", "轻度", "中度", "偏重", "严重"],
+             ["完全不正确", "有点正确", "多数正确", "完全正确"]]
+    # English
+    for m in en_mid:
+        sets.append(["Strongly disagree", "Disagree", m, "Agree", "Strongly agree"])
+        sets.append(["Strongly disagree", "Disagree", "Somewhat disagree", m,
+                     "Somewhat agree", "Agree", "Strongly agree"])
+    sets += [["Strongly disagree", "Disagree", "Agree", "Strongly agree"],
+             ["Strongly disagree", "Disagree", "Somewhat disagree", "Somewhat agree",
+              "Agree", "Strongly agree"],
+             ["Never", "Sometimes", "Often", "Always"],
+             ["Never", "Rarely", "Sometimes", "Often", "Always"],
+             ["Never", "Rarely", "Sometimes", "Often", "Very often"],
+             ["Never", "Almost never", "Sometimes", "Fairly often", "Very often"],
+             ["Never", "Rarely", "Occasionally", "Sometimes", "Often", "Always"],
+             ["Never", "Rarely", "Occasionally", "Sometimes", "Frequently", "Usually",
+              "Always"],
+             ["None of the time", "A little of the time", "Some of the time",
+              "Most of the time", "All of the time"],
+             ["Not at all true", "Hardly true", "Moderately true", "Exactly true"],
+             ["Not at all", "A little bit", "Moderately", "Quite a bit", "Extremely"]]
+    out: list[list[str]] = []
+    for labels in sets:
+        if labels not in out:
+            out.append(labels)
+    return out
+
+
+#: Known Likert label sets, low to high (matched when drafting from text exports): the
+#: common Chinese and English sets of 4 to 7 points (agree, fits me, frequency, severity).
+LIKERT_SETS: list[list[str]] = _likert_sets()
 _SENTINELS = {"(空)", "（空）", "(跳过)", "（跳过）", "-2", "-3", ""}
 
 
@@ -85,14 +126,22 @@ def _labels_from(values: "dict[str, int]") -> "tuple[dict[int, str] | None, list
     if all(re.fullmatch(r"-?\d+(\.\d+)?", v) for v in found):
         return None, sorted(found, key=float)
     total = sum(found.values())
-    best, best_share = None, 0.0
+    best, best_key = None, (0.0, 0)
     for labels in LIKERT_SETS:
-        share = sum(n for v, n in found.items() if v in labels) / total
-        if share > best_share:
-            best, best_share = labels, share
+        # English labels compare case-insensitively; ties go to the set with the fewest
+        # labels no one chose (a 4-point set over a 5-point one whose middle is unused)
+        known = {lab.casefold() for lab in labels}
+        share = sum(n for v, n in found.items() if v.casefold() in known) / total
+        seen = {v.casefold() for v in found}
+        key = (round(share, 12), -len(known - seen))
+        if key > best_key:
+            best, best_key = labels, key
+    best_share = best_key[0]
     if best is not None and best_share >= 0.9:
-        return ({k + 1: lab for k, lab in enumerate(best)},
-                sorted(v for v in found if v not in best))
+        as_written = {v.casefold(): v for v in found}
+        known = {lab.casefold() for lab in best}
+        return ({k + 1: as_written.get(lab.casefold(), lab) for k, lab in enumerate(best)},
+                sorted(v for v in found if v.casefold() not in known))
     return None, sorted(found, key=lambda v: -found[v])
 
 

@@ -37,11 +37,13 @@ class DuplicateRule:
 
 def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
                        final_ids: np.ndarray, rule: DuplicateRule, opt: Options,
-                       tcol: str | None, notes: list[str]) -> None:
+                       tcol: str | None, notes: list[str]) -> list[dict[str, Any]]:
     """Mark in ``reason`` every duplicate not kept (``duplicates=`` "latest" or "first").
 
     Only rows not yet excluded count. ``duplicates="error"`` raises a DataError
-    whose ``.problems`` lists every row of every duplicate group.
+    whose ``.problems`` lists every row of every duplicate group. Returns the rows
+    superseded: ``row``, ``id``, ``submitted`` (as written, None without a time
+    column), ``kept_row``, ``kept_submitted``.
     """
     file = raw.file
     live = np.flatnonzero(reason == None)  # noqa: E711  (elementwise)
@@ -52,7 +54,7 @@ def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
     for i in live[dup_mask]:
         groups.setdefault((ids[i], *(a[i] for a in arrays)), []).append(int(i))
     if not groups:
-        return
+        return []
     if opt.duplicates == "error":
         recs = []
         text = []
@@ -79,6 +81,7 @@ def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
             times = None
             notes.append(f"{file}: submit-time column {tcol!r} could not be read as dates; "
                          "duplicates resolved by file order")
+    superseded: list[dict[str, Any]] = []
     for key, idx in groups.items():
         if times is not None:
             # submission order: rows without a readable time count as earliest,
@@ -92,6 +95,12 @@ def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
         for i in idx:
             if i != keep:
                 reason[i] = rule.reason(key[1:], int(raw.rows[keep]))
+                superseded.append({
+                    "row": int(raw.rows[i]), "id": final_ids[i] or None,
+                    "submitted": None if tcol is None else str(raw.cells[tcol][i]),
+                    "kept_row": int(raw.rows[keep]),
+                    "kept_submitted": None if tcol is None else str(raw.cells[tcol][keep])})
+    return superseded
 
 
 def parse_times(values: np.ndarray) -> np.ndarray:

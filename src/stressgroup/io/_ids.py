@@ -11,19 +11,52 @@ from ._columns import find_column, find_id_column
 from ._convert import map_distinct
 from ._options import Options
 from ._sources import FOOTER_REASON, RawTable, factorized
-from ._text import normalise_id
+from ._text import name_key, normalise_id
+from ..core.errors import DataError
 
-__all__ = ["footer_rows", "id_changes", "id_column", "normalised_ids"]
+__all__ = ["find_id", "footer_rows", "id_changes", "id_column", "normalised_ids"]
 
 
 def id_column(raw: RawTable, opt: Options, reserved: Sequence[str] = ()) -> str:
     """The id column: ``id_col=``, else found by name among the columns not ``reserved``."""
+    return find_id(raw, opt, reserved)[0]
+
+
+def find_id(raw: RawTable, opt: Options, reserved: Sequence[str] = ()) -> tuple[str, str]:
+    """``(id column, how it was found)``.
+
+    ``id_col=`` may be one name or several candidates: the first one the file has
+    is the id (a DataError naming the file when it has none of them). Otherwise a
+    reader's hint (a question whose name or text asks for the id) or a column named
+    like an id.
+    """
     cols = list(raw.columns)
-    if opt.id_col is not None:
-        return find_column(cols, str(opt.id_col), what="id", param="id_col", file=raw.file)
-    return find_id_column([c for c in cols if c not in reserved], raw.file,
-                          hint=raw.meta.get("id_column"),
-                          exclude=raw.meta.get("not_id_columns", ()))
+    given = opt.id_col
+    if given is not None:
+        if isinstance(given, str):
+            col = find_column(cols, given, what="id", param="id_col", file=raw.file)
+            return col, "given (id_col / --id)"
+        cands = [str(c) for c in given]
+        for k, cand in enumerate(cands, start=1):
+            try:
+                col = find_column(cols, cand, what="id", param="id_col", file=raw.file)
+            except DataError:
+                continue
+            return col, (f"candidate {k} of {len(cands)} given (id_col / --id: "
+                         f"{', '.join(cands)})")
+        raise DataError(
+            f"{raw.file}: none of the id columns given ({', '.join(repr(c) for c in cands)}; "
+            f"id_col / --id) is a column of this file. Its columns are: "
+            f"{', '.join(repr(c) for c in cols)}.")
+    hint = raw.meta.get("id_column")
+    col = find_id_column([c for c in cols if c not in reserved], raw.file, hint=hint,
+                         exclude=raw.meta.get("not_id_columns", ()))
+    if hint is not None and col == hint:
+        text = (raw.meta.get("question_text") or {}).get(col)
+        how = (f"by its question text {text!r}" if text and name_key(text) != name_key(col)
+               else "named by the export format")
+        return col, how
+    return col, "by its name"
 
 
 def normalised_ids(raw: RawTable, idc: str) -> tuple[np.ndarray, np.ndarray]:

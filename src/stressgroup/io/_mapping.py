@@ -45,8 +45,18 @@ def map_columns(job: Job, rest: Sequence[str], wcol: str | None, fixed: str | No
         raise TypeError("columns must be a mapping {export column name or regex: item id}")
     matcher = ItemMatcher(scale.item_ids, scale.item_text, columns_map)
     qtext: Mapping[str, str] = meta.get("question_text") or {}
+    if matcher.bad_patterns:
+        unmatched = {k: why for k, why in matcher.bad_patterns.items() if k not in cols}
+        if unmatched:
+            k, why = next(iter(unmatched.items()))
+            raise DataError(
+                f"{file}: columns= key {k!r} is neither a column of this file nor a valid "
+                f"regular expression ({why}); fix it, or escape the special characters "
+                "to match a column name as written.")
     if scale.id is not None and columns_map:
-        bad = [f"{k!r} -> {v!r}" for k, v in columns_map.items() if str(v) not in scale.item_ids]
+        # a target with back-references (IND\1) is checked once filled in
+        bad = [f"{k!r} -> {v!r}" for k, v in columns_map.items()
+               if str(v) not in scale.item_ids and "\\" not in str(v)]
         if bad:
             raise DataError(
                 f"columns= maps to ids that are not items of {scale.id}: {', '.join(bad)}. "

@@ -55,7 +55,7 @@ def resolve_instrument(instrument: Any) -> Any:
 class Options:
     """The options of one ``read_survey`` call, as a loader uses them."""
 
-    id_col: str | None
+    id_col: str | Sequence[str] | None
     wave: str | None
     wave_col: str | None
     columns: Mapping[str, str] | None

@@ -16,9 +16,9 @@ import numpy as np
 from ..core.errors import DataError
 from ._columns import find_time_column
 from ._convert import shown
-from ._duplicates import resolve_duplicates
+from ._duplicates import parse_times, resolve_duplicates
 from ._extras import Extras
-from ._ids import id_changes, id_column, normalised_ids
+from ._ids import find_id, id_changes, normalised_ids
 from ._layouts import Answers, Layout, column_layout
 from ._options import Job, Loaded, Options
 from ._pii import personal_data
@@ -43,7 +43,7 @@ def load(raw: RawTable, scale: Scale, opt: Options) -> Loaded:
         notes.append(f"{file}: long tidy layout (one row per answer, items in {tidy[0]!r}, "
                      f"answers in {tidy[1]!r}); pivoted to one row per person per wave")
     reserved = tidy or ()
-    idc = id_column(raw, opt, reserved)
+    idc, id_how = find_id(raw, opt, reserved)
     rest = [c for c in raw.columns if c != idc and c not in reserved]
     fixed = fixed_wave(opt)
     wcol = wave_column(raw, opt, rest, fixed, notes)
@@ -77,8 +77,8 @@ def load(raw: RawTable, scale: Scale, opt: Options) -> Loaded:
     layout.exclude(reason)
     _check_usable(raw, answers, layout.check_rows(reason), final_ids)
     tcol = find_time_column(layout.extras, raw.meta.get("time_column"))
-    resolve_duplicates(raw, reason, ids, final_ids, layout.duplicate_rule(waves), opt, tcol,
-                       notes)
+    superseded = resolve_duplicates(raw, reason, ids, final_ids,
+                                    layout.duplicate_rule(waves), opt, tcol, notes)
 
     kept = reason == None  # noqa: E711
     excluded = [{"file": file, "row": int(raw.rows[i]),
@@ -95,6 +95,7 @@ def load(raw: RawTable, scale: Scale, opt: Options) -> Loaded:
     data = layout.assemble(kept, final_ids, waves, extras)
     report = file_report(
         raw, layout=layout.name, kept=kept, records=len(data), wave=fixed, notes=notes,
+        id_column=idc, id_found=id_how, superseded=superseded,
         excluded=excluded, cells=cells, columns_dropped=personal.dropped,
         columns_pseudonymized=personal.pseudonymized, id_changes=changes,
         **layout.tables(personal.columns))
@@ -129,17 +130,49 @@ def _check_usable(raw: RawTable, answers: Answers, rows: np.ndarray,
         {"file": file, "row": int(raw.rows[i]), "column": c, "id": final_ids[i] or None,
          "value": shown(v), "reason": r} for i, c, v, r in problems])
     i, c, v, r = problems[0]
+    # text answers that match no label: list them, the instrument may lack its labels
+    texts: dict[str, int] = {}
+    for _i, _c, value, why in problems:
+        if str(why).startswith(("unknown answer", "not a number")):
+            key = mask_personal(str(shown(value)))
+            texts[key] = texts.get(key, 0) + 1
+    seen = ""
+    if texts:
+        top = sorted(texts, key=lambda t: -texts[t])
+        seen = (f" The text answers that match no label are: "
+                f"{', '.join(repr(t) for t in top[:12])}"
+                f"{f' and {len(top) - 12} more' if len(top) > 12 else ''}; if they are this "
+                "questionnaire's answer options, add them under response.labels of the "
+                "instrument file (e.g. 1: {zh: 从不}), or draft one: python -m "
+                "stressgroup.instruments draft FILE.")
     raise DataError(
         f"{file}: {len(problems)} of {answered} answers cannot be used "
         f"(e.g. row {raw.rows[i]}, column {c!r}: "
         f"{mask_personal(repr(shown(v)))}, {mask_personal(r)}). This is probably the wrong "
-        "instrument or the wrong columns; check instrument= and columns=. The failing cells "
-        "are in this error's .problems table.",
+        "instrument or the wrong columns; check instrument= and columns=." + seen
+        + " The failing cells are in this error's .problems table.",
         problems=table)
 
 
+def _times(raw: RawTable, kept: np.ndarray) -> dict[str, Any]:
+    """``time_column`` and ``time_range`` (first, median, last submit time of the kept rows)."""
+    tcol = find_time_column(list(raw.columns), raw.meta.get("time_column"))
+    if tcol is None:
+        return {}
+    times = parse_times(raw.cells[tcol][kept])
+    times = np.sort(times[~np.isnat(times)])
+    if not len(times):
+        return {"time_column": tcol}
+    median = times[len(times) // 2] if len(times) % 2 else \
+        times[len(times) // 2 - 1] + (times[len(times) // 2] - times[len(times) // 2 - 1]) / 2
+    iso = [str(np.datetime_as_string(t, unit="s")) for t in (times[0], median, times[-1])]
+    return {"time_column": tcol, "time_range": tuple(iso)}
+
+
 def file_report(raw: RawTable, *, layout: str, kept: np.ndarray, records: int, wave: Any,
-                notes: list[str], **tables: list[dict[str, Any]]) -> LoadReport:
+                notes: list[str], id_column: str | None = None, id_found: str | None = None,
+                superseded: list[dict[str, Any]] | None = None,
+                **tables: list[dict[str, Any]]) -> LoadReport:
     """The LoadReport of one file: its counts, its event tables (personal data masked by
     :func:`make_table`) and its notes (masked here)."""
     meta: Mapping[str, Any] = raw.meta
@@ -149,7 +182,9 @@ def file_report(raw: RawTable, *, layout: str, kept: np.ndarray, records: int, w
                          encoding=raw.encoding, layout=layout, rows_read=n,
                          rows_kept=n - rows_excluded, rows_excluded=rows_excluded,
                          records=records, sheet=meta.get("sheet"), wave=wave,
-                         variant=meta.get("variant"))
+                         variant=meta.get("variant"), id_column=id_column,
+                         id_found=id_found, **_times(raw, kept),
+                         superseded=tuple(superseded or ()))
     return LoadReport(
         files=(freport,), rows_read=n, rows_kept=n - rows_excluded,
         rows_excluded=rows_excluded,

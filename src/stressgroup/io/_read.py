@@ -6,12 +6,14 @@ functions, their parameter checks and the stacking of one file per wave.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, DataQualityWarning
@@ -23,7 +25,7 @@ from ._responses import Responses
 from ._scale import Scale
 from ._sources import read_source, source_names
 from ._text import normalise_wave
-from ._waves import wave_categorical
+from ._waves import wave_categorical, wave_rank
 
 __all__ = ["read_survey", "read_waves"]
 
@@ -195,7 +197,8 @@ def read_survey(
         encoding=encoding, salt=salt if given else secrets.token_hex(16), salt_given=given)
     for msg in loaded.warnings:
         warnings.warn(msg, DataQualityWarning, stacklevel=2)
-    return Responses(data=loaded.data, report=loaded.report, instrument_id=scale.id,
+    report = _note_identical(loaded.report, loaded.data, loaded.item_ids)
+    return Responses(data=loaded.data, report=report, instrument_id=scale.id,
                      item_ids=loaded.item_ids)
 
 
@@ -214,7 +217,8 @@ def read_waves(
     **kwargs
         Passed to :func:`read_survey` for every file (``instrument``, ``id_col``,
         ``columns``, ``duplicates``, ``pii``, ``salt``...), except ``wave`` and
-        ``wave_col``. One salt is shared by all files, so pseudonymized ids still
+        ``wave``; ``wave_col`` (optional) names a wave column every file must have and
+        agree with. One salt is shared by all files, so pseudonymized ids still
         match across waves.
 
     Returns
@@ -226,7 +230,10 @@ def read_waves(
     Raises
     ------
     DataError
-        As :func:`read_survey`, or when two files give the same wave.
+        As :func:`read_survey`; when two files give the same wave; when two waves are
+        the same file or files with identical content; when the submit times show the
+        files in the wrong order (see :func:`check_wave_order`). Every person with two
+        waves answering identically in both is a DataQualityWarning and a report note.
 
     Examples
     --------
@@ -244,10 +251,10 @@ def read_waves(
     >>> [f.rows_read for f in r.report.files]
     [2, 2]
     """
-    for bad in ("wave", "wave_col"):
-        if bad in kwargs:
-            raise TypeError(f"read_waves() takes the waves from the keys of files; "
-                            f"do not pass {bad}=")
+    if "wave" in kwargs:
+        raise TypeError("read_waves() takes the waves from the keys of files; "
+                        "do not pass wave=")
+    wave_col = kwargs.pop("wave_col", None)
     if isinstance(files, Mapping):
         pairs = [(str(k), v) for k, v in files.items()]
     elif isinstance(files, (list, tuple)):
@@ -268,6 +275,7 @@ def read_waves(
             raise DataError(f"files {seen[w]!r} and {key!r} are both wave {w}; "
                             "give one file per wave.")
         seen[w] = key
+    _check_distinct(pairs)
     salt = kwargs.pop("salt", None)
     given = salt is not None
     salt = salt if given else secrets.token_hex(16)
@@ -275,8 +283,8 @@ def read_waves(
     scale = None
     for key, src in pairs:
         label = f"<DataFrame: {key}>" if isinstance(src, pd.DataFrame) else None
-        loaded, scale = _read_one(src, wave=key, wave_col=None, salt=salt, salt_given=given,
-                                  label=label, **_defaults(kwargs))
+        loaded, scale = _read_one(src, wave=key, wave_col=wave_col, salt=salt,
+                                  salt_given=given, label=label, **_defaults(kwargs))
         loads.append(loaded)
     for loaded in loads:
         for msg in loaded.warnings:
@@ -286,8 +294,110 @@ def read_waves(
     data = pd.concat(frames, ignore_index=True)
     data["wave"] = wave_categorical(data["wave"].tolist())
     report = LoadReport.combine([ld.report for ld in loads])
+    check_wave_order(report)
+    report = _note_identical(report, data, item_ids)
     return Responses(data=data, report=report, instrument_id=scale.id if scale else None,
                      item_ids=item_ids)
+
+
+def _check_distinct(pairs: Sequence[tuple[str, Any]]) -> None:
+    """DataError when two waves are the same file, or files with the same content."""
+    import hashlib
+
+    seen_path: dict[str, str] = {}
+    seen_hash: dict[str, tuple[str, Any]] = {}
+    for key, src in pairs:
+        if isinstance(src, pd.DataFrame):
+            continue
+        try:
+            real = os.path.realpath(os.fspath(src))
+        except TypeError:
+            continue
+        if real in seen_path:
+            raise DataError(
+                f"the same file {os.fspath(src)!r} is given as wave {seen_path[real]!r} and "
+                f"wave {key!r}; give one file per wave (pre, then post).")
+        seen_path[real] = key
+        try:
+            with open(real, "rb") as fh:
+                digest = hashlib.sha256(fh.read()).hexdigest()
+        except OSError:
+            continue   # the reader names a missing file
+        if digest in seen_hash:
+            other_key, other = seen_hash[digest]
+            raise DataError(
+                f"{os.fspath(other)!r} (wave {other_key}) and {os.fspath(src)!r} (wave {key}) "
+                "have identical content: the same data given twice. Give the file of each "
+                "wave.")
+        seen_hash[digest] = (key, src)
+
+
+def check_wave_order(report: LoadReport) -> None:
+    """DataError when the submit times show the files in the wrong wave order.
+
+    Rule: for two files given as consecutive waves (pre, then post...), the files are
+    refused when at least half of one lies beyond all of the other in the wrong
+    direction: the earlier wave's median submission time is later than the later
+    wave's last one, or the earlier wave's first time is later than the later wave's
+    median. A pre file filled in after the post file has every time after the
+    other's; the medians keep the rule robust to a few latecomers or test responses,
+    and waves collected on overlapping days (a one-day workshop) are not refused.
+    Files without readable submit times are not checked.
+    """
+    timed = [f for f in report.files if f.wave is not None and f.time_range is not None]
+    timed.sort(key=lambda f: wave_rank(f.wave))
+    for a, b in zip(timed, timed[1:]):
+        (a_first, a_median, _), (_, b_median, b_last) = a.time_range, b.time_range
+        if wave_rank(a.wave) == wave_rank(b.wave) or not (
+                a_median > b_last or a_first > b_median):
+            continue
+
+        def span(f: Any) -> str:
+            return f"{f.time_range[0]} to {f.time_range[2]}".replace("T", " ")
+
+        raise DataError(
+            f"the waves look swapped: {a.file} is given as wave {a.wave} but was "
+            f"submitted {span(a)} ({a.time_column}), after {b.file}, given as wave "
+            f"{b.wave}, submitted {span(b)} ({b.time_column}). Give the files in the "
+            f"order they were filled in (the {b.wave} file first?) or check them; every "
+            "change would have the wrong sign otherwise.")
+
+
+def identical_waves(data: pd.DataFrame, item_ids: Sequence[str]) -> str | None:
+    """A message when every person with two waves gave the same answers in both (the
+    same data loaded as two waves), else None. Needs at least two such people whose
+    answers differ from one another."""
+    items = [c for c in item_ids if c in data.columns]
+    if not items or "wave" not in data.columns:
+        return None
+    waves = [w for w in data["wave"].cat.categories if (data["wave"] == w).any()]
+    if len(waves) < 2:
+        return None
+    first, second = waves[0], waves[1]
+    a = data[data["wave"] == first].drop_duplicates("id").set_index("id")[items]
+    b = data[data["wave"] == second].drop_duplicates("id").set_index("id")[items]
+    ids = a.index.intersection(b.index)
+    if len(ids) < 2:
+        return None
+    x, y = a.loc[ids].to_numpy(dtype=float), b.loc[ids].to_numpy(dtype=float)
+    same = (x == y) | (np.isnan(x) & np.isnan(y))
+    # people must differ from one another: identical answer patterns across two
+    # waves are then the fingerprint of one data set loaded twice
+    patterns = {tuple(np.nan_to_num(row, nan=-1e300)) for row in x}
+    if not same.all() or np.isnan(x).all() or len(patterns) < 2:
+        return None
+    return (f"wave {second} is identical to wave {first} for all {len(ids)} people with both "
+            "waves (every item answer equal): probably the same data loaded twice; every "
+            "change is zero")
+
+
+def _note_identical(report: LoadReport, data: pd.DataFrame,
+                    item_ids: Sequence[str]) -> LoadReport:
+    msg = identical_waves(data, item_ids)
+    if msg is None:
+        return report
+    warnings.warn(msg, DataQualityWarning, stacklevel=3)
+    return dataclasses.replace(report, notes=(*report.notes, msg))
 
 
 def _defaults(kwargs: Mapping[str, Any]) -> dict[str, Any]:

@@ -123,6 +123,21 @@ class FileReport:
         The kind of export when the format has several: 问卷星 ``"numbers"``
         (按选项序号), ``"text"`` (按选项文本) or ``"scores"`` (按分数); None when
         it cannot be told or does not apply.
+    id_column : str or None
+        The column that held the person ids.
+    id_found : str or None
+        How it was found: ``"given (id_col / --id)"``, ``"candidate 2 of 2 given ..."``,
+        ``"by its name"``, ``"by its question text '...'"`` (a platform's question row),
+        ``"named by the export format"``.
+    time_column : str or None
+        The submission-time column (提交答卷时间, RecordedDate, EndDate, End Date,
+        Timestamp, submitdate...), when there is one.
+    time_range : tuple of str or None
+        ``(first, median, last)`` submission time of the kept rows (ISO 8601), when
+        the times can be read; :func:`read_waves` uses them to check the wave order.
+    superseded : tuple of dict
+        Duplicate submissions not kept: ``row``, ``id``, ``submitted`` (as written),
+        ``kept_row``, ``kept_submitted`` (also listed in ``LoadReport.excluded``).
     """
 
     file: str
@@ -136,6 +151,11 @@ class FileReport:
     sheet: str | None = None
     wave: str | None = None
     variant: str | None = None
+    id_column: str | None = None
+    id_found: str | None = None
+    time_column: str | None = None
+    time_range: tuple[str, str, str] | None = None
+    superseded: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a JSON-safe dict."""

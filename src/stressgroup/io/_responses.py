@@ -71,6 +71,17 @@ class Responses:
         return tuple(self.item_ids)
 
     @property
+    def absent_items(self) -> tuple[str, ...]:
+        """Items of the instrument with no column in a file (or a wave of a wide file):
+        *structurally absent*, not unanswered. Their columns in ``data`` are all missing;
+        scoring leaves a scale with absent items unscored unless
+        ``allow_absent_items=True`` (see ``report.items_missing``)."""
+        table = self.report.items_missing
+        if table is None or not len(table):
+            return ()
+        return tuple(dict.fromkeys(str(i) for i in table["item"]))
+
+    @property
     def extra_columns(self) -> tuple[str, ...]:
         """Columns that are neither ``id``, ``wave`` nor items (group, gender...)."""
         skip = {"id", "wave", *self.item_ids}

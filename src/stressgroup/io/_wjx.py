@@ -114,24 +114,26 @@ def question_parts(name: str) -> tuple[int, str, str | None] | None:
     return number, group[0], group[1]
 
 
-def _variant(path: Path, cells: dict[str, Any], questions: list[str]) -> str | None:
+def _variant(path: Path, cells: dict[str, Any], questions: list[str],
+             matrix: "list[str] | None" = None) -> str | None:
+    """``"numbers"``, ``"text"`` or ``"scores"`` by the file name, else ``"text"`` when most
+    answers of the choice (matrix) questions are words. Blank/skip marks ((空), (跳过)) and
+    open questions (a name, a typed id) do not count: a 按选项序号 file holds them too."""
     name = nfkc(path.name)
     for word, variant in _VARIANTS:
         if word in name:
             return variant
-    text_marks = numeric = other = 0
-    for col in questions:
-        for v in set(cells[col][:500].tolist()):
+    numeric = other = 0
+    for col in (matrix or questions):
+        for v in cells[col][:500].tolist():
             v = v.strip()
-            if not v:
+            if not v or v in ("(空)", "（空）", "(跳过)", "（跳过）", "-2", "-3"):
                 continue
-            if v in ("(空)", "（空）", "(跳过)", "（跳过）"):
-                text_marks += 1
-            elif re.fullmatch(r"-?\d+(\.\d+)?", v):
+            if re.fullmatch(r"-?\d+(\.\d+)?", v):
                 numeric += 1
             else:
                 other += 1
-    if text_marks or (other and other >= numeric):
+    if other and other > numeric:
         return "text"
     return None   # numbers or scores: the content does not tell which
 
@@ -180,7 +182,7 @@ def read(path: Path, *, file: str, sheet: str | int | None = None,
             else:
                 question_text[c] = row
     questions = list(parts)
-    variant = _variant(path, table.cells, questions)
+    variant = _variant(path, table.cells, questions, [c for c in questions if c in matrix])
     table.source = "wjx"
     table.meta.update({
         "platform": "wjx",

@@ -11,7 +11,7 @@ from ..core.errors import DataError, DegenerateDataWarning, MeasurementWarning
 from ..core.results import jsonable
 from ..core.vocab import find_group_column, order_groups
 from ..instruments import Instrument, load_instrument
-from ..instruments._scoring import as_frame, key_items
+from ..instruments._scoring import absent_items, as_frame, key_items
 from ..report import Reportable
 from ._alpha import AlphaResult, cronbach_alpha
 from ._omega import omega
@@ -79,7 +79,7 @@ class ReliabilityTable(Reportable):
 
 def reliability(responses, instrument: "Instrument | str", wave: "str | None" = "pre", *,
                 ci: str = "feldt", group: "str | None | bool" = None,
-                pooled: bool = False) -> ReliabilityTable:
+                pooled: bool = False, allow_absent_items: bool = False) -> ReliabilityTable:
     """Cronbach's alpha and omega total of every subscale at one wave.
 
     Parameters
@@ -97,6 +97,11 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
         table (groups are never pooled silently); ``False`` ignores any group column.
     pooled : bool
         With a group column, analyse everyone together instead; the title says so.
+    allow_absent_items : bool
+        A scale with items that have no column in the data (structurally absent,
+        see :func:`stressgroup.instruments.score`) gets no alpha (NaN, with a
+        DegenerateDataWarning naming the items) unless True: then its alpha is that of
+        its present items (``k`` counts them).
 
     Returns
     -------
@@ -122,23 +127,30 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
     data = as_frame(responses)
     if wave is not None and "wave" in data.columns:
         data = data[data["wave"].astype(str) == str(wave)]
+    recorded = set(getattr(responses, "absent_items", None) or ())
+    gone = set(absent_items(responses, instrument))
     gcol = None if group is False else find_group_column(
         data, None if group in (None, True) else group)
     if group not in (None, False, True) and gcol is None:
         raise DataError(f"group column {group!r} not found; columns are: "
                         f"{', '.join(map(str, data.columns))}")
     if gcol is not None and not pooled:
+        from types import SimpleNamespace
+
         labels = order_groups(pd.unique(data[gcol].dropna()))
-        groups = {lab: reliability(data[data[gcol].astype(str) == lab], instrument, None,
-                                   ci=ci, group=False) for lab in labels}
+        groups = {lab: reliability(
+            SimpleNamespace(data=data[data[gcol].astype(str) == lab], absent_items=recorded),
+            instrument, None, ci=ci, group=False, allow_absent_items=allow_absent_items)
+            for lab in labels}
         table = pd.concat({lab: g.table for lab, g in groups.items()}, names=["group"])
         return ReliabilityTable(instrument.id, wave, table, {}, instrument_obj=instrument,
                                 sample="per group", groups=groups, group_column=gcol)
-    keyed = key_items(data, instrument)
+    keyed = key_items(data, instrument, absent=gone if allow_absent_items else recorded)
     rows, alphas = [], {}
     nan = float("nan")
     for sub in instrument.scored:
-        x = keyed[list(sub.items)]
+        missing = [i for i in sub.items if i in gone]
+        x = keyed[[i for i in sub.items if i not in gone]]
         if sub.k < 3:
             warnings.warn(f"{sub.id}: alpha on {sub.k} item(s) is hardly informative (it "
                           "depends on the number of items); report the inter-item correlation "
@@ -146,6 +158,12 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
                           stacklevel=2)
         row = {"subscale": sub.id, "n": len(x), "k": sub.k, "raw_alpha": nan,
                "std_alpha": nan, "ci_low": nan, "ci_high": nan, "omega_total": nan}
+        if missing and not allow_absent_items:
+            warnings.warn(f"{sub.id}: no alpha, item(s) {', '.join(missing)} have no column "
+                          "in the data (pass allow_absent_items=True to use the items "
+                          "present)", DegenerateDataWarning, stacklevel=2)
+            rows.append(row)
+            continue
         try:
             a: AlphaResult = cronbach_alpha(x, ci=ci)  # type: ignore[arg-type]
         except ValueError as exc:  # one item, or fewer than two items with variance

@@ -69,6 +69,14 @@ LABELS: dict[str, dict[str, str]] = {
               "waves only.",
         "zh": "p_{corr} 为 {k} 个维度内的 {corr_name} 校正 p 值；总分为主要结局，不作校正。"
               "变化 = 后测 - 前测；仅含前后测均完成者。"},
+    "eval.note_incomplete": {
+        "en": "{sub} is incomplete: scored from {n} of its {k} items; absent (no column in "
+              "the data): {items}.",
+        "zh": "{sub} 不完整：仅由 {k} 个条目中的 {n} 个计分；缺失条目（数据中无此列）：{items}。"},
+    "eval.note_absent": {
+        "en": "{sub} is not scored: item(s) {items} have no column in the data "
+              "(--allow-absent-items scores it from its present items).",
+        "zh": "{sub} 未计分：条目 {items} 在数据中无对应列（--allow-absent-items 可按现有条目计分）。"},
     "eval.note_effects": {
         "en": "dz = mean change / SD of change (95% CI from the noncentral t); g_z = dz x J; "
               "d_av = mean change / mean of pre and post SDs. V: Wilcoxon signed-rank "

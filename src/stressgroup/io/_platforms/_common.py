@@ -249,7 +249,26 @@ def find_id_hint(columns: Sequence[str], question_text: Mapping[str, str],
         for c in candidates:
             if name_key(question_text.get(c, "")) == wanted:
                 return c
-    return None
+    # a question that asks for the id in a sentence: "Please enter your police ID number
+    # (工号)", "请输入您的工号": one such question only, never an ID card (身份证)
+    asking = [c for c in candidates if _asks_for_id(question_text.get(c, ""))]
+    return asking[0] if len(asking) == 1 else None
+
+
+_NOT_ID_RE = re.compile(r"card|passport|身份证|phone|手机|电话|e-?mail|邮箱|response|\bip\b",
+                        re.IGNORECASE)
+
+
+def _asks_for_id(text: str) -> bool:
+    """True for a question text that asks for the person's id (see :func:`find_id_hint`)."""
+    if not text or _NOT_ID_RE.search(text):
+        return False
+    inner = re.findall(r"[(（]([^()（）]*)[)）]", text)
+    if any(name_key(part) in ID_NAMES for part in inner):
+        return True
+    if any(word in text for word in ("工号", "编号", "警号")):
+        return True
+    return bool(re.search(r"\b(?:id|identification)\b", text, re.IGNORECASE))
 
 
 def filled_share(values: Sequence[str]) -> float:
