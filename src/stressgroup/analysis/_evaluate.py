@@ -395,7 +395,8 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
     ctx = Context(data=data, scores=scores, keyed=keyed, instrument=inst, groups=groups,
                   group_column=group, control=control,
                   labels=labels if group is not None else [], pre=pre, post=post,
-                  waves=waves, correction=correction, confidence=confidence, seed=seed)
+                  waves=waves, correction=correction, confidence=confidence, seed=seed,
+                  absent_items=tuple(gone), allow_absent_items=allow_absent_items)
     if validity:
         from ._sections import default_sections
 

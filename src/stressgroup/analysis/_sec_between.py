@@ -24,6 +24,13 @@ from ._sections import Context, Skip
 
 __all__ = ["BetweenResult", "run_between", "demographic_columns"]
 
+#: Text columns with more distinct values than this are left out of the baseline table.
+MAX_CATEGORIES = 12
+
+#: Fisher's exact test of an r x c table enumerates at most this many tables in an
+#: evaluation (beyond it the chi-square test is kept, with a note saying so).
+FISHER_MAX_TABLES = 20_000
+
 #: Columns that are never demographics.
 _NOT_DEMOGRAPHIC = {"id", "wave", "_group"}
 
@@ -38,8 +45,11 @@ def demographic_columns(ctx: Context) -> list[str]:
             continue
         if str(c).startswith("_"):
             continue
-        if ctx.data[c].nunique(dropna=True) >= 2:
-            out.append(c)
+        col = ctx.data[c]
+        k = col.nunique(dropna=True)
+        if k < 2 or (not pd.api.types.is_numeric_dtype(col) and k > MAX_CATEGORIES):
+            continue  # constant, or free text / codes rather than categories
+        out.append(c)
     return out
 
 
@@ -201,6 +211,7 @@ def run_between(ctx: Context) -> BetweenResult:
             variables = [s.id for s in ctx.instrument.scored] + extra
             baseline = baseline_equivalence(frame.rename(columns={"_group": "group"}), "group",
                                             variables, categorical=categorical,
-                                            confidence=ctx.confidence)
+                                            confidence=ctx.confidence,
+                                            fisher_max_tables=FISHER_MAX_TABLES)
     return BetweenResult(scales, baseline=baseline, treatment=treatment, control=control,
                          instrument=ctx.instrument, notes=tuple(notes))

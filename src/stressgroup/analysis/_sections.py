@@ -67,6 +67,16 @@ class Context:
     correction: str
     confidence: float
     seed: "int | None"
+    absent_items: tuple = ()
+    allow_absent_items: bool = False
+
+    def responses(self):
+        """The data (without ``_group``) with the structurally absent items attached, as
+        the stage functions read them."""
+        from types import SimpleNamespace
+
+        return SimpleNamespace(data=self.data.drop(columns=["_group"]),
+                               absent_items=set(self.absent_items))
 
 
 @dataclass(frozen=True)
@@ -142,15 +152,17 @@ def _between(ctx: Context) -> Reportable:
 def _reliability(ctx: Context) -> Reportable:
     from ..reliability import reliability
 
-    data = ctx.data.drop(columns=["_group"])
-    if ctx.group_column is None:
-        return reliability(data, ctx.instrument, ctx.pre, group=False)
-    return reliability(data, ctx.instrument, ctx.pre, group=ctx.group_column)
+    return reliability(ctx.responses(), ctx.instrument, ctx.pre,
+                       group=ctx.group_column if ctx.group_column is not None else False,
+                       allow_absent_items=ctx.allow_absent_items)
 
 
 def _validity(ctx: Context) -> Reportable:
     from ..reliability import validity
 
+    if ctx.absent_items:
+        raise Skip(f"item(s) {', '.join(ctx.absent_items)} have no column in the data; a "
+                   "factor analysis of the instrument needs all its items")
     return validity(ctx.data.drop(columns=["_group"]), ctx.instrument, ctx.pre,
                     seed=ctx.seed if ctx.seed is not None else 20240601)
 

@@ -514,8 +514,8 @@ def subgroup_differences(responses, instrument: "Instrument | str", by, wave: "s
             cat = cat.astype(object)
         else:
             cat = col.astype(object).where(col.notna(), None)
-            cat = cat.map(lambda v: None if v is None else str(v))
-            order = sorted({c for c in cat if c is not None})
+            cat = cat.map(lambda v: None if v is None or v != v else str(v))
+            order = sorted({c for c in cat if isinstance(c, str)})
         cat = pd.Series(cat.to_numpy(), index=scores.index)
         entry["n_missing"] = int(cat.isna().sum())
         if entry["n_missing"]:
