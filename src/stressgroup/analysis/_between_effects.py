@@ -12,10 +12,11 @@ import pandas as pd
 from ..core.errors import DataError, DegenerateDataWarning
 from ..core.results import jsonable, quiet_numpy
 from ..report import Reportable
+from ._paired import ncp_limits
 from ._ancova import check_columns, group_levels
 from ._paired import hedges_j
 
-__all__ = ["change_effect_sizes", "ChangeEffectsResult", "ncp_limits"]
+__all__ = ["change_effect_sizes", "ChangeEffectsResult"]
 
 _KEYS = ("treatment", "control", "n_treatment", "n_control", "n_dropped",
          "mean_change_treatment", "mean_change_control", "sd_change_treatment",
@@ -23,37 +24,6 @@ _KEYS = ("treatment", "control", "n_treatment", "n_control", "n_dropped",
          "d_ppc2", "d_ppc2_se", "d_ppc2_ci", "sd_pre_pooled", "c_p", "r_prepost",
          "r_source", "g_change", "g_change_ci", "d_change", "sd_change_pooled",
          "confidence")
-
-
-def ncp_limits(t: float, df: float, confidence: float = 0.95) -> tuple[float, float]:
-    """Noncentrality parameters with ``P(T <= t | ncp)`` = ``1 - a/2`` and ``a/2``.
-
-    The limits of the noncentral-t interval (Steiger & Fouladi, 1997), found
-    with Brent's method to 1e-14.
-    """
-    from scipy import optimize, stats
-    if not (np.isfinite(t) and df > 0):
-        return (float("nan"), float("nan"))
-    a = 1 - confidence
-
-    def cdf(ncp: float) -> float:
-        p = stats.nct.cdf(t, df, ncp)
-        if np.isnan(p):
-            p = 0.0 if ncp > t else 1.0
-        return float(p)
-
-    width = 4 * math.sqrt(1 + t * t / (2 * df)) + 2
-
-    def solve(target: float) -> float:
-        f = lambda ncp: cdf(ncp) - target  # noqa: E731
-        lo, hi = t - width, t + width
-        while f(lo) < 0:
-            lo -= width
-        while f(hi) > 0:
-            hi += width
-        return optimize.brentq(f, lo, hi, xtol=1e-14, rtol=1e-14, maxiter=500)
-
-    return solve(1 - a / 2), solve(a / 2)
 
 
 @dataclass(frozen=True, repr=False)

@@ -14,7 +14,7 @@ from ..core.errors import DataError, DegenerateDataWarning
 from ..core.results import jsonable, quiet_numpy
 from ..report import Reportable
 from ._ancova import check_columns, group_levels
-from ._between_effects import ncp_limits
+from ._paired import ncp_limits
 from ._paired import hedges_j
 
 __all__ = ["baseline_equivalence", "BaselineEquivalenceResult", "fisher_exact_rxc"]

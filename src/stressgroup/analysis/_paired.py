@@ -142,27 +142,16 @@ def hedges_j(df: float) -> float:
                         - special.gammaln((df - 1) / 2)))
 
 
-def dz_confidence_interval(t: float, n: int, confidence: float = 0.95
-                           ) -> tuple[float, float]:
-    """Interval for d_z by inverting the noncentral t distribution.
+def ncp_limits(t: float, df: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Noncentrality parameters with ``P(T <= t | ncp)`` = ``1 - a/2`` and ``a/2``.
 
-    Finds the noncentrality parameters ``ncp`` with ``P(T <= t | ncp)`` equal
-    to ``1 - a/2`` and ``a/2`` (df = n - 1) and divides them by ``sqrt(n)``,
-    as R effectsize's ``cohens_d(paired = TRUE)``.
+    The limits of the noncentral-t interval (Steiger & Fouladi, 1997), found with
+    Brent's method to 1e-14; shared by every noncentral-t effect-size interval.
     """
     from scipy import optimize, stats
-    if n < 2 or not np.isfinite(t):
+    if not (np.isfinite(t) and df > 0):
         return (float("nan"), float("nan"))
-    df = n - 1
     a = 1 - confidence
-    if abs(t) > 1000:
-        # scipy's noncentral t has no usable tails this far out; for large |t|,
-        # T ~ ncp / sqrt(chi2_df / df), so the limits are t * sqrt(chi2_q / df)
-        warnings.warn(f"t = {t:.4g}: the dz interval uses the large-t limit of the "
-                      "noncentral t", DegenerateDataWarning, stacklevel=3)
-        lo_q, hi_q = (np.sqrt(stats.chi2.ppf([a / 2, 1 - a / 2], df) / df) * t)
-        lo, hi = sorted((lo_q, hi_q))
-        return (float(lo) / math.sqrt(n), float(hi) / math.sqrt(n))
 
     def cdf(ncp: float) -> float:
         p = stats.nct.cdf(t, df, ncp)
@@ -182,7 +171,32 @@ def dz_confidence_interval(t: float, n: int, confidence: float = 0.95
             hi += width
         return optimize.brentq(f, lo, hi, xtol=1e-14, rtol=1e-14, maxiter=500)
 
-    low, high = solve(1 - a / 2), solve(a / 2)
+    return solve(1 - a / 2), solve(a / 2)
+
+
+def dz_confidence_interval(t: float, n: int, confidence: float = 0.95
+                           ) -> tuple[float, float]:
+    """Interval for d_z by inverting the noncentral t distribution.
+
+    Finds the noncentrality parameters ``ncp`` with ``P(T <= t | ncp)`` equal
+    to ``1 - a/2`` and ``a/2`` (df = n - 1) and divides them by ``sqrt(n)``,
+    as R effectsize's ``cohens_d(paired = TRUE)``.
+    """
+    from scipy import stats
+    if n < 2 or not np.isfinite(t):
+        return (float("nan"), float("nan"))
+    df = n - 1
+    a = 1 - confidence
+    if abs(t) > 1000:
+        # scipy's noncentral t has no usable tails this far out; for large |t|,
+        # T ~ ncp / sqrt(chi2_df / df), so the limits are t * sqrt(chi2_q / df)
+        warnings.warn(f"t = {t:.4g}: the dz interval uses the large-t limit of the "
+                      "noncentral t", DegenerateDataWarning, stacklevel=3)
+        lo_q, hi_q = (np.sqrt(stats.chi2.ppf([a / 2, 1 - a / 2], df) / df) * t)
+        lo, hi = sorted((lo_q, hi_q))
+        return (float(lo) / math.sqrt(n), float(hi) / math.sqrt(n))
+
+    low, high = ncp_limits(t, df, confidence)
     return (low / math.sqrt(n), high / math.sqrt(n))
 
 
