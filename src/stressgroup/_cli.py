@@ -8,6 +8,8 @@ import sys
 import warnings
 from typing import Sequence
 
+from .core.results import json_text
+
 __all__ = ["main", "build_parser"]
 
 _WAVES = ("pre", "post", "follow-up")
@@ -382,7 +384,7 @@ def _run(args) -> int:
             result = ev.to_dict()
             result["load"] = report.to_dict()
             result["warnings"] = list(result.get("warnings", [])) + _load_warnings(responses)
-            text = json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False)
+            text = json_text(result)
             if args.json == "-":
                 print(text)
             else:

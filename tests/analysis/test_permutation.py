@@ -152,6 +152,18 @@ def test_shapiro_note():
         assert np.isnan(shapiro_wilk([1, 1, 1, 1]).W)
 
 
+@pytest.mark.parametrize("n, defined", [(5000, True), (5001, False)])
+def test_shapiro_range_as_r(n, defined):
+    # R's shapiro.test takes 3 to 5000 values; above, W and p are NaN with a warning
+    x = np.random.default_rng(n).normal(size=n)
+    if defined:
+        assert np.isfinite(shapiro_wilk(x).p)
+    else:
+        with pytest.warns(DegenerateDataWarning, match="5000"):
+            res = shapiro_wilk(x)
+        assert np.isnan(res.W) and np.isnan(res.p) and res.n == n
+
+
 @pytest.mark.parametrize("k", [1, 2, 3, 7, 12])
 def test_meet_in_the_middle_equals_full_enumeration(k):
     from stressgroup.analysis._permutation import _count_exact, _subset_sums

@@ -119,7 +119,8 @@ class ClinicalSignificanceResult(Reportable):
             "norm_mean": self.norm_mean, "norm_sd": self.norm_sd, "r_xx": self.r_xx,
             "s_diff": self.s_diff, "criterion": self.criterion,
             "higher_is": self.higher_is, "targeted": list(self.targeted),
-            "rci": list(self.table["rci"]), "category": list(self.table["category"]),
+            "rci": self.table["rci"].to_numpy(dtype=float),
+            "category": self.table["category"].to_numpy(dtype=object),
             "notes": list(self.notes)})
 
     def to_frame(self) -> pd.DataFrame:
@@ -360,7 +361,8 @@ def clinical_significance(pre, post, *, reliability: float,
         fun_pre = toward_fun * (a - value) > 0
         fun_post = toward_fun * (b - value) > 0
     both = ~(np.isnan(a) | np.isnan(b))
-    cat = np.array([c if isinstance(c, str) else None for c in tab["category"]], dtype=object)
+    cat = tab["category"].to_numpy(dtype=object).copy()   # strings; None if not classified
+    cat[pd.isna(cat)] = None
     reliable = np.where(cat == "improved", "improvement",
                         np.where(cat == "deteriorated", "deterioration", "none"))
     reliable = np.where(both, reliable, None)
@@ -368,12 +370,16 @@ def clinical_significance(pre, post, *, reliability: float,
     cat[crossed] = "recovered"
     targeted = both & ((cat == "deteriorated") | ~fun_post)
     def col(values) -> pd.Series:  # object dtype keeps None for "not classified"
-        return pd.Series(list(values), index=tab.index, dtype=object)
+        return pd.Series(values, index=tab.index, dtype=object)
+
+    def flags(f, x) -> np.ndarray:  # True / False, None where the score is missing
+        out = f.astype(object)
+        out[np.isnan(x)] = None
+        return out
 
     tab["reliable"] = col(reliable)
-    tab["functional_pre"] = col(None if np.isnan(x) else bool(f) for x, f in zip(a, fun_pre))
-    tab["functional_post"] = col(None if np.isnan(x) else bool(f)
-                                 for x, f in zip(b, fun_post))
+    tab["functional_pre"] = col(flags(fun_pre, a))
+    tab["functional_post"] = col(flags(fun_post, b))
     tab["category"] = col(cat)
     tab["targeted"] = targeted
     counts = pd.Series(cat[both]).value_counts()

@@ -453,15 +453,18 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
                     correction: str, confidence: float, absent: "dict | None" = None,
                     incomplete: tuple = ()) -> GroupEvaluation:
     wave = data["wave"].astype(str)
-    ids_pre = set(data.loc[wave == pre, "id"])
-    ids_post = set(data.loc[wave == post, "id"])
-    paired_ids = ids_pre & ids_post
-    excluded = [{"id": i, "reason": f"no {post} wave (dropout)"} for i in sorted(ids_pre - ids_post)]
-    excluded += [{"id": i, "reason": f"no {pre} wave"} for i in sorted(ids_post - ids_pre)]
-    sw = scores.assign(_w=wave.to_numpy())
-    s_pre = sw[sw["_w"] == pre].set_index("id")
-    s_post = sw[sw["_w"] == post].set_index("id")
-    order = sorted(paired_ids)
+    w = wave.to_numpy()
+    pid = data["id"].to_numpy(dtype=object)
+    ids_pre = np.unique(pid[w == pre])          # sorted; vectorised over the people
+    ids_post = np.unique(pid[w == post])
+    paired_ids = np.intersect1d(ids_pre, ids_post, assume_unique=True)
+    excluded = [{"id": i, "reason": f"no {post} wave (dropout)"}
+                for i in np.setdiff1d(ids_pre, ids_post, assume_unique=True).tolist()]
+    excluded += [{"id": i, "reason": f"no {pre} wave"}
+                 for i in np.setdiff1d(ids_post, ids_pre, assume_unique=True).tolist()]
+    s_pre = scores[w == pre].set_index("id")
+    s_post = scores[w == post].set_index("id")
+    order = paired_ids.tolist()
     tests: dict[str, PairedTestResult] = {}
     alpha_pre: dict[str, float] = {}
     omega_pre: dict[str, float] = {}
@@ -500,7 +503,7 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
                  f"{', '.join(missing)}", sub.id)
         na_pre, na_post = a.isna().to_numpy(), b.isna().to_numpy()
         for j in np.flatnonzero(na_pre | na_post):
-            miss = " and ".join(w for w, m in ((pre, na_pre[j]), (post, na_post[j])) if m)
+            miss = " and ".join(v for v, m in ((pre, na_pre[j]), (post, na_post[j])) if m)
             excluded.append({"id": order[j], "subscale": sub.id,
                              "reason": f"{sub.id}: fewer than {sub.min_items} of "
                                        f"{sub.k} items answered at {miss}"})

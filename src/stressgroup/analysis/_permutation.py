@@ -591,7 +591,8 @@ def shapiro_wilk(pre, post=None, *, alpha: float = 0.05) -> ShapiroWilkResult:
     scipy's ``shapiro`` implements Royston's (1995) algorithm AS R94, as R
     ``shapiro.test``; W and p match R to 1e-6 (tests/reference/permutation.R).
     R refuses fewer than 3 or more than 5000 values and identical values;
-    here W and p are NaN with a warning for fewer than 3 or identical values.
+    here W and p are NaN with a warning in those cases (scipy's p above 5000
+    values is an extrapolation it warns about itself).
 
     The t test is flagged as doubtful when ``n < 10`` (too few pairs to judge
     normality at all) or when ``p < alpha`` with ``n < 30`` (non-normal, and too
@@ -631,6 +632,11 @@ def shapiro_wilk(pre, post=None, *, alpha: float = 0.05) -> ShapiroWilkResult:
     if n < 3 or np.ptp(d) == 0:
         warnings.warn(f"Shapiro-Wilk needs at least 3 differences that are not all "
                       f"identical (got {n})", DegenerateDataWarning, stacklevel=2)
+        W = p = nan
+    elif n > 5000:
+        warnings.warn(f"Shapiro-Wilk is defined for 3 to 5000 values, as R shapiro.test "
+                      f"(got {n}); at this size the t test rests on the central limit "
+                      "theorem", DegenerateDataWarning, stacklevel=2)
         W = p = nan
     else:
         res = stats.shapiro(d)

@@ -130,10 +130,9 @@ def run_individual(ctx: Context) -> IndividualChangeResult:
                 per[sid] = "no reliability at the first wave (alpha undefined or outside 0-1)"
                 continue
             pre, post = _pairs(ctx, key, sid)
+            ids = list(ctx.pairs(key)[0])
             sc = ctx.scores if key is None else ctx.scores[ctx.scores["_group"] == key]
-            w = sc["wave"].astype(str)
-            ids = sorted(set(sc.loc[w == ctx.pre, "id"]) & set(sc.loc[w == ctx.post, "id"]))
-            base = sc.loc[w == ctx.pre, sid].dropna()
+            base = sc.loc[(sc["wave"].astype(str) == ctx.pre).to_numpy(), sid].dropna()
             if len(base) < 2:
                 per[sid] = "fewer than 2 people with a score at the first wave"
                 continue

@@ -30,13 +30,10 @@ DEFAULT_SEED = 20240601
 
 
 def _pairs(ctx: Context, lab, sid: str) -> tuple[np.ndarray, np.ndarray]:
-    sc = ctx.scores
-    sel = sc if lab is None else sc[sc["_group"] == lab]
-    w = sel["wave"].astype(str)
-    a = sel[w == ctx.pre].set_index("id")[sid]
-    b = sel[w == ctx.post].set_index("id")[sid]
-    ids = sorted(set(a.index) & set(b.index))
-    return a.reindex(ids).to_numpy(float), b.reindex(ids).to_numpy(float)
+    """Scores of ``sid`` at the first and second wave of the people of group ``lab``
+    with both waves, sorted by id."""
+    _, a, b = ctx.pairs(lab)
+    return a[sid].to_numpy(float), b[sid].to_numpy(float)
 
 
 @dataclass(frozen=True, repr=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import numpy as np
 import pandas as pd
 
 from ..core.document import Column, Document, Table
@@ -69,6 +70,27 @@ class Context:
     seed: "int | None"
     absent_items: tuple = ()
     allow_absent_items: bool = False
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def pairs(self, label) -> "tuple[np.ndarray, pd.DataFrame, pd.DataFrame]":
+        """People of group ``label`` (None: everyone) with both waves, sorted by id,
+        and their scores at the first and the second wave, row-aligned.
+
+        Computed once per group and shared by the sections (vectorised: no per-person
+        Python work).
+        """
+        key = ("pairs", label)
+        if key not in self._cache:
+            sc = self.scores
+            if label is not None:
+                sc = sc[sc["_group"].eq(label).fillna(False).to_numpy(dtype=bool)]
+            w = sc["wave"].astype(str).to_numpy()
+            a = sc[w == self.pre].set_index("id")
+            b = sc[w == self.post].set_index("id")
+            ids = np.intersect1d(a.index.to_numpy(dtype=object),
+                                 b.index.to_numpy(dtype=object))
+            self._cache[key] = (ids, a.reindex(ids), b.reindex(ids))
+        return self._cache[key]
 
     def responses(self):
         """The data (without ``_group``) with the structurally absent items attached, as

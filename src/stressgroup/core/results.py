@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ResultMixin", "jsonable", "quiet_numpy"]
+__all__ = ["ResultMixin", "jsonable", "json_text", "quiet_numpy"]
 
 
 def quiet_numpy(func):
@@ -30,17 +30,7 @@ def quiet_numpy(func):
     return wrapper
 
 
-def jsonable(value: Any) -> Any:
-    """Convert numpy/pandas scalars and containers to JSON-safe Python values.
-
-    NaN and infinities become ``None`` so that ``json.dumps`` writes ``null``.
-    """
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [jsonable(v) for v in value.tolist()]
+def _scalar(value: Any) -> Any:
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
@@ -58,6 +48,114 @@ def jsonable(value: Any) -> Any:
     except ImportError:  # pragma: no cover
         pass
     return str(value)
+
+
+def _array(value: np.ndarray) -> list:
+    kind = value.dtype.kind
+    if kind == "f":
+        out = value.astype(object)       # Python floats
+        out[~np.isfinite(value)] = None
+        return out.tolist()
+    if kind in "biu":
+        return value.tolist()
+    return _sequence(value.tolist())
+
+
+def _sequence(values) -> list:
+    # The common cases (str, int, float, None) are checked by exact type, without
+    # recursion: per-person columns of a screened province are millions of values.
+    out = []
+    append = out.append
+    for v in values:
+        t = type(v)
+        if t is str or t is int or v is None or t is bool:
+            append(v)
+        elif t is float:
+            append(v if v - v == 0 else None)     # NaN and infinities: null
+        else:
+            append(jsonable(v))
+    return out
+
+
+def jsonable(value: Any) -> Any:
+    """Convert numpy/pandas scalars and containers to JSON-safe Python values.
+
+    NaN and infinities become ``None`` so that ``json.dumps`` writes ``null``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> jsonable({"x": np.float64(1.5), "v": np.array([1.0, np.nan]), 2: (np.int64(3),)})
+    {'x': 1.5, 'v': [1.0, None], '2': [3]}
+    """
+    t = type(value)
+    if t is dict or isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if t is list or t is tuple or isinstance(value, (list, tuple)):
+        return _sequence(value)
+    if isinstance(value, np.ndarray):
+        return _array(value)
+    return _scalar(value)
+
+
+def json_text(value: Any, indent: int = 2) -> str:
+    """JSON text of a :func:`jsonable` value, indented for reading.
+
+    Mappings are indented; a list of scalars, and each mapping inside a list
+    that holds only scalars, is written on one line. This keeps per-person
+    lists (hundreds of thousands of values) readable and lets the C encoder of
+    :mod:`json` write them: ``json.dumps(indent=...)`` runs in pure Python.
+    Non-ASCII text (Chinese labels) is written as is; NaN is refused.
+
+    Examples
+    --------
+    >>> print(json_text({"n": 2, "rci": [1.5, None], "rows": [{"id": "a", "p": 0.5}]}))
+    {
+      "n": 2,
+      "rci": [1.5, null],
+      "rows": [
+        {"id": "a", "p": 0.5}
+      ]
+    }
+    """
+    import json
+
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    parts: list[str] = []
+
+    def flat(v) -> bool:
+        if isinstance(v, dict):
+            return all(not isinstance(x, (dict, list)) for x in v.values())
+        if isinstance(v, list):
+            return all(not isinstance(x, (dict, list)) for x in v)
+        return True
+
+    def emit(v, level: int) -> None:
+        pad = " " * (indent * (level + 1))
+        if isinstance(v, dict) and v:
+            parts.append("{\n")
+            last = len(v) - 1
+            for i, (k, x) in enumerate(v.items()):
+                parts.append(f"{pad}{dumps(str(k))}: ")
+                emit(x, level + 1)
+                parts.append(",\n" if i < last else "\n")
+            parts.append(" " * (indent * level) + "}")
+        elif isinstance(v, list) and v and not flat(v):
+            parts.append("[\n")
+            last = len(v) - 1
+            for i, x in enumerate(v):
+                parts.append(pad)
+                if flat(x):
+                    parts.append(dumps(x))
+                else:
+                    emit(x, level + 1)
+                parts.append(",\n" if i < last else "\n")
+            parts.append(" " * (indent * level) + "]")
+        else:
+            parts.append(dumps(v))
+
+    emit(value, 0)
+    return "".join(parts)
 
 
 class ResultMixin:
