@@ -140,7 +140,8 @@ def reliable_change(pre, post, *, reliability: float, sd_pre: "float | None" = N
     counts = pd.Series(cat[valid]).value_counts()
     return ReliableChangeResult(
         improved=int(counts.get("improved", 0)), unchanged=int(counts.get("unchanged", 0)),
-        deteriorated=int(counts.get("deteriorated", 0)), rci=tuple(float(r) for r in rci),
+        deteriorated=int(counts.get("deteriorated", 0)),
+        rci=tuple(rci.astype(float).tolist()),
         sd_pre=float(sd_pre), r_xx=float(reliability), s_diff=float(s_diff),
         criterion=float(criterion), higher_is=higher_is, table=table)
 

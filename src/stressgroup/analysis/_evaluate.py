@@ -455,16 +455,18 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
     wave = data["wave"].astype(str)
     w = wave.to_numpy()
     pid = data["id"].to_numpy(dtype=object)
-    ids_pre = np.unique(pid[w == pre])          # sorted; vectorised over the people
-    ids_post = np.unique(pid[w == post])
-    paired_ids = np.intersect1d(ids_pre, ids_post, assume_unique=True)
+    # sorted ids per wave: fixed-width strings sort in C, in the order of sorted();
+    # numpy's set operations on object arrays are quadratic, so sets below
+    ids_pre = np.unique(pid[w == pre].astype(str)).tolist()
+    ids_post = np.unique(pid[w == post].astype(str)).tolist()
+    in_pre, in_post = set(ids_pre), set(ids_post)
+    order = [i for i in ids_pre if i in in_post]
+    paired_ids = order
     excluded = [{"id": i, "reason": f"no {post} wave (dropout)"}
-                for i in np.setdiff1d(ids_pre, ids_post, assume_unique=True).tolist()]
-    excluded += [{"id": i, "reason": f"no {pre} wave"}
-                 for i in np.setdiff1d(ids_post, ids_pre, assume_unique=True).tolist()]
+                for i in ids_pre if i not in in_post]
+    excluded += [{"id": i, "reason": f"no {pre} wave"} for i in ids_post if i not in in_pre]
     s_pre = scores[w == pre].set_index("id")
     s_post = scores[w == post].set_index("id")
-    order = paired_ids.tolist()
     tests: dict[str, PairedTestResult] = {}
     alpha_pre: dict[str, float] = {}
     omega_pre: dict[str, float] = {}

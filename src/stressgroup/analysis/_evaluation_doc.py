@@ -111,10 +111,33 @@ def group_blocks(g: "GroupEvaluation", inst, correction: str) -> list:
             label("eval.rc", sub=_sub_label(inst, g.rc_subscale), crit=f"{rc.criterion:g}",
                   imp=rc.improved, unc=rc.unchanged, det=rc.deteriorated),
             values={"sd": (rc.sd_pre, "number", 3), "r": (rc.r_xx, "reliability", 3)}))
-    if g.excluded:
-        items = "; ".join(f"{e['id']}: {e['reason']}" for e in g.excluded)
-        blocks.append(Paragraph(label("eval.excluded", items=items), style="note"))
+    blocks += excluded_paragraphs(g.excluded, "eval.excluded")
     return blocks
+
+
+#: Exclusions listed one by one under a table; beyond this they are counted by reason
+#: (a screened province can leave thousands out; each is in the JSON result).
+MAX_LISTED = 30
+
+
+def excluded_paragraphs(excluded: list, key: str) -> list:
+    """The people or rows left out: one by one up to :data:`MAX_LISTED`, else the first
+    ten and the count per reason."""
+    if not excluded:
+        return []
+    if len(excluded) <= MAX_LISTED:
+        listed = "; ".join(f"{e['id']}: {e['reason']}" for e in excluded)
+        return [Paragraph(label(key, items=listed), style="note")]
+    shown = 10
+    listed = "; ".join(f"{e['id']}: {e['reason']}" for e in excluded[:shown])
+    counts: dict = {}
+    for e in excluded:
+        counts[e["reason"]] = counts.get(e["reason"], 0) + 1
+    more = label("eval.excluded_more", shown=listed, n=f"{len(excluded) - shown:,}")
+    why = "; ".join(f"{r}: {c:,}" for r, c in sorted(counts.items(), key=lambda rc: -rc[1]))
+    return [Paragraph(label(key, items=more), style="note"),
+            Paragraph(label("eval.excluded_counts", n=f"{len(excluded):,}", items=why),
+                      style="note")]
 
 
 def _people_table(ev: "Evaluation") -> Table:
@@ -248,9 +271,7 @@ def evaluation_document(ev: "Evaluation", *, load: bool = True, figures: bool = 
     blocks += section_blocks(before=True)
     for g in ev.groups.values():
         blocks += group_blocks(g, inst, ev.correction)
-    if ev.excluded:
-        items = "; ".join(f"{e['id']}: {e['reason']}" for e in ev.excluded)
-        blocks.append(Paragraph(label("eval.excluded_rows", items=items), style="note"))
+    blocks += excluded_paragraphs(ev.excluded, "eval.excluded_rows")
     blocks += section_blocks(before=False)
     if figures:
         blocks += _figures(ev)

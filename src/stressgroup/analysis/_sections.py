@@ -87,8 +87,9 @@ class Context:
             w = sc["wave"].astype(str).to_numpy()
             a = sc[w == self.pre].set_index("id")
             b = sc[w == self.post].set_index("id")
-            ids = np.intersect1d(a.index.to_numpy(dtype=object),
-                                 b.index.to_numpy(dtype=object))
+            # fixed-width strings sort in C, in the order of Python's sorted()
+            ids = np.intersect1d(a.index.to_numpy(dtype=object).astype(str),
+                                 b.index.to_numpy(dtype=object).astype(str)).astype(object)
             self._cache[key] = (ids, a.reindex(ids), b.reindex(ids))
         return self._cache[key]
 

@@ -50,14 +50,21 @@ def _scalar(value: Any) -> Any:
     return str(value)
 
 
+class _Scalars(list):
+    """A list that :func:`jsonable` has made of JSON scalars only (str, int, float,
+    bool, None): converting it again, or asking whether it nests, costs nothing."""
+
+    __slots__ = ()
+
+
 def _array(value: np.ndarray) -> list:
     kind = value.dtype.kind
     if kind == "f":
         out = value.astype(object)       # Python floats
         out[~np.isfinite(value)] = None
-        return out.tolist()
+        return _Scalars(out.tolist())
     if kind in "biu":
-        return value.tolist()
+        return _Scalars(value.tolist())
     return _sequence(value.tolist())
 
 
@@ -66,15 +73,21 @@ def _sequence(values) -> list:
     # recursion: per-person columns of a screened province are millions of values.
     out = []
     append = out.append
+    nested = False
     for v in values:
         t = type(v)
         if t is str or t is int or v is None or t is bool:
             append(v)
         elif t is float:
             append(v if v - v == 0 else None)     # NaN and infinities: null
+        elif t is _Scalars:
+            append(v)
+            nested = True
         else:
-            append(jsonable(v))
-    return out
+            v = jsonable(v)
+            nested = nested or isinstance(v, (dict, list))
+            append(v)
+    return out if nested else _Scalars(out)
 
 
 def jsonable(value: Any) -> Any:
@@ -89,6 +102,8 @@ def jsonable(value: Any) -> Any:
     {'x': 1.5, 'v': [1.0, None], '2': [3]}
     """
     t = type(value)
+    if t is _Scalars:
+        return value
     if t is dict or isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if t is list or t is tuple or isinstance(value, (list, tuple)):
@@ -127,7 +142,7 @@ def json_text(value: Any, indent: int = 2) -> str:
         if isinstance(v, dict):
             return all(not isinstance(x, (dict, list)) for x in v.values())
         if isinstance(v, list):
-            return all(not isinstance(x, (dict, list)) for x in v)
+            return type(v) is _Scalars or not ({dict, list, _Scalars} & set(map(type, v)))
         return True
 
     def emit(v, level: int) -> None:

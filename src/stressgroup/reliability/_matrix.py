@@ -25,18 +25,60 @@ def as_item_matrix(items, name: str = "items") -> pd.DataFrame:
     return df
 
 
+def _pairwise_moments(x: np.ndarray):
+    """Per pair of columns, over the rows where both are answered: ``n``, the sums of
+    the first column, of the second, their cross-products and squares.
+
+    Columns are centred at their own means first (the sums are then small and the
+    one-pass formulas below lose no precision on questionnaire data); every sum is
+    one matrix product, so the cost is BLAS over the rows, not a loop over pairs.
+    """
+    m = ~np.isnan(x)
+    mf = m.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mu = np.nansum(x, axis=0) / m.sum(axis=0)
+    z = np.where(m, x - mu, 0.0)
+    n = mf.T @ mf
+    sx = z.T @ mf              # [i, j]: sum of column i over rows with i and j
+    sxy = z.T @ z
+    sxx = (z * z).T @ mf       # [i, j]: sum of squares of column i over those rows
+    return n, sx, sxy, sxx
+
+
 def pairwise_cov(x: np.ndarray) -> np.ndarray:
-    """Covariances over pairwise-complete rows (R ``cov(use = "pairwise")``)."""
+    """Covariances over pairwise-complete rows (R ``cov(use = "pairwise")``).
+
+    NaN for a pair answered together by fewer than two people.
+    """
     if not np.isnan(x).any():
         return np.cov(x, rowvar=False, ddof=1)
-    return pd.DataFrame(x).cov().to_numpy()
+    n, sx, sxy, _ = _pairwise_moments(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = (sxy - sx * sx.T / n) / (n - 1)
+    c[n < 2] = np.nan
+    return c
 
 
 def pairwise_cor(x: np.ndarray) -> np.ndarray:
-    """Correlations over pairwise-complete rows (R ``cor(use = "pairwise")``)."""
+    """Correlations over pairwise-complete rows (R ``cor(use = "pairwise")``): each
+    pair's covariance and SDs over the rows where both are answered.
+
+    NaN for a pair with fewer than two rows or no variance in those rows.
+    """
     if not np.isnan(x).any():
         return np.corrcoef(x, rowvar=False)
-    return pd.DataFrame(x).corr().to_numpy()
+    n, sx, sxy, sxx = _pairwise_moments(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cxy = sxy - sx * sx.T / n
+        vx = sxx - sx * sx / n
+        vy = vx.T
+        r = cxy / np.sqrt(vx * vy)
+    bad = (n < 2) | ~(vx > 0) | ~(vy > 0)
+    r[bad] = np.nan
+    r = np.clip(r, -1.0, 1.0)
+    d = np.diag(~bad).copy()
+    r[np.diag_indices_from(r)] = np.where(d, 1.0, np.nan)
+    return r
 
 
 def cov2cor(C: np.ndarray) -> np.ndarray:

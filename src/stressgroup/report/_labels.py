@@ -95,6 +95,11 @@ LABELS: dict[str, dict[str, str]] = {
                       "无可靠变化 {unc} 人，恶化 {det} 人。"},
     "eval.excluded": {"en": "Excluded from the pairs: {items}", "zh": "未纳入配对分析：{items}"},
     "eval.excluded_rows": {"en": "Rows left out: {items}", "zh": "未纳入的记录：{items}"},
+    "eval.excluded_more": {"en": "{shown}; ... and {n} more (every one, with its reason, is "
+                                 "in the JSON result: --json)",
+                           "zh": "{shown}；……另有 {n} 项（完整名单及原因见 JSON 结果：--json）"},
+    "eval.excluded_counts": {"en": "Reasons ({n} entries): {items}",
+                             "zh": "原因（共 {n} 项）：{items}"},
     "eval.methods": {
         "en": "Methods. Change is post - pre for each person with both waves. Paired t tests "
               "with 95% CIs of the mean change; the subscales form one family for the "
