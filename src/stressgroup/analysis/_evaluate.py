@@ -383,6 +383,19 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
     keyed = key_items(data, inst, absent=gone)
     absent = dict(scores.attrs.get("absent_items", {}))
     incomplete = tuple(scores.attrs.get("incomplete", ()))
+    from ..reliability._memo import shared_results
+
+    with shared_results():   # alpha and omega asked for twice are computed once
+        return _evaluate_scored(data, scores, keyed, inst, labels, group, control, pre,
+                                post, correction, confidence, seed, design, validity,
+                                allow_absent_items, absent, incomplete, gone, wave_str,
+                                excluded_global, responses)
+
+
+def _evaluate_scored(data, scores, keyed, inst, labels, group, control, pre, post,
+                     correction, confidence, seed, design, validity, allow_absent_items,
+                     absent, incomplete, gone, wave_str, excluded_global,
+                     responses) -> "Evaluation":
     groups: dict = {}
     for lab in labels:
         in_g = (data["_group"] == lab).fillna(False).to_numpy(dtype=bool)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..core.errors import DegenerateDataWarning
 from ..core.results import jsonable, quiet_numpy
+from ._memo import memoised
 from ..report import Reportable
 from ._matrix import as_item_matrix, cov2cor, pairwise_cov, smc
 
@@ -127,6 +128,7 @@ def feldt_interval(alpha: float, n: int, k: int, confidence: float = 0.95
     return float(low), float(high)
 
 
+@memoised
 @quiet_numpy
 def cronbach_alpha(items: pd.DataFrame, *, ci: Literal["feldt", "duhachek", "bootstrap"]
                    = "feldt", n_boot: int = 10000, seed: "int | None" = None,

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.results import jsonable, quiet_numpy
+from ._memo import memoised
 from ..report import Reportable
 from ._matrix import as_item_matrix, pairwise_cor, smc
 
@@ -161,6 +162,7 @@ def minres_one_factor(R: np.ndarray, *, optimizer: str = "psych", tol: float = 1
     return L, converged
 
 
+@memoised
 @quiet_numpy
 def omega(items: pd.DataFrame, *, optimizer: Literal["psych", "exact"] = "psych"
           ) -> OmegaResult:

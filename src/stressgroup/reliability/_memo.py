@@ -1,0 +1,78 @@
+"""Results shared within one evaluation: the same alpha or omega is asked for twice
+(the paired tables' reliability column and the reliability section use the same
+people's keyed items), and computed once.
+
+Off unless a caller opens :func:`shared_results` (the evaluation does): a user calling
+:func:`~stressgroup.cronbach_alpha` gets a fresh result every time. The key is the
+function, its arguments and the exact content of the items (column names and every
+value), so a hit returns the very numbers a fresh call would; warnings the first call
+raised are raised again on every hit.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import warnings
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["shared_results", "memoised"]
+
+_ACTIVE: ContextVar = ContextVar("stressgroup_shared_results", default=None)
+
+#: Item matrices larger than this (cells) are not memoised: hashing them costs about
+#: what computing the statistic again does.
+MAX_CELLS = 500_000
+
+
+@contextmanager
+def shared_results():
+    """Within the block, :func:`memoised` functions compute each distinct call once."""
+    token = _ACTIVE.set({})
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def _key(func, sig, items, args, kwargs):
+    if not isinstance(items, pd.DataFrame) or items.size > MAX_CELLS:
+        return None
+    try:
+        values = items.to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        return None
+    bound = sig.bind(items, *args, **kwargs)
+    bound.apply_defaults()
+    rest = tuple((k, repr(v)) for k, v in bound.arguments.items() if k != "items")
+    digest = hashlib.blake2b(np.ascontiguousarray(values).tobytes(), digest_size=16)
+    return (func.__module__, func.__qualname__, tuple(map(str, items.columns)),
+            values.shape, digest.hexdigest(), rest)
+
+
+def memoised(func):
+    """Decorator: share ``func(items, ...)`` results inside :func:`shared_results`."""
+    sig = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(items, *args, **kwargs):
+        memo = _ACTIVE.get()
+        key = None if memo is None else _key(func, sig, items, args, kwargs)
+        if key is None:
+            return func(items, *args, **kwargs)
+        if key not in memo:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                result = func(items, *args, **kwargs)
+            memo[key] = (result, [(w.message, w.category) for w in caught])
+        result, raised = memo[key]
+        for message, category in raised:
+            warnings.warn(message, category, stacklevel=2)
+        return result
+
+    return wrapper
