@@ -328,9 +328,32 @@ def _internal_error(exc: BaseException, debug: bool) -> int:
     return 1
 
 
+def _blas_single_threaded() -> None:
+    """Run BLAS/LAPACK on one thread unless the user chose a thread count.
+
+    The command line's matrices are small (items x items, or a few columns over the
+    people): waking BLAS threads for each of the thousands of small calls (eigh in the
+    omega fit, L-BFGS-B steps) cost more than it saved, most on a busy 2-core machine
+    (benchmarks/run.py: the 40-person run 1.5x -> 1.2x of importing pandas and scipy).
+    The Python API leaves the thread count alone.
+    """
+    import os
+
+    if any(v in os.environ for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                     "MKL_NUM_THREADS")):
+        return
+    try:
+        import scipy.linalg  # noqa: F401  (loads scipy's own OpenBLAS, to limit it too)
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - dependencies of the project
+        return
+    threadpool_limits(1, user_api="blas")
+
+
 def main(argv: "Sequence[str] | None" = None) -> int:
     """Run the command line; return the exit status (0 ok, 2 user error, 1 internal
     error: a bug)."""
+    _blas_single_threaded()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
