@@ -100,6 +100,8 @@ def test_quiet_keeps_the_data_quality_warnings(capsys, tmp_path, sample_long_fra
     assert code == 0
     notes = [line for line in err_plain.splitlines() if "identical to wave pre" in line]
     assert notes and all(line in err.splitlines() for line in notes)
+    # the warning repeats the load summary's note: shown once
+    assert err.count("identical to wave pre") == err_plain.count("identical to wave pre") == 1
 
 
 def test_quiet_keeps_the_error_and_its_reason(capsys, tmp_path, sample_long_frame):

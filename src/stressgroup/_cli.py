@@ -333,9 +333,11 @@ def _load_warnings(responses) -> "list[dict]":
                                     "code": "identical_waves", "message": msg}]
 
 
-def _print_notes(caught) -> None:
-    """Recorded warnings as one ``note:`` line each (called outside the recording)."""
-    seen = set()
+def _print_notes(caught, shown=()) -> None:
+    """Recorded warnings as one ``note:`` line each (called outside the recording); a
+    warning whose text is among ``shown`` (the notes of a load summary just printed) is
+    not repeated."""
+    seen = {f"note: {n}" for n in shown}
     for w in caught:
         text = f"note: {w.message}"
         if text not in seen:
@@ -415,10 +417,12 @@ def _run(args) -> int:
         report = responses.report
         # what happened to the rows is shown before the analysis, which may fail on it;
         # --quiet leaves out the summary of a load that changed nothing
+        shown = ()
         if not args.quiet or _needs_attention(report):
             print(report.summary(), file=sys.stderr)
             _print_details(report, quiet=args.quiet)
-        _print_notes(caught)
+            shown = report.notes
+        _print_notes(caught, shown)
         _check_fit(args, responses)
         pending: list = []
         try:

@@ -229,3 +229,12 @@ def test_the_background_redraw_shows_long_silent_work(monkeypatch):
     while P._ticker is not None and time.monotonic() < deadline:
         time.sleep(0.02)
     assert P._ticker is None
+
+
+def test_a_forked_child_starts_clean(monkeypatch):
+    monkeypatch.setattr(P, "_stack", [object()])
+    monkeypatch.setattr(P, "_drawn", 12)
+    monkeypatch.setattr(P, "_ticker", object())
+    monkeypatch.setattr(P, "_lock", P._lock)
+    P._after_fork()
+    assert P._stack == [] and P._drawn == 0 and P._ticker is None

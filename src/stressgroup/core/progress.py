@@ -368,6 +368,16 @@ def _tick() -> None:
             _draw()
 
 
+def _after_fork() -> None:
+    """A forked child starts with no bars, no redraw thread and a free lock."""
+    global _lock, _ticker, _drawn, _stack
+    _lock, _ticker, _drawn, _stack = threading.RLock(), None, 0, []
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_after_fork)
+
+
 def _clear(stream: Any) -> None:
     global _drawn
     if not _drawn:
