@@ -11,6 +11,12 @@ import pytest
 from reftools import SAMPLE
 
 
+@pytest.fixture(autouse=True)
+def _no_forced_progress(monkeypatch):
+    """A STRESSGROUP_PROGRESS=1 in the developer's shell must not draw into the tests."""
+    monkeypatch.delenv("STRESSGROUP_PROGRESS", raising=False)
+
+
 @pytest.fixture(scope="session")
 def sample_long_path() -> Path:
     return SAMPLE / "qcity_long.csv"

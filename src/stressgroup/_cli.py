@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--validity", action="store_true",
                    help="add the validity tables (KMO, Bartlett, EFA, CFA with AVE, CR and "
                         "HTMT) at the baseline wave")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress display, and on stderr only what needs attention: "
+                        "errors, warnings and the rows or answers excluded or changed "
+                        "(the load summary of clean data and the 'wrote FILE' lines are "
+                        "left out)")
     p.add_argument("--debug", action="store_true",
                    help="show the traceback of an internal error (a bug) on stderr")
     p.add_argument("--style", choices=("apa", "cn", "plain"), default=None,
@@ -113,7 +118,8 @@ def _write_reports(ev, args) -> None:
             warnings.simplefilter("always", StressgroupWarning)
             write_report(doc, path, lang=args.lang, style=args.style)
         _print_notes(caught)
-        print(f"wrote {path} ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
+        if not args.quiet:
+            print(f"wrote {path} ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
 
 
 def _load(args):
@@ -127,13 +133,43 @@ def _load(args):
 
     kw = dict(instrument=args.instrument_obj, id_col=_id_candidates(args.id_col),
               source=args.source, columns=_columns_map(args.columns))
-    if len(args.data) == 1:
-        return read_survey(args.data[0], wave_col=args.wave_col, **kw)
     if len(args.data) > len(_WAVES):
         raise SystemExit(_fail(f"give at most {len(_WAVES)} files (pre, post, follow-up)"))
-    if args.wave_col is not None:
-        kw["wave_col"] = args.wave_col
-    return read_waves(dict(zip(_WAVES, args.data)), **kw)
+    with _reading(args.data):
+        if len(args.data) == 1:
+            return read_survey(args.data[0], wave_col=args.wave_col, **kw)
+        if args.wave_col is not None:
+            kw["wave_col"] = args.wave_col
+        return read_waves(dict(zip(_WAVES, args.data)), **kw)
+
+
+#: File sizes from which reading takes a second or more (workbooks parse far slower than
+#: text): a "reading FILE (size)" line is shown meanwhile, on a terminal only.
+_BIG_WORKBOOK = 2_000_000
+_BIG_FILE = 8_000_000
+
+
+def _reading(paths: "list[str]"):
+    """A progress line while big files are read (a no-op context for small ones)."""
+    import contextlib
+    import os
+
+    from .core.progress import phase
+
+    sizes = []
+    for path in paths:
+        try:
+            sizes.append(os.path.getsize(path))
+        except (OSError, TypeError, ValueError):  # the loader reports a missing file
+            sizes.append(0)
+    big = any(size >= (_BIG_WORKBOOK if str(path).lower().endswith((".xlsx", ".xlsm", ".xls"))
+                       else _BIG_FILE) for path, size in zip(paths, sizes))
+    if not big:
+        return contextlib.nullcontext()
+    names = ", ".join(os.path.basename(str(p)) for p in paths)
+    mb = sum(sizes) / 1e6
+    size = f"{mb:,.0f} MB" if mb >= 10 else f"{mb:.1f} MB"
+    return phase({"en": f"reading {names} ({size})", "zh": f"正在读取 {names}（{size}）"})
 
 
 def _id_candidates(value: "str | None"):
@@ -230,7 +266,18 @@ _MAX_DETAILS = 20
 _PLATFORM_MISSING = ("left blank", "skipped by logic")
 
 
-def _print_details(report) -> None:
+def _needs_attention(report) -> bool:
+    """Whether loading changed what is analysed beyond the export's own blanks: rows
+    excluded (duplicates included), answers set to missing, items without a column,
+    question columns matching no item, or a note. ``--quiet`` prints the load summary
+    and its details only then."""
+    altered = any(not str(r).startswith(_PLATFORM_MISSING) for r in report.cells["reason"])
+    return bool(report.rows_excluded or altered or len(report.items_missing)
+                or len(report.columns_unmapped) or report.notes
+                or any(f.superseded for f in report.files))
+
+
+def _print_details(report, quiet: bool = False) -> None:
     """List excluded rows and altered cells (file, row, column) on stderr."""
     lines = []
     for r in report.excluded.itertuples(index=False):
@@ -247,16 +294,17 @@ def _print_details(report) -> None:
     if len(lines) > _MAX_DETAILS:
         print(f"  ... and {len(lines) - _MAX_DETAILS} more (see --json, key 'load')",
               file=sys.stderr)
-    _print_ids(report)
+    _print_ids(report, quiet)
 
 
-def _print_ids(report) -> None:
-    """The id column of each file and how it was found, the ids normalised and the
-    duplicate submissions superseded (id, row, submit time), up to a limit each."""
+def _print_ids(report, quiet: bool = False) -> None:
+    """The id column of each file and how it was found (not with ``quiet``), the ids
+    normalised and the duplicate submissions superseded (id, row, submit time), up to a
+    limit each."""
     import os
 
     for f in report.files:
-        if f.id_column is not None:
+        if f.id_column is not None and not quiet:
             print(f"  {os.path.basename(f.file)}: ids from column {f.id_column!r} "
                   f"({f.id_found})", file=sys.stderr)
     changes = report.id_changes
@@ -287,9 +335,11 @@ def _load_warnings(responses) -> "list[dict]":
                                     "code": "identical_waves", "message": msg}]
 
 
-def _print_notes(caught) -> None:
-    """Recorded warnings as one ``note:`` line each (called outside the recording)."""
-    seen = set()
+def _print_notes(caught, shown=()) -> None:
+    """Recorded warnings as one ``note:`` line each (called outside the recording); a
+    warning whose text is among ``shown`` (the notes of a load summary just printed) is
+    not repeated."""
+    seen = {f"note: {n}" for n in shown}
     for w in caught:
         text = f"note: {w.message}"
         if text not in seen:
@@ -359,10 +409,18 @@ def main(argv: "Sequence[str] | None" = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or usage error (2)
         return int(exc.code or 0)
+    from .core import progress
+
+    shown = progress.set_enabled(False) if args.quiet else None
+    lang = progress.set_language(args.lang)
     try:
         return _run(args)
     except Exception as exc:  # anything not raised on purpose for the user is a bug
         return _internal_error(exc, args.debug)
+    finally:
+        if args.quiet:
+            progress.set_enabled(shown)
+        progress.set_language(lang)
 
 
 def _run(args) -> int:
@@ -382,10 +440,14 @@ def _run(args) -> int:
             args.instrument_obj = load_instrument(args.instrument or _DEFAULT_INSTRUMENT)
             responses = _load(args)
         report = responses.report
-        # what happened to the rows is shown before the analysis, which may fail on it
-        print(report.summary(), file=sys.stderr)
-        _print_details(report)
-        _print_notes(caught)
+        # what happened to the rows is shown before the analysis, which may fail on it;
+        # --quiet leaves out the summary of a load that changed nothing
+        shown = ()
+        if not args.quiet or _needs_attention(report):
+            print(report.summary(), file=sys.stderr)
+            _print_details(report, quiet=args.quiet)
+            shown = report.notes
+        _print_notes(caught, shown)
         _check_fit(args, responses)
         pending: list = []
         try:

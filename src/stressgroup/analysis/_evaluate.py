@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..core.results import jsonable, quiet_numpy
 from ..core.errors import DataError, DegenerateDataWarning
+from ..core.progress import progress
 from ..core.vocab import find_group_column, guess_control
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import absent_items, as_frame, key_items
@@ -19,6 +20,8 @@ from ._change import ReliableChangeResult, adjust_p, reliable_change
 from ._paired import PairedTestResult, paired_test
 
 __all__ = ["evaluate", "Evaluation", "GroupEvaluation"]
+
+_PAIRED_LABEL = {"en": "evaluation: paired tests", "zh": "评估：前后测检验"}
 
 _SUBSCALE_KEYS = ("name", "n", "pre_mean", "pre_sd", "post_mean", "post_sd", "mean_diff",
                   "ci_low", "ci_high", "t", "df", "p", "p_adj", "dz", "dz_ci", "d_av", "g_z",
@@ -397,11 +400,12 @@ def _evaluate_scored(data, scores, keyed, inst, labels, group, control, pre, pos
                      absent, incomplete, gone, wave_str, excluded_global,
                      responses) -> "Evaluation":
     groups: dict = {}
-    for lab in labels:
-        in_g = (data["_group"] == lab).fillna(False).to_numpy(dtype=bool)
-        groups[lab if group is not None else None] = _evaluate_group(
-            lab if group is not None else None, data[in_g], scores[in_g], keyed[in_g],
-            inst, pre, post, correction, confidence, absent, incomplete)
+    with progress(len(labels), _PAIRED_LABEL) as bar:   # on a terminal only, after a delay
+        for lab in bar.iterate(labels):
+            in_g = (data["_group"] == lab).fillna(False).to_numpy(dtype=bool)
+            groups[lab if group is not None else None] = _evaluate_group(
+                lab if group is not None else None, data[in_g], scores[in_g], keyed[in_g],
+                inst, pre, post, correction, confidence, absent, incomplete)
     from ._sections import Context, DesignResult, run_sections
 
     waves = [str(w) for w in pd.unique(wave_str)]

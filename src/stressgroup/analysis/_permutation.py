@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..core.document import Column, Document, Note, Table
 from ..core.errors import DegenerateDataWarning
+from ..core.progress import progress
 from ..core.results import jsonable
 from ..report import Reportable, label
 
@@ -299,12 +300,14 @@ def permutation_test(pre, post, n_resamples: "int | None" = None,
     b = 0
     chunk = max(1, min(m, 2**22 // max(k, 1)))
     done = 0
-    while done < m:
-        size = min(chunk, m - done)
-        signs = rng.integers(0, 2, size=(size, k), dtype=np.int8) * 2 - 1
-        sums = signs.astype(float) @ nz
-        b += int((np.abs(sums) >= threshold).sum())
-        done += size
+    with progress(m, {"en": "permutation test", "zh": "置换检验"}) as bar:
+        while done < m:
+            size = min(chunk, m - done)
+            signs = rng.integers(0, 2, size=(size, k), dtype=np.int8) * 2 - 1
+            sums = signs.astype(float) @ nz
+            b += int((np.abs(sums) >= threshold).sum())
+            done += size
+            bar.update(size)
     p = (b + 1) / (m + 1)
     se = math.sqrt(p * (1 - p) / m)
     return PermutationTestResult(

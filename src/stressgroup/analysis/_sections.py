@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..core.document import Column, Document, Table
 from ..core.errors import StressgroupError
+from ..core.progress import progress
 from ..report import Reportable, label
 
 __all__ = ["Context", "Skip", "SectionResult", "SECTIONS", "section_names", "run_sections",
@@ -265,14 +266,19 @@ def run_sections(ctx: Context, design: "list[str] | None") -> dict[str, SectionR
             raise ValueError(f"design: unknown section(s) {', '.join(unknown)}; choose from "
                              f"{', '.join(names)}")
     out: dict[str, SectionResult] = {}
-    for name, fn in SECTIONS:
-        if (design is None and name in ON_REQUEST) or (design is not None
-                                                       and name not in design):
-            continue
-        try:
-            out[name] = SectionResult(name, result=fn(ctx))
-        except Skip as why:
-            out[name] = SectionResult(name, skipped=str(why))
-        except StressgroupError as why:  # the data do not allow this section: say why
-            out[name] = SectionResult(name, skipped=str(why))
+    todo = [(name, fn) for name, fn in SECTIONS
+            if not ((design is None and name in ON_REQUEST)
+                    or (design is not None and name not in design))]
+    with progress(len(todo)) as bar:   # drawn on a terminal only, after a delay
+        for name, fn in bar.iterate(todo, label=_progress_label):
+            try:
+                out[name] = SectionResult(name, result=fn(ctx))
+            except Skip as why:
+                out[name] = SectionResult(name, skipped=str(why))
+            except StressgroupError as why:  # the data do not allow this section: say why
+                out[name] = SectionResult(name, skipped=str(why))
     return out
+
+
+def _progress_label(section: tuple) -> dict:
+    return {"en": f"evaluation: {section[0]}", "zh": f"评估：{section[0]}"}

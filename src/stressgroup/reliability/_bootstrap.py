@@ -37,10 +37,13 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from ..core.progress import progress
+
 __all__ = ["block_size", "resample_weights", "cov_trace_and_sum", "pairwise_cov_blocks",
            "percentile_interval"]
 
 _BLOCK_CELLS = 2**19  # resamples x persons per block (4 MB of float64 weights)
+_LABEL = {"en": "bootstrap", "zh": "自助抽样"}
 
 
 def block_size(n: int) -> int:
@@ -107,9 +110,11 @@ def cov_trace_and_sum(x: np.ndarray, n_boot: int, seed=None) -> tuple[np.ndarray
     n, k = x.shape
     if np.isnan(x).any():
         tr, tot = [], []
-        for C in pairwise_cov_blocks(x, n_boot, seed):
-            tr.append(np.trace(C, axis1=1, axis2=2))
-            tot.append(C.sum(axis=(1, 2)))
+        with progress(n_boot, _LABEL) as bar:   # drawn on a terminal only, after a delay
+            for C in pairwise_cov_blocks(x, n_boot, seed):
+                tr.append(np.trace(C, axis1=1, axis2=2))
+                tot.append(C.sum(axis=(1, 2)))
+                bar.update(len(C))
         return np.concatenate(tr), np.concatenate(tot)
     xc = _centred(x)
     s = xc.sum(axis=1)
@@ -117,13 +122,15 @@ def cov_trace_and_sum(x: np.ndarray, n_boot: int, seed=None) -> tuple[np.ndarray
     trace = np.empty(n_boot)
     total = np.empty(n_boot)
     at = 0
-    for W in resample_weights(n, n_boot, seed):
-        S = W @ Z
-        b = len(S)
-        sx = S[:, :k]
-        trace[at:at + b] = (S[:, k] - (sx**2).sum(axis=1) / n) / (n - 1)
-        total[at:at + b] = (S[:, k + 2] - S[:, k + 1] ** 2 / n) / (n - 1)
-        at += b
+    with progress(n_boot, _LABEL) as bar:
+        for W in resample_weights(n, n_boot, seed):
+            S = W @ Z
+            b = len(S)
+            sx = S[:, :k]
+            trace[at:at + b] = (S[:, k] - (sx**2).sum(axis=1) / n) / (n - 1)
+            total[at:at + b] = (S[:, k + 2] - S[:, k + 1] ** 2 / n) / (n - 1)
+            at += b
+            bar.update(b)
     return trace, total
 
 

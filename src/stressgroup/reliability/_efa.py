@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import MeasurementWarning
+from ..core.progress import progress
 from ..core.results import jsonable, quiet_numpy
 from ..report import Reportable
 from ._matrix import cov2cor
@@ -314,9 +315,10 @@ def _parallel_from_matrix(R: np.ndarray, n: int, *, n_iter: int, quantile: float
     if simulated is None:
         rng = np.random.default_rng(seed)
         simulated = np.empty((n_iter, k))
-        for i in range(n_iter):
-            z = rng.standard_normal((n, k))
-            simulated[i] = _fa_values(np.corrcoef(z, rowvar=False), method)
+        with progress(n_iter, {"en": "parallel analysis", "zh": "平行分析"}) as bar:
+            for i in bar.iterate(range(n_iter)):
+                z = rng.standard_normal((n, k))
+                simulated[i] = _fa_values(np.corrcoef(z, rowvar=False), method)
     else:
         simulated = np.asarray(simulated, dtype=float)
         if simulated.ndim != 2 or simulated.shape[1] != k:
