@@ -8,7 +8,8 @@ import sys
 import stressgroup
 
 HEAVY = ("statsmodels", "pingouin", "matplotlib", "factor_analyzer", "scipy", "sklearn",
-         "docx")
+         "docx", "semopy", "pyreadstat", "openpyxl", "python_calamine", "threadpoolctl",
+         "pyarrow")
 
 
 def test_import_leaves_heavy_modules_out():

@@ -68,9 +68,14 @@ def _array(value: np.ndarray) -> list:
     return _sequence(value.tolist())
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def _sequence(values) -> list:
     # The common cases (str, int, float, None) are checked by exact type, without
     # recursion: per-person columns of a screened province are millions of values.
+    if set(map(type, values)) <= _PLAIN:      # ids, categories: nothing to convert
+        return _Scalars(values)
     out = []
     append = out.append
     nested = False
