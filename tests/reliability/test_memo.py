@@ -60,3 +60,16 @@ def test_large_matrices_are_not_memoised(items, monkeypatch):
     monkeypatch.setattr(_memo, "MAX_CELLS", 10)
     with shared_results():
         assert omega(items) is not omega(items)
+
+
+def test_arrays_are_keyed_by_content():
+    from stressgroup.reliability._matrix import _pairwise_moments
+
+    x = np.array([[1.0, 2.0], [np.nan, 3.0], [2.0, 5.0]])
+    with shared_results():
+        a = _pairwise_moments(x)
+        assert _pairwise_moments(x.copy()) is a
+        assert _pairwise_moments(np.asfortranarray(x)) is not a   # other memory order
+        y = x.copy()
+        y[0, 0] = 9.0
+        assert _pairwise_moments(y) is not a

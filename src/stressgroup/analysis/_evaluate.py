@@ -63,6 +63,8 @@ class GroupEvaluation(Reportable):
     notes: tuple = ()
     absent_items: dict = field(default_factory=dict)   # scale -> items with no column
     incomplete: tuple = ()                             # scales scored without them
+    #: ids of the people with both waves, sorted (shared with the evaluation's sections)
+    paired_ids: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def _title(self) -> str:  # type: ignore[override]
@@ -579,4 +581,4 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
                            omega_pre=omega_pre, reliable_change=rc, excluded=excluded,
                            rc_subscale=rc_sub, notes=tuple(notes),
                            absent_items={k: tuple(v) for k, v in absent.items()},
-                           incomplete=tuple(incomplete))
+                           incomplete=tuple(incomplete), paired_ids=tuple(order))

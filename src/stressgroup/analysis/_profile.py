@@ -33,6 +33,17 @@ def wave_scores(responses, instrument: Instrument, wave: "str | None",
     if missing:
         raise DataError(f"the data has no column {', '.join(map(repr, missing))}; columns: "
                         f"{', '.join(map(str, data.columns))}")
+    scored = getattr(responses, "scores", None)   # the evaluation's scores of these rows
+    if (scored is not None and getattr(responses, "scores_instrument", None) is instrument
+            and len(scored) == len(data)):
+        scored = scored.reset_index(drop=True)
+        at = sum(c in scored.columns for c in ("id", "wave"))   # as score(keep=...) orders
+        for c in keep:
+            if c not in scored.columns:
+                scored.insert(at, c, data[c].reset_index(drop=True))
+                at += 1
+    else:
+        scored = None
     if wave is not None:
         if "wave" not in data.columns:
             raise DataError("the data has no 'wave' column to select the wave "
@@ -41,11 +52,16 @@ def wave_scores(responses, instrument: Instrument, wave: "str | None",
         if not (w == str(wave)).any():
             have = ", ".join(map(str, pd.unique(w)))
             raise DataError(f"no rows for wave {wave!r} (waves in the data: {have})")
-        data = data[(w == str(wave)).to_numpy()]
+        rows = (w == str(wave)).to_numpy()
+        data = data[rows]
+        if scored is not None:
+            scored = scored[rows]
     if "id" in data.columns and data["id"].duplicated().any():
         dup = ", ".join(map(str, pd.unique(data.loc[data["id"].duplicated(), "id"])[:5]))
         raise DataError(f"some people have more than one row in wave {wave!r} ({dup}); "
                         "give one row per person and wave")
+    if scored is not None:
+        return scored.reset_index(drop=True)
     return score(data, instrument, keep=list(keep)).reset_index(drop=True)
 
 

@@ -12,6 +12,7 @@ from ..core.results import jsonable
 from ..instruments._scoring import as_frame
 from ..report import Reportable
 from ._screening import ordered_waves
+from ._textvalues import text_values
 
 __all__ = ["sample_description", "SampleDescription"]
 
@@ -197,8 +198,8 @@ def sample_description(responses, variables, group: "str | None" = None,
                              "max": float(ok.max()) if ok.size else nan,
                              "missing": int(np.isnan(v).sum())})
             continue
-        txt = pd.Series([None if pd.isna(v) else str(v) for v in col], dtype=object)
-        cats = sorted({c for c in txt if c is not None})
+        txt = pd.Series(text_values(col), dtype=object)
+        cats = sorted(set(txt.dropna()))
         has_missing = bool(txt.isna().any())
         for c in cats + (["missing"] if has_missing else []):
             hit = (txt.isna() if c == "missing" else txt == c).to_numpy()

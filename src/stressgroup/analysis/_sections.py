@@ -88,19 +88,40 @@ class Context:
             w = sc["wave"].astype(str).to_numpy()
             a = sc[w == self.pre].set_index("id")
             b = sc[w == self.post].set_index("id")
-            # fixed-width strings sort in C, in the order of Python's sorted()
-            ids = np.intersect1d(a.index.to_numpy(dtype=object).astype(str),
-                                 b.index.to_numpy(dtype=object).astype(str)).astype(object)
+            g = self.groups.get(label)
+            if g is not None and g.paired_ids:    # sorted by the paired tests already
+                ids = np.array(g.paired_ids, dtype=object)
+            else:  # fixed-width strings sort in C, in the order of Python's sorted()
+                ids = np.intersect1d(a.index.to_numpy(dtype=object).astype(str),
+                                     b.index.to_numpy(dtype=object).astype(str)
+                                     ).astype(object)
             self._cache[key] = (ids, a.reindex(ids), b.reindex(ids))
         return self._cache[key]
+
+    def with_scores(self, data: pd.DataFrame):
+        """``data`` (row-aligned with :attr:`scores`) with the evaluation's scores
+        attached, so that a stage reading scores does not compute them again; the
+        frame itself when items are absent (then the stage scores as it always did)."""
+        from types import SimpleNamespace
+
+        if self.absent_items or self.allow_absent_items:
+            return data
+        return SimpleNamespace(data=data, absent_items=set(),
+                               scores=self.scores.drop(columns=["_group"]),
+                               scores_instrument=self.instrument)
 
     def responses(self):
         """The data (without ``_group``) with the structurally absent items attached, as
         the stage functions read them."""
         from types import SimpleNamespace
 
+        # the scores of every row, when a stage would compute the very same ones again
+        # (no absent items: then score() of the rows gives exactly these)
+        same = not self.absent_items and not self.allow_absent_items
         return SimpleNamespace(data=self.data.drop(columns=["_group"]),
-                               absent_items=set(self.absent_items))
+                               absent_items=set(self.absent_items),
+                               scores=self.scores.drop(columns=["_group"]) if same else None,
+                               scores_instrument=self.instrument if same else None)
 
 
 @dataclass(frozen=True)
@@ -213,15 +234,16 @@ def _profile(ctx: Context) -> Reportable:
 
     if len(ctx.instrument.subscales) < 2:
         raise Skip("the instrument has fewer than two subscales to compare")
-    return profile(ctx.data, ctx.instrument, wave=ctx.pre,
+    return profile(ctx.with_scores(ctx.data), ctx.instrument, wave=ctx.pre,
                    group="_group" if ctx.group_column else None)
 
 
 def _subgroups(ctx: Context) -> Reportable:
     from ._subgroups import subgroup_differences
 
-    return subgroup_differences(ctx.data.drop(columns=["_group"]), ctx.instrument,
-                                by=_demographics(ctx), wave=ctx.pre, posthoc_ci=False)
+    return subgroup_differences(ctx.with_scores(ctx.data.drop(columns=["_group"])),
+                                ctx.instrument, by=_demographics(ctx), wave=ctx.pre,
+                                posthoc_ci=False)
 
 
 def _screening(ctx: Context) -> Reportable:

@@ -19,6 +19,7 @@ from ..report import Reportable
 from ._change import adjust_p
 from ._paired import dz_confidence_interval, hedges_j
 from ._profile import wave_scores
+from ._textvalues import text_values
 
 __all__ = ["subgroup_differences", "SubgroupResult", "band_values", "two_group_tests",
            "many_group_tests", "games_howell", "correlation_tests", "spearman_test"]
@@ -513,9 +514,8 @@ def subgroup_differences(responses, instrument: "Instrument | str", by, wave: "s
             entry["banded"] = [float(c) for c in bands[var]]
             cat = cat.astype(object)
         else:
-            cat = col.astype(object).where(col.notna(), None)
-            cat = cat.map(lambda v: None if v is None or v != v else str(v))
-            order = sorted({c for c in cat if isinstance(c, str)})
+            cat = pd.Series(text_values(col), index=col.index)
+            order = sorted(set(cat.dropna()))
         cat = pd.Series(cat.to_numpy(), index=scores.index)
         entry["n_missing"] = int(cat.isna().sum())
         if entry["n_missing"]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._memo import memoised
+
 __all__ = ["as_item_matrix", "pairwise_cov", "pairwise_cor", "cov2cor", "smc"]
 
 
@@ -25,6 +27,7 @@ def as_item_matrix(items, name: str = "items") -> pd.DataFrame:
     return df
 
 
+@memoised
 def _pairwise_moments(x: np.ndarray):
     """Per pair of columns, over the rows where both are answered: ``n``, the sums of
     the first column, of the second, their cross-products and squares.
