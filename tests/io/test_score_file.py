@@ -240,13 +240,28 @@ def test_messy_file_facts(messy, tmp_path):
     assert res.excluded_examples["row"].min() >= 3
 
 
+@pytest.mark.parametrize("suffix", [".csv", pytest.param(".parquet", marks=needs_arrow)])
 @pytest.mark.parametrize("duplicates", ["latest", "first"])
-def test_duplicates_across_chunks_follow_read_survey(messy, tmp_path, duplicates):
-    out = tmp_path / "s.csv"
+def test_duplicates_across_chunks_follow_read_survey(messy, tmp_path, duplicates, suffix):
+    out = tmp_path / f"s{suffix}"
     res = run(messy, out, chunksize=2, duplicates=duplicates)
     ref, resp = reference(messy, salt=SALT, duplicates=duplicates)
     assert_same(read_out(out), ref)
     assert res.excluded["duplicate submission"] == 2
+
+
+def test_text_with_separators_and_line_breaks(tmp_path):
+    rows = [["id", "wave", "group", *ITEMS]]
+    for i in range(12):
+        group = ["a, \"quoted\"", "line\nbreak", "plain"][i % 3]
+        rows.append([f"{i % 5}", "pre", group, *[str(1 + (i + j) % 5) for j in range(25)]])
+    src = write_csv(tmp_path / "t.csv", rows)
+    out = tmp_path / "s.csv"
+    res = run(src, out, chunksize=4)
+    ref, _ = reference(src)
+    assert_same(read_out(out), ref)
+    assert res.excluded == {"duplicate submission": 7} and res.rows_written == 5
+    assert set(read_out(out)["group"]) <= {"a, \"quoted\"", "line\nbreak", "plain"}
 
 
 def test_duplicates_error_names_the_rows(messy, tmp_path):

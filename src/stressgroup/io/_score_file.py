@@ -20,6 +20,7 @@ import html
 import io
 import itertools
 import math
+import operator
 import os
 import secrets
 import shutil
@@ -41,7 +42,7 @@ from ._columns import find_time_column, looks_like_pii, pii_header_reason, pii_r
 from ._convert import map_distinct, shown
 from ._duplicates import parse_times
 from ._extras import Extras, extra_series
-from ._ids import find_id, normalised_ids
+from ._ids import find_id
 from ._layouts import LongLayout, WideLayout, column_layout
 from ._options import Job, Options, check_choice, resolve_instrument
 from ._pii import pseudonym
@@ -49,9 +50,9 @@ from ._pipeline import _source_exclusions
 from ._report import _reason_head, make_table
 from ._scale import Scale
 from ._sources import (CSV_SUFFIXES, EXCEL_SUFFIXES, FOOTER_REASON, _NOTE_RE, RawTable,
-                       _factorize_nonblank, _from_grid, _sniff_separator, _text_column,
+                       _from_grid, _sniff_separator, _text_column,
                        detect_source, factorized)
-from ._text import mask_personal, nfkc, personal_kind
+from ._text import MISSING_MARKERS, mask_personal, nfkc, normalise_id, personal_kind
 from ._tidy import tidy_columns
 from ._waves import fixed_wave, row_waves, wave_column
 
@@ -563,6 +564,14 @@ def _head_table(inp: _Input) -> tuple[RawTable, list[str]]:
     return raw, [str(c).replace("\ufeff", "").strip() for c in inp.head[start]]
 
 
+def _nonblank(column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_factorize_nonblank``: (non-blank mask, codes, uniques), each distinct text
+    stripped once (by ``str.strip``, mapped in C)."""
+    codes, uniques = pd.factorize(column, sort=False)
+    keep = np.fromiter(map(bool, map(str.strip, uniques)), dtype=bool, count=len(uniques))
+    return np.append(keep, False)[codes], codes, uniques
+
+
 def _chunk_table(plan: _Plan, grid: np.ndarray, first_row: int
                  ) -> tuple[RawTable | None, int]:
     """One chunk of records as a RawTable, and the number of blank rows skipped.
@@ -574,7 +583,7 @@ def _chunk_table(plan: _Plan, grid: np.ndarray, first_row: int
     """
     n = len(grid)
     rows = np.arange(n, dtype=np.int64) + first_row
-    facts = {j: _factorize_nonblank(grid[:, j]) for j in plan.used}
+    facts = {j: _nonblank(grid[:, j]) for j in plan.used}
     filled_used = (np.column_stack([facts[j][0] for j in plan.used]) if plan.used
                    else np.zeros((n, 0), dtype=bool))
     others = [j for j in range(grid.shape[1]) if j not in facts]
@@ -688,15 +697,12 @@ class _KeySpool:
         self.handles: dict[int, Any] = {}
         self.n = 0
 
-    def add(self, keys: pd.DataFrame, times: np.ndarray, rows: np.ndarray, pos: np.ndarray,
-            nrec: np.ndarray, bad: np.ndarray) -> None:
-        if not len(keys):
+    def add(self, keys: tuple[np.ndarray, np.ndarray], times: np.ndarray, rows: np.ndarray,
+            pos: np.ndarray, nrec: np.ndarray, bad: np.ndarray) -> None:
+        if not len(rows):
             return
-        rec = np.empty(len(keys), dtype=_KEY)
-        rec["h1"] = pd.util.hash_pandas_object(keys, index=False, hash_key=_HASH_KEYS[0]
-                                               ).to_numpy()
-        rec["h2"] = pd.util.hash_pandas_object(keys, index=False, hash_key=_HASH_KEYS[1]
-                                               ).to_numpy()
+        rec = np.empty(len(rows), dtype=_KEY)
+        rec["h1"], rec["h2"] = keys
         rec["t"], rec["row"], rec["pos"], rec["n"], rec["bad"] = times, rows, pos, nrec, bad
         bucket = (rec["h1"] >> np.uint64(58)).astype(np.int64)
         order = np.argsort(bucket, kind="stable")
@@ -749,6 +755,24 @@ class _KeySpool:
             fh.close()
 
 
+def _key_hashes(codes: np.ndarray, uniques: np.ndarray, waves: np.ndarray | None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Two independent 64-bit hashes of each row's key (its id, and its wave unless None):
+    each distinct id hashed once, the wave's hash mixed in."""
+    out = []
+    for key in _HASH_KEYS:
+        h = pd.util.hash_array(np.asarray(uniques, dtype=object), hash_key=key,
+                               categorize=False)[codes]
+        if waves is not None:
+            wcodes, wuniq = pd.factorize(waves, use_na_sentinel=False)
+            hw = pd.util.hash_array(np.asarray(wuniq, dtype=object), hash_key=key,
+                                    categorize=False)
+            with np.errstate(over="ignore"):
+                h = (h * np.uint64(0x9E3779B97F4A7C15)) ^ hw[wcodes]
+        out.append(h)
+    return out[0], out[1]
+
+
 def _times(values: np.ndarray) -> np.ndarray:
     """Submit times as int64 nanoseconds (NaT as the minimum), as ``parse_times`` reads them."""
     if not len(values):
@@ -780,6 +804,7 @@ class _Writer:
         self._fh = open(path, "w", encoding="utf-8", newline="") if kind == "csv" else None
         self._pq: Any = None
         self._schema: Any = None
+        self.multiline = False    # a text field holds a line break (then lines != records)
 
     def write(self, frame: pd.DataFrame) -> None:
         """Append ``frame`` (the first call, even with no rows, writes the header)."""
@@ -788,13 +813,32 @@ class _Writer:
             self.columns = [str(c) for c in frame.columns]
         self.rows += len(frame)
         if self.kind == "csv":
-            if len(frame) or first:
-                frame.to_csv(self._fh, index=False, header=first, lineterminator="\n")
+            if first:
+                self._fh.write(",".join(_csv_text(np.array(self.columns, dtype=object))[0])
+                               + "\n")
+            if len(frame):
+                cols = [self._cells(frame[c]) for c in frame.columns]
+                self._fh.write("\n".join(map(",".join, zip(*cols))) + "\n")
             return
         self._pending.append(frame)
         self._pending_rows += len(frame)
         if self._pending_rows >= self._row_group or first:
             self._flush()
+
+    def _cells(self, col: pd.Series) -> list[str]:
+        """A column as CSV fields: floats as their shortest round-trip text (``repr``,
+        what ``DataFrame.to_csv`` writes), NaN and None empty, text quoted when needed."""
+        values = col.to_numpy()
+        if col.name in self.text_columns or values.dtype == object:
+            texts, breaks = _csv_text(values.astype(object))
+            self.multiline = self.multiline or breaks
+            return texts
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        if values.dtype.kind == "f":
+            text = [repr(float(u)) for u in uniques]
+        else:
+            text = [str(u) for u in uniques]
+        return np.array(text + [""], dtype=object)[codes].tolist()
 
     def _flush(self) -> None:
         import pyarrow as pa
@@ -826,6 +870,22 @@ class _Writer:
                 self._pq = None
 
 
+def _csv_text(values: np.ndarray) -> tuple[list[str], bool]:
+    """Text fields of a CSV file (None empty; quoted as ``csv.QUOTE_MINIMAL`` quotes them),
+    and whether one holds a line break."""
+    texts = values.tolist()
+    if None in texts:
+        texts = ["" if v is None else v for v in texts]
+    if not all(isinstance(v, str) for v in texts[:1]) or values.dtype != object:
+        texts = [v if isinstance(v, str) else str(v) for v in texts]
+    joined = "".join(texts)
+    if not any(ch in joined for ch in ',"\n\r'):   # the usual case: nothing to quote
+        return texts, False
+    quoted = ['"' + v.replace('"', '""') + '"' if any(ch in v for ch in ',"\n\r') else v
+              for v in texts]
+    return quoted, "\n" in joined or "\r" in joined
+
+
 def _read_back(path: str, kind: str, chunksize: int,
                columns: Sequence[str] | None = None) -> Iterator[Any]:
     """The temporary output again, in chunks (CSV as text: written back unchanged)."""
@@ -840,10 +900,21 @@ def _read_back(path: str, kind: str, chunksize: int,
         yield from pf.iter_batches(batch_size=chunksize, columns=columns)
 
 
-def _ids_at(path: str, kind: str, positions: np.ndarray, chunksize: int) -> dict[int, str]:
-    """Output position -> id, for a few positions."""
+def _ids_at(path: str, kind: str, positions: np.ndarray, chunksize: int,
+            lines: bool = False) -> dict[int, str]:
+    """Output position -> id, for a few positions (``lines``: one record per line)."""
     want = np.unique(positions)
     out: dict[int, str] = {}
+    if kind == "csv" and lines:
+        wanted = set(int(p) for p in want)
+        with open(path, encoding="utf-8", newline="") as fh:
+            fh.readline()
+            for k, line in enumerate(fh):
+                if k in wanted:
+                    out[k] = next(csv.reader([line]))[0]
+                    if len(out) == len(wanted):
+                        break
+        return out
     start = 0
     for part in _read_back(path, kind, chunksize, columns=["id"]):
         ids = (part["id"].to_numpy() if kind == "csv"
@@ -857,10 +928,28 @@ def _ids_at(path: str, kind: str, positions: np.ndarray, chunksize: int) -> dict
     return out
 
 
-def _filter_copy(src: str, dst: str, kind: str, drop: np.ndarray, chunksize: int) -> int:
-    """Copy the temporary output without the records at the sorted positions ``drop``."""
+def _filter_copy(src: str, dst: str, kind: str, drop: np.ndarray, chunksize: int,
+                 lines: bool = False) -> int:
+    """Copy the temporary output without the records at the sorted positions ``drop``
+    (``lines``: a CSV file with one record per line, copied line by line)."""
     start = 0
     written = 0
+    if kind == "csv" and lines:
+        with open(src, encoding="utf-8", newline="") as fin, \
+                open(dst, "w", encoding="utf-8", newline="") as fout:
+            fout.write(fin.readline())
+            while True:
+                batch = fin.readlines(1 << 22)
+                if not batch:
+                    break
+                lo, hi = np.searchsorted(drop, [start, start + len(batch)])
+                if lo < hi:
+                    gone = set((drop[lo:hi] - start).tolist())
+                    batch = [line for k, line in enumerate(batch) if k not in gone]
+                fout.write("".join(batch))
+                written += len(batch)
+                start += len(batch) + hi - lo
+        return written
     if kind == "csv":
         with open(dst, "w", encoding="utf-8", newline="") as fh:
             first = True
@@ -894,6 +983,44 @@ def _filter_copy(src: str, dst: str, kind: str, drop: np.ndarray, chunksize: int
 # one chunk
 # ---------------------------------------------------------------------------
 
+_PII_CHARS = "0123456789+.xX-"
+
+
+def _ids(raw: RawTable, idc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(normalised ids, looks like personal data)`` per row: ``normalise_id`` and
+    ``personal_kind`` of each distinct id, with a shortcut for ids of printable ASCII
+    without spaces, which ``normalise_id`` leaves as they are (unless they are a missing
+    marker) and of which only those with an @, or made of digits, +, ., x and - alone,
+    can be a phone or ID card number, an IP or e-mail address."""
+    codes, uniques = factorized(raw, idc)
+    uniques = list(uniques)
+    joined = "".join(uniques)
+    if joined.isascii() and joined.isprintable() and " " not in joined:
+        norm = np.array(uniques + [""], dtype=object)
+        short = np.flatnonzero(np.fromiter(map(len, uniques), dtype=np.int64,
+                                           count=len(uniques)) <= 4)
+        for k in short:
+            if uniques[k].casefold() in MISSING_MARKERS:
+                norm[k] = ""
+        if "@" in joined:
+            cand = np.arange(len(uniques))
+        else:
+            rest = map(bool, map(operator.methodcaller("strip", _PII_CHARS), uniques))
+            cand = np.flatnonzero(~np.fromiter(rest, dtype=bool, count=len(uniques)))
+        pii = np.zeros(len(uniques) + 1, dtype=bool)
+        for k in cand:
+            pii[k] = bool(norm[k]) and personal_kind(norm[k]) is not None
+        return norm[codes], pii[codes], codes, norm
+    norm = np.empty(len(uniques) + 1, dtype=object)
+    pii = np.zeros(len(uniques) + 1, dtype=bool)
+    for k, u in enumerate(uniques):
+        v = normalise_id(u)
+        norm[k] = v
+        pii[k] = bool(v) and personal_kind(v) is not None
+    norm[-1] = normalise_id("")
+    return norm[codes], pii[codes], codes, norm
+
+
 def _score_chunk(plan: _Plan, raw: RawTable, scale: Scale, opt: Options, inst: Any,
                  tally: _Tally, spool: _KeySpool, score_fn: Any, pseudonymize: bool,
                  allow_absent_items: bool, position: int) -> pd.DataFrame:
@@ -902,12 +1029,8 @@ def _score_chunk(plan: _Plan, raw: RawTable, scale: Scale, opt: Options, inst: A
     job = Job(raw, scale, opt)
     layout = (WideLayout if plan.wide else LongLayout)(job, plan.cmap)
     # ids: normalised, then hashed where they are personal data (or every one, when asked)
-    ids_raw, ids = normalised_ids(raw, plan.idc)
-    if plan.id_kind is not None or pseudonymize:
-        hashed = ids != ""
-    else:
-        kinds = map_distinct(ids, lambda v: personal_kind(v) if v else None)
-        hashed = np.array([k is not None for k in kinds], dtype=bool)
+    ids, looks_personal, id_codes, id_uniques = _ids(raw, plan.idc)
+    hashed = ids != "" if plan.id_kind is not None or pseudonymize else looks_personal
     final_ids = ids.copy()
     if hashed.any():
         final_ids[hashed] = map_distinct(ids[hashed], lambda i: pseudonym(i, opt.salt))
@@ -978,10 +1101,9 @@ def _score_chunk(plan: _Plan, raw: RawTable, scale: Scale, opt: Options, inst: A
         for w in plan.cmap.waves_in:
             nrec += layout.present[w].astype(np.int32)
         nrec = nrec[idx]
-        keys = pd.DataFrame({"id": ids[idx]})
     else:
         nrec = np.ones(len(idx), dtype=np.int32)
-        keys = pd.DataFrame({"id": ids[idx], "wave": waves[idx]})
+    keys = _key_hashes(id_codes[idx], id_uniques, None if plan.wide else waves[idx])
     pos = position + np.concatenate([[0], np.cumsum(nrec)[:-1]]).astype(np.int64) \
         if len(idx) else np.empty(0, dtype=np.int64)
     times = (_times(raw.cells[plan.tcol][idx]) if plan.tcol is not None
@@ -1196,8 +1318,9 @@ def score_file(
             drop = np.concatenate([np.arange(p, p + n) for p, n in
                                    zip(losers["pos"], losers["n"])]).astype(np.int64)
             drop.sort()
+            lines = not writer.multiline
             shown_ids = _ids_at(tmp_out, kind_out, losers["pos"][:max(examples, 1)],
-                                chunksize)
+                                chunksize, lines)
             for k, (rec, kept_row) in enumerate(zip(losers, kept_rows)):
                 if k < examples:
                     tally.exclude(f"duplicate submission (kept row {int(kept_row)})",
@@ -1207,7 +1330,7 @@ def score_file(
                         tally.excluded.get("duplicate submission", 0) + len(losers) - k
                     break
             final_tmp = os.path.join(folder, "final" + out_path.suffix)
-            rows_written = _filter_copy(tmp_out, final_tmp, kind_out, drop, chunksize)
+            rows_written = _filter_copy(tmp_out, final_tmp, kind_out, drop, chunksize, lines)
             tmp_out = final_tmp
         os.replace(tmp_out, out_path)
     finally:
