@@ -159,8 +159,10 @@ def messy(tmp_path) -> Path:
 
 @pytest.fixture(params=[5000, 4], ids=["head=file", "head=4"])
 def head_rows(request, monkeypatch):
-    """The structure decided on the whole file, or on its first 4 rows only."""
+    """The structure decided on the whole file, or on its first few rows only."""
     monkeypatch.setattr(_score_file, "HEAD_ROWS", request.param)
+    if request.param < 100:
+        monkeypatch.setattr(_score_file, "_HEADER_SEARCH", 3)
     return request.param
 
 
@@ -296,6 +298,26 @@ def test_encodings_and_separators(tmp_path, encoding, sep):
     ref, resp = reference(src, salt=SALT)
     assert_same(read_out(out), ref)
     assert res.encoding == resp.report.encoding
+
+
+def test_bare_title_line_above_the_header(tmp_path, sample_long_path):
+    src = tmp_path / "title.csv"
+    src.write_text("2024年民警压力调查\n\n" + sample_long_path.read_text(encoding="utf-8"),
+                   encoding="utf-8")
+    out = tmp_path / "s.csv"
+    res = run(src, out, chunksize=10)
+    ref, resp = reference(src)
+    assert_same(read_out(out), ref)
+    assert res.rows_read == 94 and any("header is row 3" in n for n in res.notes)
+
+
+def test_wave_given_and_a_disagreeing_wave_column(tmp_path, monkeypatch):
+    monkeypatch.setattr(_score_file, "HEAD_ROWS", 2)
+    rows = [["id", "wave", *ITEMS]] + [[f"{i}", "pre", *["3"] * 25] for i in range(70)]
+    rows.append(["99", "post", *["3"] * 25])   # beyond the first rows (60 + HEAD_ROWS)
+    src = write_csv(tmp_path / "w.csv", rows)
+    with pytest.raises(DataError, match=r"w\.csv, row 72, column 'wave': wave 'post'"):
+        run(src, tmp_path / "s.csv", wave="pre", chunksize=2)
 
 
 def test_encoding_changes_after_the_sample(tmp_path, monkeypatch):
@@ -445,6 +467,8 @@ def test_formats_refused(tmp_path, sample_long_path):
         run(tmp_path / "missing.csv", tmp_path / "s.csv")
     with pytest.raises(ValueError, match=r"\.csv or \.parquet"):
         run(sample_long_path, tmp_path / "s.xlsx")
+    with pytest.raises(ValueError, match="does not exist"):
+        run(sample_long_path, tmp_path / "nope" / "s.csv")
 
 
 def test_parquet_without_pyarrow_is_a_clear_error(sample_long_path, tmp_path, monkeypatch):

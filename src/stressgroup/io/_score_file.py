@@ -54,13 +54,14 @@ from ._sources import (CSV_SUFFIXES, EXCEL_SUFFIXES, FOOTER_REASON, _NOTE_RE, Ra
                        detect_source, factorized)
 from ._text import MISSING_MARKERS, mask_personal, nfkc, normalise_id, personal_kind
 from ._tidy import tidy_columns
-from ._waves import fixed_wave, row_waves, wave_column
+from ._waves import fixed_wave, row_waves, wave_column, waves_of
 
 __all__ = ["ScoreFileResult", "score_file"]
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 #: Data rows the structure of a file is decided on (the whole file when it is shorter).
 HEAD_ROWS = 5000
+_HEADER_SEARCH = 60              # records the header row is looked for in (as _from_grid)
 _SAMPLE_BYTES = 1 << 20          # bytes read to detect the encoding and the separator
 _BUCKETS = 64                    # spool files for the duplicate keys
 _KEY = np.dtype([("h1", "<u8"), ("h2", "<u8"), ("t", "<i8"), ("row", "<i8"), ("pos", "<i8"),
@@ -1044,11 +1045,23 @@ def _score_chunk(plan: _Plan, raw: RawTable, scale: Scale, opt: Options, inst: A
     reason, hide_id = _source_exclusions(raw)
     reason[(reason == None) & (ids == "")] = "missing id"  # noqa: E711
     waves = row_waves(raw, plan.wcol, plan.fixed)
+    if plan.wcol is not None and plan.fixed is not None:   # the column must agree with wave=
+        other = np.array([w is not None and w != plan.fixed
+                          for w in waves_of(raw, plan.wcol)], dtype=bool)
+        if other.any():
+            i = int(np.flatnonzero(other)[0])
+            raise DataError(
+                f"{file}, row {int(raw.rows[i])}, column {plan.wcol!r}: wave "
+                f"{mask_personal(str(waves_of(raw, plan.wcol)[i]))!r}, but wave={opt.wave!r} "
+                "was given. Give either one file per wave with wave=, or leave wave= out to "
+                "use the column.")
     if plan.wcol is not None and plan.fixed is None:
         skip = reason != None  # noqa: E711
         odd = np.array([w is not None and w not in WAVE_ORDER for w in waves], dtype=bool) & ~skip
         for label in dict.fromkeys(waves[odd].tolist()):
             hit = np.flatnonzero(odd & (waves == label))
+            if label not in tally.unknown_waves and len(tally.unknown_waves) >= 20:
+                label = "(other labels)"   # bounded: 20 labels listed, the rest counted
             seen = tally.unknown_waves.setdefault(label, [0, []])
             seen[0] += len(hit)
             seen[1] += [int(r) for r in raw.rows[hit[:5 - len(seen[1])]]] if len(seen[1]) < 5 \
@@ -1263,6 +1276,9 @@ def score_file(
     file = os.fspath(path)
     in_path, out_path = Path(path), Path(out)
     kind_out = _out_kind(out_path)
+    if not (out_path.parent if str(out_path.parent) else Path(".")).is_dir():
+        raise ValueError(f"out={os.fspath(out)!r}: the folder {os.fspath(out_path.parent)!r} "
+                         "does not exist")
     if in_path.exists() and out_path.exists() and os.path.samefile(in_path, out_path):
         raise ValueError("out is the input file; give another path for the scores")
     kind_in = _in_kind(in_path, file, source, encoding)
@@ -1273,7 +1289,7 @@ def score_file(
                   columns=columns, duplicates=duplicates, pii="drop",
                   salt=salt if given else secrets.token_hex(16), salt_given=given)
 
-    head_records = 60 + HEAD_ROWS
+    head_records = _HEADER_SEARCH + HEAD_ROWS
     inp: _Input = (_CsvInput(in_path, file, encoding, chunksize, head_records)
                    if kind_in == "csv" else
                    _ParquetInput(in_path, file, chunksize, head_records))
