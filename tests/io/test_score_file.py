@@ -363,6 +363,20 @@ def test_keep_columns_and_pseudonymize(sample_long_path, tmp_path):
     assert not set(scored["id"]) & set(resp.data["id"])
 
 
+def test_kept_columns_never_carry_personal_data(tmp_path, monkeypatch):
+    monkeypatch.setattr(_score_file, "HEAD_ROWS", 2)
+    monkeypatch.setattr(_score_file, "_HEADER_SEARCH", 2)
+    rows = [["id", "wave", "note", "total", *ITEMS]] + [
+        [f"{i}", "pre", "ok" if i < 6 else "call 13800138000", "x", *["3"] * 25]
+        for i in range(8)]
+    src = write_csv(tmp_path / "k.csv", rows)
+    run(src, tmp_path / "s.csv", keep=["note"], chunksize=3)
+    notes = read_out(tmp_path / "s.csv", text=("id", "wave", "note"))["note"].tolist()
+    assert notes == ["ok"] * 6 + ["call <personal data hidden>"] * 2
+    with pytest.raises(DataError, match="'total' has the name of a score"):
+        run(src, tmp_path / "s.csv", keep=["total"])
+
+
 def test_no_group_column_no_keep(tmp_path):
     rows = [["id", "wave", *ITEMS], ["1", "pre", *["2"] * 25]]
     res = run(write_csv(tmp_path / "g.csv", rows), tmp_path / "s.csv")

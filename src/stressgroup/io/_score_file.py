@@ -655,7 +655,11 @@ class _TextExtras(Extras):
             cells = map_distinct(cells, lambda v: "" if nfkc(v).strip() in keys else v, fact)
             fact = None
         series = extra_series(cells, as_text=True, fact=fact)
-        return series.astype(object).where(series.notna(), None)
+        values = series.astype(object).where(series.notna(), None).to_numpy()
+        # a phone number or the like typed into a kept column never reaches the output
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        texts = np.array([mask_personal(str(u)) for u in uniques] + [None], dtype=object)
+        return pd.Series(texts[codes], dtype=object)
 
 
 # ---------------------------------------------------------------------------
@@ -1181,7 +1185,8 @@ def score_file(
     keep : sequence of str, optional
         Extra columns to copy to the output, as text. Default: the group column
         (group, 组别, 分组, arm, condition...) if the file has one. A column holding
-        personal data is refused.
+        personal data is refused, and personal data typed into a kept value (a phone
+        number in a remark) is replaced by ``"<personal data hidden>"``.
     pseudonymize : bool
         Replace every id by its salted SHA-256 hash (16 hex digits, the hash
         :func:`read_survey` uses for ``pii="pseudonymize"``); pass ``salt=`` to get the
@@ -1299,6 +1304,12 @@ def score_file(
         plan, warns = _plan(head_raw, header_cells, scale, opt, keep)
         for msg in warns:
             warnings.warn(msg, DataQualityWarning, stacklevel=2)
+        scored = {s.id for s in inst.scored} | {ix.id for ix in inst.indices}
+        clash = [k for k in plan.keep_names if k in scored | {f"{c}_answered" for c in scored}]
+        if clash:
+            raise DataError(
+                f"{file}: the kept column {clash[0]!r} has the name of a score of "
+                f"{inst.id!r}; rename it in the file, or leave it out of keep=.")
         del head_raw
         tally = _Tally(examples=int(examples), file=file)
         spool = _KeySpool(folder)
