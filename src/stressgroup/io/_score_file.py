@@ -323,7 +323,7 @@ class _CsvInput(_Input):
         self.width = _width(text, sep, at_eof)
         self._reader = pd.read_csv(
             path, sep=sep, header=None, names=list(range(self.width)), index_col=False,
-            dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
+            dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=False,
             engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True, encoding=used,
             chunksize=chunksize)
         self._row = 0
