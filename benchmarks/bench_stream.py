@@ -1,6 +1,6 @@
 """Bounded memory and throughput of ``score_file`` on a CSV larger than its memory.
 
-Run: ``python benchmarks/bench_stream.py [--size-mb 300] [--chunksize 20000]
+Run: ``python benchmarks/bench_stream.py [--size-mb 200] [--chunksize 20000]
 [--repeat 3]``. It writes (once, into /tmp, never committed) a seeded long export of
 the five-level-stress scale -- id, wave, group, gender, age, submit time, 25 items, 2%
 unanswered, 0.1% resubmissions -- generated block by block, so that making it needs
@@ -164,7 +164,7 @@ def _has(module: str) -> bool:
 
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size-mb", type=float, default=300.0, help="CSV size (default 300)")
+    ap.add_argument("--size-mb", type=float, default=200.0, help="CSV size (default 200)")
     ap.add_argument("--chunksize", type=int, default=20_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--dir", default=os.path.join(tempfile.gettempdir(), "stressgroup-bench"))
