@@ -159,7 +159,8 @@ def run_child(name: str, **fmt) -> tuple[float, float, str]:
 
 def _has(module: str) -> bool:
     code = f"import {module}"
-    return subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+    return subprocess.run([sys.executable, "-c", code], capture_output=True,
+                          check=False).returncode == 0
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -63,8 +63,8 @@ def assert_same(out: pd.DataFrame, ref: pd.DataFrame, text=("id", "wave", "group
     out, ref = out.reset_index(drop=True).copy(), ref.reset_index(drop=True).copy()
     for c in text:
         if c in ref:
-            ref[c] = ref[c].map(lambda v: "" if v is None or v != v else str(v))
-            out[c] = out[c].map(lambda v: "" if v is None or v != v else str(v))
+            ref[c] = ref[c].map(lambda v: "" if pd.isna(v) else str(v))
+            out[c] = out[c].map(lambda v: "" if pd.isna(v) else str(v))
     for c in ref.columns:
         if c not in text:   # scores bit for bit, answered counts as numbers
             np.testing.assert_array_equal(out[c].to_numpy(dtype=float),
@@ -247,7 +247,7 @@ def test_messy_file_facts(messy, tmp_path):
 def test_duplicates_across_chunks_follow_read_survey(messy, tmp_path, duplicates, suffix):
     out = tmp_path / f"s{suffix}"
     res = run(messy, out, chunksize=2, duplicates=duplicates)
-    ref, resp = reference(messy, salt=SALT, duplicates=duplicates)
+    ref, _ = reference(messy, salt=SALT, duplicates=duplicates)
     assert_same(read_out(out), ref)
     assert res.excluded["duplicate submission"] == 2
 
@@ -306,7 +306,7 @@ def test_bare_title_line_above_the_header(tmp_path, sample_long_path):
                    encoding="utf-8")
     out = tmp_path / "s.csv"
     res = run(src, out, chunksize=10)
-    ref, resp = reference(src)
+    ref, _ = reference(src)
     assert_same(read_out(out), ref)
     assert res.rows_read == 94 and any("header is row 3" in n for n in res.notes)
 
@@ -439,8 +439,11 @@ def test_unusable_answers_over_the_whole_file(tmp_path, monkeypatch):
     assert len(info.value.problems) == 20 and not out.exists()
 
 
-def test_ragged_row_names_the_row(tmp_path, monkeypatch):
+@pytest.mark.parametrize("head", [5000, 2])
+def test_ragged_row_names_the_row(tmp_path, monkeypatch, head):
     monkeypatch.setattr(_score_file, "_SAMPLE_BYTES", 200)
+    monkeypatch.setattr(_score_file, "HEAD_ROWS", head)
+    monkeypatch.setattr(_score_file, "_HEADER_SEARCH", min(head, 60))
     rows = [["id", "wave", *ITEMS]] + [[f"{i}", "pre", *["3"] * 25] for i in range(30)]
     rows[25] = rows[25] + ["x"]
     src = write_csv(tmp_path / "r.csv", rows)

@@ -19,7 +19,6 @@ import dataclasses
 import html
 import io
 import itertools
-import math
 import operator
 import os
 import secrets
@@ -49,9 +48,18 @@ from ._pii import pseudonym
 from ._pipeline import _source_exclusions
 from ._report import _reason_head, make_table
 from ._scale import Scale
-from ._sources import (CSV_SUFFIXES, EXCEL_SUFFIXES, FOOTER_REASON, _NOTE_RE, RawTable,
-                       _from_grid, _sniff_separator, _text_column,
-                       detect_source, factorized)
+from ._sources import (
+    _NOTE_RE,
+    CSV_SUFFIXES,
+    EXCEL_SUFFIXES,
+    FOOTER_REASON,
+    RawTable,
+    _from_grid,
+    _sniff_separator,
+    _text_column,
+    detect_source,
+    factorized,
+)
 from ._text import MISSING_MARKERS, mask_personal, nfkc, normalise_id, personal_kind
 from ._tidy import tidy_columns
 from ._waves import fixed_wave, row_waves, wave_column, waves_of
@@ -217,11 +225,12 @@ class ScoreFileResult(ResultMixin):
 
     def _summary_lines(self) -> list[str]:
         ids = ", ids pseudonymized" if self.pseudonymized else ""
-        return [f"{self.file} -> {self.out} ({self.source}, {self.layout}, instrument "
-                f"{self.instrument}; {self.chunks} chunks of up to {self.chunksize} rows{ids})",
-                f"{self.rows_read} rows read, {self.rows_kept} kept, {self.rows_excluded} "
-                f"excluded; {self.rows_written} rows written; {self.cells_set_missing} cells "
-                "set to missing"]
+        where = (f"{self.file} -> {self.out} ({self.source}, {self.layout}, instrument "
+                 f"{self.instrument}; {self.chunks} chunks of up to {self.chunksize} rows{ids})")
+        counts = (f"{self.rows_read} rows read, {self.rows_kept} kept, {self.rows_excluded} "
+                  f"excluded; {self.rows_written} rows written; {self.cells_set_missing} cells "
+                  "set to missing")
+        return [where, counts]
 
     def __repr__(self) -> str:
         lines = [self._title, *self._summary_lines()]
@@ -330,7 +339,11 @@ class _CsvInput(_Input):
         try:
             self.head = self._next(head_records)
         except StopIteration:
+            self.close()
             raise DataError(f"{file} is empty: no header row and no data.") from None
+        except DataError:
+            self.close()
+            raise
         if self.head.size:   # utf-16 and a given encoding keep their BOM in pandas
             self.head[0, 0] = str(self.head[0, 0]).lstrip("\ufeff")
 
@@ -428,6 +441,11 @@ class _ParquetInput(_Input):
             if block is None:
                 return
             yield block
+
+    def close(self) -> None:
+        close = getattr(self._pf, "close", None)
+        if close is not None:
+            close()
 
 
 def _rechunk(blocks: Iterator[np.ndarray], size: int) -> Iterator[np.ndarray]:
@@ -1258,7 +1276,8 @@ def score_file(
     >>> bool((scored["total"] - whole["total"]).abs().max() == 0)
     True
     """
-    from ..instruments import load_instrument, score as score_fn
+    from ..instruments import load_instrument
+    from ..instruments import score as score_fn
 
     check_choice("duplicates", duplicates, ("latest", "first", "error"))
     check_choice("source", source, ("auto", "csv", "parquet"))
@@ -1298,7 +1317,11 @@ def score_file(
     inp: _Input = (_CsvInput(in_path, file, encoding, chunksize, head_records)
                    if kind_in == "csv" else
                    _ParquetInput(in_path, file, chunksize, head_records))
-    folder = tempfile.mkdtemp(prefix=".score_file-", dir=out_path.parent or ".")
+    try:
+        folder = tempfile.mkdtemp(prefix=".score_file-", dir=out_path.parent or ".")
+    except BaseException:
+        inp.close()
+        raise
     try:
         head_raw, header_cells = _head_table(inp)
         plan, warns = _plan(head_raw, header_cells, scale, opt, keep)
@@ -1367,6 +1390,7 @@ def score_file(
             tmp_out = final_tmp
         os.replace(tmp_out, out_path)
     finally:
+        inp.close()
         shutil.rmtree(folder, ignore_errors=True)
 
     notes = [mask_personal(n) for n in plan.notes]
