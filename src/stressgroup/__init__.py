@@ -30,7 +30,7 @@ from .core.errors import (DataError, DataQualityWarning, DegenerateDataWarning, 
                           InstrumentError, MeasurementWarning, StressgroupError,
                           StressgroupWarning)
 from .instruments import Instrument, Subscale, list_instruments, load_instrument, score
-from .io import LoadReport, Responses, read_survey, read_waves
+from .io import LoadReport, Responses, ScoreFileResult, read_survey, read_waves, score_file
 from .reliability import (AlphaResult, BartlettResult, CFAResult, EFAResult, ICCResult,
                           KMOResult, OmegaHierarchicalResult, OmegaResult, ParallelResult,
                           ReliabilityTable, SplitHalfResult, ValidityResult, bartlett, cfa,
@@ -43,6 +43,7 @@ __all__ = [
     # loading and scoring
     "read_survey", "read_waves", "Responses", "LoadReport",
     "load_instrument", "list_instruments", "Instrument", "Subscale", "score",
+    "score_file", "ScoreFileResult",
     # reliability and validity
     "cronbach_alpha", "AlphaResult", "omega", "OmegaResult", "reliability",
     "ReliabilityTable", "omega_hierarchical", "OmegaHierarchicalResult", "split_half",

@@ -10,5 +10,7 @@ from __future__ import annotations
 from ._read import read_survey, read_waves
 from ._report import FileReport, LoadReport  # noqa: F401  (FileReport: stressgroup.io.FileReport)
 from ._responses import Responses
+from ._score_file import ScoreFileResult, score_file
 
-__all__ = ["read_survey", "read_waves", "Responses", "LoadReport"]
+__all__ = ["read_survey", "read_waves", "Responses", "LoadReport", "score_file",
+           "ScoreFileResult"]
