@@ -125,3 +125,67 @@ def test_identical_waves_found_once_at_load_and_reused():
 
     other = dataclasses.replace(r, data=r.data.iloc[:4].reset_index(drop=True))
     assert identical_waves_of(other) == identical_waves(other.data, other.item_ids)
+
+
+# ---------------------------------------------------------------------------
+# Excel cells as text
+# ---------------------------------------------------------------------------
+
+def _text_column_slow(values: np.ndarray) -> np.ndarray:
+    from stressgroup.io._text import cell_text
+
+    codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+    texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
+    return texts[codes]
+
+
+def _column(values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+@pytest.mark.parametrize("values", [
+    ["a", "b", "a", "", " a"],
+    [1.0, 2.5, np.nan, -0.0, 0.0, 1e16, 7.0, 1.0, float("inf"), 0.1 + 0.2],
+    [-0.0, 0.0, 3.0],
+    [np.float32(0.1), 2.0, np.nan],
+    [1.0, "1", True, 1, None, np.nan, "x"],
+    [True, False, True],
+    [pd.Timestamp("2024-05-12 09:03:15"), pd.Timestamp("2024-05-12"), None],
+    [np.nan, np.nan],
+    ["３", "０08", "007"],
+], ids=["text", "floats", "signed zeros", "float32", "mixed", "bools", "dates", "all NaN",
+        "full-width"])
+def test_text_column_matches_the_object_factorization(values):
+    from stressgroup.io._sources import _text_column
+
+    col = _column(values)
+    assert _text_column(col).tolist() == _text_column_slow(col).tolist()
+
+
+def test_an_excel_workbook_is_parsed_once_per_load(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+    import python_calamine
+
+    from stressgroup.io import read_survey
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["id", "wave", "score"])
+    for i in range(5):
+        ws.append([f"{i:02d}", "pre", i])
+    path = tmp_path / "one.xlsx"
+    wb.save(path)
+    opened = []
+    real = python_calamine.CalamineWorkbook.from_path
+
+    def counting(p, *a, **k):
+        opened.append(p)
+        return real(p, *a, **k)
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", counting)
+    r = read_survey(path)
+    assert len(r) == 5 and len(opened) == 1
+    read_survey(path)
+    assert len(opened) == 2   # nothing is kept from one load to the next

@@ -20,6 +20,7 @@ for exclusion (``meta["exclude"]``) so they are counted, never read as a person.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import os
@@ -391,11 +392,24 @@ def _excel_engine(suffix: str) -> str:
 
 
 def _text_column(values: np.ndarray) -> np.ndarray:
-    """Cells of one column as text, converting each distinct value once."""
+    """Cells of one column as text, converting each distinct value once.
+
+    A column of text only is its own text; a column of floats only (Excel's numbers)
+    is factorized as float64, which groups the values exactly as the object
+    factorization does (``-0.0`` with ``0.0``, every NaN as missing).
+    """
     if len(values) == 0:
         return values.astype(object)
+    kind = pd.api.types.infer_dtype(values, skipna=False)
+    if kind == "string":
+        return np.asarray(values, dtype=object)
     try:
-        codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+        if kind == "floating":
+            codes, uniques = pd.factorize(values.astype(np.float64), sort=False,
+                                          use_na_sentinel=True)
+            uniques = uniques.astype(object)
+        else:
+            codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
     except TypeError:   # unhashable oddities: cell by cell
         return np.array([cell_text(v) for v in values], dtype=object)
     texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
@@ -416,33 +430,64 @@ def _sheet_choice(file: str, names: list[str], sheet: str | int | None) -> int:
     return names.index(sheet)
 
 
+#: Within one :func:`read_source` call, the calamine sheets already parsed (a sheet is
+#: parsed whole even for the few rows :func:`read_head` shows the sniffers), so that the
+#: reader that follows does not parse the workbook a second time.
+_SHEETS: contextvars.ContextVar[dict[tuple[Any, ...], tuple[list[str], int, Any]] | None] = \
+    contextvars.ContextVar("stressgroup_io_sheets", default=None)
+
+
+def _calamine_sheet(path: Path, file: str, sheet: str | int | None) -> tuple[list[str], int, Any]:
+    """(sheet names, chosen index, the parsed CalamineSheet), from the cache when there is one."""
+    from python_calamine import CalamineWorkbook
+
+    cache = _SHEETS.get()
+    key = None
+    if cache is not None:
+        try:
+            st = os.stat(path)
+            key = (os.path.realpath(path), st.st_mtime_ns, st.st_size, sheet)
+        except OSError:
+            key = None
+        if key is not None and key in cache:
+            return cache[key]
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # corrupt or not really an Excel file
+        raise DataError(f"{file} could not be opened as an Excel workbook ({exc}). "
+                        "Check the file, or save it again as .xlsx or CSV.") from None
+    try:
+        names = list(book.sheet_names)
+        chosen = _sheet_choice(file, names, sheet)
+        try:
+            parsed = book.get_sheet_by_index(chosen)
+        except Exception as exc:
+            raise DataError(f"{file}: the sheet could not be read ({exc}).") from None
+    finally:
+        try:
+            book.close()
+        except Exception:  # pragma: no cover
+            pass
+    if key is not None:
+        cache[key] = (names, chosen, parsed)
+    return names, chosen, parsed
+
+
 def _excel_rows(path: Path, file: str, sheet: str | int | None, engine: str,
                 nrows: int | None = None) -> tuple[list[str], int, np.ndarray]:
     """(sheet names, chosen index, 2-D object array of raw cell values from A1)."""
     if engine == "calamine":
-        from python_calamine import CalamineWorkbook
-
+        names, chosen, parsed = _calamine_sheet(path, file, sheet)
         try:
-            book = CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # corrupt or not really an Excel file
-            raise DataError(f"{file} could not be opened as an Excel workbook ({exc}). "
-                            "Check the file, or save it again as .xlsx or CSV.") from None
-        try:
-            names = list(book.sheet_names)
-            chosen = _sheet_choice(file, names, sheet)
             try:
-                rows = book.get_sheet_by_index(chosen).to_python(skip_empty_area=False,
-                                                                 nrows=nrows)
+                rows = parsed.to_python(skip_empty_area=False, nrows=nrows)
             except TypeError:  # older python-calamine without nrows
-                rows = book.get_sheet_by_index(chosen).to_python(skip_empty_area=False)
+                rows = parsed.to_python(skip_empty_area=False)
                 rows = rows[:nrows] if nrows else rows
-            except Exception as exc:
-                raise DataError(f"{file}: the sheet could not be read ({exc}).") from None
-        finally:
-            try:
-                book.close()
-            except Exception:  # pragma: no cover
-                pass
+        except DataError:
+            raise
+        except Exception as exc:
+            raise DataError(f"{file}: the sheet could not be read ({exc}).") from None
         width = max((len(r) for r in rows), default=0)
         arr = np.empty((len(rows), width), dtype=object)
         for i, r in enumerate(rows):
@@ -629,8 +674,13 @@ def read_source(src: Any, *, source: str = "auto", sheet: str | int | None = Non
                         f"(the working directory is {os.getcwd()}).")
     if path.is_dir():
         raise DataError(f"{file} is a folder, not a file; give the path of the exported survey file.")
-    kind = detect_source(path, encoding=encoding, sheet=sheet) if source == "auto" else source
-    raw = table[kind](path, file=file, sheet=sheet, encoding=encoding)
+    token = _SHEETS.set({})   # a workbook sniffed is parsed once for the reader too
+    try:
+        kind = detect_source(path, encoding=encoding, sheet=sheet) if source == "auto" \
+            else source
+        raw = table[kind](path, file=file, sheet=sheet, encoding=encoding)
+    finally:
+        _SHEETS.reset(token)
     if kind not in ("csv", "excel", "wjx"):
         # a platform reader may edit cells in place after building the table:
         # do not trust factorizations made before that
