@@ -141,12 +141,53 @@ def _nonblank(column: np.ndarray) -> np.ndarray:
     return _factorize_nonblank(column)[0]
 
 
+def _nonblank_uniques(uniques: Any) -> np.ndarray:
+    """``bool(str(u).strip())`` for each distinct value (text: one strip each, no str())."""
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+        return np.array([u.strip() for u in uniques], dtype=object) != ""
+    return np.fromiter((bool(str(u).strip()) for u in uniques), dtype=bool, count=len(uniques))
+
+
 def _factorize_nonblank(column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(non-blank mask, codes, uniques) of a column of text, each distinct value looked at once."""
     codes, uniques = pd.factorize(column, sort=False)
-    keep = np.fromiter((bool(str(u).strip()) for u in uniques), dtype=bool, count=len(uniques))
-    keep = np.append(keep, False)          # code -1 (a missing cell) is blank
+    keep = np.append(_nonblank_uniques(uniques), False)   # code -1 (a missing cell) is blank
     return keep[codes], codes, uniques
+
+
+class _Filled:
+    """Which cells of the body columns hold more than whitespace, asked per column and rows.
+
+    A column asked about many rows is factorized (each distinct value looked at once;
+    the factorization is kept for the loader's later steps); a few rows are looked at
+    cell by cell. The whole table is never looked at unless a question needs it.
+    """
+
+    def __init__(self, columns: list[np.ndarray]):
+        self.columns = columns
+        self.facts: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def fact(self, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        hit = self.facts.get(j)
+        if hit is None:
+            hit = self.facts[j] = _factorize_nonblank(self.columns[j])
+        return hit
+
+    def at(self, j: int, rows: np.ndarray) -> np.ndarray:
+        """Non-blank mask of column ``j`` at ``rows``."""
+        if j in self.facts or 4 * len(rows) > len(self.columns[j]):
+            return self.fact(j)[0][rows]
+        return np.fromiter((bool(str(v).strip()) for v in self.columns[j][rows]), dtype=bool,
+                           count=len(rows))
+
+    def all_blank(self, cols: range | list[int], rows: np.ndarray) -> np.ndarray:
+        """The ``rows`` blank in every column of ``cols`` (each column asked only about the
+        rows still blank in the columns before it)."""
+        for j in cols:
+            if not len(rows):
+                break
+            rows = rows[~self.at(j, rows)]
+        return rows
 
 
 def factorized(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -182,25 +223,33 @@ def _find_header(filled: np.ndarray, counts: np.ndarray) -> int:
 
 
 def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
-               encoding: str | None = None) -> RawTable:
+               encoding: str | None = None,
+               columns: list[np.ndarray] | None = None) -> RawTable:
     """Build a RawTable from rows of text.
 
-    ``grid`` is a list of rows of ``str`` or a 2-D object array; ``first_row`` is
-    the spreadsheet row number of ``grid[0]``. The header is the first row that is
-    mostly filled (see :func:`_find_header`); rows above it are skipped (and
-    noted), blank rows are skipped and not counted, columns with neither a header
-    nor a value are dropped, and footer lines (text only in the first one or two
-    cells, such as "制表人：张三  2024年6月") are kept as rows but listed in
+    ``grid`` is a list of rows of ``str`` or a 2-D object array (or None when
+    ``columns`` gives the table as one 1-D object array of ``str`` per column, all of
+    one length); ``first_row`` is the spreadsheet row number of ``grid[0]``. The header
+    is the first row that is mostly filled (see :func:`_find_header`); rows above it
+    are skipped (and noted), blank rows are skipped and not counted, columns with
+    neither a header nor a value are dropped, and footer lines (text only in the first
+    one or two cells, such as "制表人：张三  2024年6月") are kept as rows but listed in
     ``meta["exclude"]`` with the reason "footer/notes line, not a response".
     """
-    arr = _as_grid(grid)
+    if columns is None:
+        arr = _as_grid(grid)
+        columns = [arr[:, j] for j in range(arr.shape[1])] if arr.ndim == 2 else []
+        n_all = len(arr)
+    else:
+        n_all = len(columns[0]) if columns else 0
+    width = len(columns)
     # the header is looked for in the first rows; the body is looked at per distinct value
-    head_n = min(len(arr), 60)
-    filled = np.array([[bool(str(c).strip()) for c in r] for r in arr[:head_n]],
-                      dtype=bool).reshape(head_n, arr.shape[1] if arr.ndim == 2 else 0)
+    head_n = min(n_all, 60)
+    filled = np.array([[bool(str(col[i]).strip()) for col in columns] for i in range(head_n)],
+                      dtype=bool).reshape(head_n, width)
     counts = filled.sum(axis=1) if filled.size else np.zeros(head_n, dtype=np.int64)
-    if not counts.any() and len(arr) > head_n:   # 60 blank rows first: look at everything
-        filled = np.column_stack([_nonblank(arr[:, j]) for j in range(arr.shape[1])])
+    if not counts.any() and n_all > head_n:   # 60 blank rows first: look at everything
+        filled = np.column_stack([_nonblank(col) for col in columns])
         counts = filled.sum(axis=1)
     if not counts.any():
         raise DataError(
@@ -214,21 +263,24 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
         rows_text = ", ".join(map(str, skipped_above))
         notes.append(f"{file}: the header is row {first_row + start}; row(s) {rows_text} above "
                      "it (a title or group headers) were skipped")
-    header = [c.replace("\ufeff", "").strip() for c in arr[start]]
-    body = arr[start + 1:]
-    facts = [_factorize_nonblank(body[:, j]) for j in range(body.shape[1])]
-    bfilled = (np.column_stack([f[0] for f in facts]) if facts
-               else np.zeros((len(body), 0), dtype=bool))
-    row_numbers = np.arange(len(body), dtype=np.int64) + first_row + start + 1
-    blank = ~bfilled.any(axis=1) if len(body) else np.zeros(0, dtype=bool)
+    header = [col[start].replace("\ufeff", "").strip() for col in columns]
+    body = [np.ascontiguousarray(col[start + 1:]) for col in columns]
+    n_body = n_all - start - 1
+    row_numbers = np.arange(n_body, dtype=np.int64) + first_row + start + 1
+    look = _Filled(body)
+    blank_rows = look.all_blank(range(width), np.arange(n_body))
+    blank = np.zeros(n_body, dtype=bool)
+    blank[blank_rows] = True
     if blank.any():
         notes.append(f"{file}: {int(blank.sum())} blank rows skipped (not counted as rows read)")
-    body = body[~blank]
-    bfilled = bfilled[~blank]
-    if blank.any():
-        facts = [(f[0][~blank], f[1][~blank], f[2]) for f in facts]
+        # every column's distinct values as in the whole body, then the blank rows dropped
+        facts = [look.fact(j) for j in range(width)]
+        body = [col[~blank] for col in body]
+        look = _Filled(body)
+        look.facts = {j: (f[0][~blank], f[1][~blank], f[2]) for j, f in enumerate(facts)}
     row_numbers = row_numbers[~blank]
-    if not len(body):
+    n = len(row_numbers)
+    if not n:
         raise DataError(
             f"{file} has a header row (row {first_row + start}) but no data rows. "
             "Export the survey again with the responses included."
@@ -236,20 +288,20 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
     # footer / notes lines: text only in the first one or two cells of the table
     named = [j for j, h in enumerate(header) if h]
     first_col = named[0] if named else 0
-    footer = np.zeros(len(body), dtype=bool)
+    footer = np.zeros(n, dtype=bool)
     if len(header) - first_col >= 4:
-        cand = np.flatnonzero(~bfilled[:, first_col + 2:].any(axis=1))
+        cand = look.all_blank(range(first_col + 2, width), np.arange(n))
         for i in cand:
-            texts = [str(body[i, j]) for j in np.flatnonzero(bfilled[i])]
+            texts = [str(body[j][i]) for j in range(width) if str(body[j][i]).strip()]
             if any(_NOTE_RE.search(t) or len(t) > 20 for t in texts):
                 footer[i] = True
-    real = ~footer
-    columns: list[str] = []
+    real = np.flatnonzero(~footer)
+    names: list[str] = []
     keep: list[int] = []
     seen: dict[str, int] = {}
     for j, name in enumerate(header):
         if not name:
-            if not bfilled[real, j].any():
+            if not look.at(j, real).any():
                 continue  # an empty (or trailing, or notes-only) column
             name = f"Unnamed: {_column_letter(j)}"
         if name in seen:
@@ -260,18 +312,18 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
             name = new
         else:
             seen[name] = 0
-        columns.append(name)
+        names.append(name)
         keep.append(j)
     headers = [header[j] for j in keep]
-    cells = {name: np.ascontiguousarray(body[:, j]) for name, j in zip(columns, keep)}
-    meta: dict[str, Any] = {"letters": {n: _column_letter(j) for n, j in zip(columns, keep)},
-                            "positions": dict(zip(columns, keep)),
+    cells = {name: body[j] for name, j in zip(names, keep)}
+    meta: dict[str, Any] = {"letters": {nm: _column_letter(j) for nm, j in zip(names, keep)},
+                            "positions": dict(zip(names, keep)),
                             "header_row": first_row + start,
-                            "_factorized": {name: (cells[name], facts[j][1], facts[j][2])
-                                            for name, j in zip(columns, keep)}}
+                            "_factorized": {nm: (cells[nm], look.facts[j][1], look.facts[j][2])
+                                            for nm, j in zip(names, keep) if j in look.facts}}
     if footer.any():
         meta["exclude"] = {int(r): FOOTER_REASON for r in row_numbers[footer]}
-    return RawTable(file=file, source=source, columns=columns, headers=headers, cells=cells,
+    return RawTable(file=file, source=source, columns=names, headers=headers, cells=cells,
                     rows=row_numbers, encoding=encoding, notes=notes, meta=meta)
 
 
@@ -329,16 +381,30 @@ def _sniff_separator(text: str, suffix: str) -> str:
         return best if counts[best] else ","
 
 
-def _csv_grid(text: str, sep: str, file: str) -> np.ndarray:
-    """Parse delimited text into a 2-D object array of str (one row per record)."""
+def _csv_columns(text: str, sep: str, file: str) -> list[np.ndarray] | np.ndarray:
+    """Parse delimited text: one object array of str per column (pandas' C parser), or
+    for ragged rows or a broken quote a 2-D object array of str (the csv module)."""
     try:  # fast path: pandas' C parser, every cell as text, blank lines kept
-        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
+        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=object,
                             keep_default_na=False, na_filter=False, skip_blank_lines=False,
                             engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True)
-        grid = frame.to_numpy(dtype=object)
-        if grid.size and pd.isna(grid[:, -1]).any():   # short rows padded with NaN at the end
-            grid = np.where(pd.isna(grid), "", grid).astype(object)
-        return grid
+        columns = []
+        for j in range(frame.shape[1]):
+            col = frame.iloc[:, j].to_numpy()
+            if not col.flags.writeable:   # a view of the frame, which is dropped here
+                try:
+                    col.flags.writeable = True
+                except ValueError:
+                    col = col.copy()
+            columns.append(col)
+        if columns and pd.isna(columns[-1]).any():   # short rows padded with NaN at the end
+            for j, col in enumerate(columns):
+                missing = pd.isna(col)
+                if missing.any():
+                    col = col.copy()
+                    col[missing] = ""
+                    columns[j] = col
+        return columns
     except (pd.errors.ParserError, ValueError):
         pass   # ragged rows or a broken quote: the csv module says where
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
@@ -363,8 +429,12 @@ def read_csv_text(path: Path, *, file: str, encoding: str | None = None,
                         "Check that this is the exported survey file.")
     text, used = _decode(data, file, encoding)
     sep = sep or _sniff_separator(text, path.suffix.lower())
-    grid = _csv_grid(text, sep, file)
-    table = _from_grid(grid, file=file, source="csv", first_row=1, encoding=used)
+    parsed = _csv_columns(text, sep, file)
+    if isinstance(parsed, list):
+        table = _from_grid(None, columns=parsed, file=file, source="csv", first_row=1,
+                           encoding=used)
+    else:
+        table = _from_grid(parsed, file=file, source="csv", first_row=1, encoding=used)
     table.meta["separator"] = sep
     return table
 
