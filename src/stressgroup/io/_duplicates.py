@@ -13,7 +13,9 @@ from ..core.errors import DataError
 from ._options import Options
 from ._report import make_table
 from ._sources import RawTable
-from ._text import is_missing, nfkc
+from . import _distinct as distinct
+from ._distinct import Texts
+from ._text import nfkc
 
 __all__ = ["DuplicateRule", "parse_times", "resolve_duplicates"]
 
@@ -48,8 +50,7 @@ def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
     file = raw.file
     live = np.flatnonzero(reason == None)  # noqa: E711  (elementwise)
     arrays = list(rule.keys.values())
-    key_frame = pd.DataFrame({"id": ids[live], **{k: v[live] for k, v in rule.keys.items()}})
-    dup_mask = key_frame.duplicated(keep=False).to_numpy()
+    dup_mask = _duplicated([ids[live], *(a[live] for a in arrays)])
     groups: dict[tuple[Any, ...], list[int]] = {}
     for i in live[dup_mask]:
         groups.setdefault((ids[i], *(a[i] for a in arrays)), []).append(int(i))
@@ -103,17 +104,56 @@ def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
     return superseded
 
 
-def parse_times(values: np.ndarray) -> np.ndarray:
-    """Submit times as datetime64 (NaT where unreadable); 问卷星's ``2024/5/12 9:03:15`` too."""
-    texts = pd.Series([None if is_missing(v) else nfkc(v).strip() for v in values], dtype=object)
-    best = None
+def _duplicated(columns: list[np.ndarray]) -> np.ndarray:
+    """``DataFrame(columns).duplicated(keep=False)``: the rows whose values (all missing
+    values equal) occur in more than one row."""
+    key = None
+    for col in columns:
+        codes, uniques = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=False)
+        if key is None:
+            key = codes.astype(np.int64)
+        else:   # one code per pair of values seen, kept small
+            key, _ = pd.factorize(key * (len(uniques) + 1) + codes, sort=False)
+    if key is None or not len(key):
+        return np.zeros(0 if key is None else len(key), dtype=bool)
+    return np.bincount(key)[key] > 1
+
+
+def parse_times(values: np.ndarray,
+                fact: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Submit times as datetime64 (NaT where unreadable); 问卷星's ``2024/5/12 9:03:15`` too.
+
+    The format that reads the most values is used (tried in order: ``%Y/%m/%d %H:%M:%S``,
+    ``%Y-%m-%d %H:%M:%S``, ISO 8601); the values it cannot read are read one by one
+    (``format="mixed"``). Each distinct value is parsed once (counted as often as it
+    occurs); ``fact``: the ``pandas.factorize`` of ``values`` when it is known.
+    """
+    codes, uniques = fact if fact is not None else \
+        pd.factorize(np.asarray(values, dtype=object), sort=False)
+    weights = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    present = np.flatnonzero(weights > 0)
+    texts_u = Texts(np.asarray(uniques, dtype=object)[present].tolist())
+    weights = weights[present]
+    clean, blank = distinct.stripped_missing(texts_u)
+    if texts_u.joined is None or not texts_u.joined.isascii():
+        clean = [nfkc(v).strip() for v in texts_u.values]
+    texts = pd.Series([None if b else v for v, b in zip(clean, blank.tolist())], dtype=object)
+
+    def read(parsed: pd.Series) -> int:
+        return int(weights[parsed.notna().to_numpy()].sum())
+
+    given = read(texts)
+    best, best_n = None, -1
     for fmt in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "ISO8601"):
         parsed = pd.to_datetime(texts, errors="coerce", format=fmt)
-        if best is None or parsed.notna().sum() > best.notna().sum():
-            best = parsed
-        if best.notna().sum() == texts.notna().sum():
+        n = read(parsed)
+        if best is None or n > best_n:
+            best, best_n = parsed, n
+        if best_n == given:
             break
-    if best.notna().sum() < texts.notna().sum():
+    if best_n < given:
         rest = best.isna() & texts.notna()
         best[rest] = pd.to_datetime(texts[rest], errors="coerce", format="mixed")
-    return best.to_numpy(dtype="datetime64[ns]")
+    out = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[present] = best.to_numpy(dtype="datetime64[ns]")
+    return out[codes]

@@ -8,10 +8,11 @@ from typing import Any
 import numpy as np
 
 from ._columns import find_column, find_id_column
-from ._convert import map_distinct
+from . import _distinct as distinct
+from ._convert import map_uniques
 from ._options import Options
 from ._sources import FOOTER_REASON, RawTable, factorized
-from ._text import name_key, normalise_id
+from ._text import name_key
 from ..core.errors import DataError
 
 __all__ = ["find_id", "footer_rows", "id_changes", "id_column", "normalised_ids"]
@@ -62,7 +63,7 @@ def find_id(raw: RawTable, opt: Options, reserved: Sequence[str] = ()) -> tuple[
 def normalised_ids(raw: RawTable, idc: str) -> tuple[np.ndarray, np.ndarray]:
     """``(ids as written, normalised ids)``; a missing id is ``""``."""
     ids_raw = raw.cells[idc]
-    return ids_raw, map_distinct(ids_raw, normalise_id, factorized(raw, idc))
+    return ids_raw, map_uniques(ids_raw, distinct.normalised_ids, factorized(raw, idc))
 
 
 def footer_rows(raw: RawTable) -> set[int]:

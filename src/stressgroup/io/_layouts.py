@@ -31,12 +31,41 @@ __all__ = ["Answers", "Layout", "LongLayout", "WideLayout", "column_layout"]
 
 @dataclass
 class Answers:
-    """The answers of a file as numbers, and the events of reading them."""
+    """The answers of a file as numbers, and the cells not used (one entry per cell, as
+    arrays: item columns in order, each in row order)."""
 
-    problems: list[tuple[int, str, str, str]]   # (row index, column, value, reason): unusable
-    marked: list[tuple[int, str, str, str]]     # the same, for the format's missing codes
-    n_labels: int                                # answers read by their response label
-    numbers: np.ndarray                          # per row: the answers read as numbers
+    ev_index: np.ndarray      # int64: row index of each cell not used
+    ev_column: np.ndarray     # object: its column (as in raw.columns)
+    ev_value: np.ndarray      # object: the raw text
+    ev_reason: np.ndarray     # object: why
+    ev_marked: np.ndarray     # bool: the format's missing code (else unusable)
+    n_labels: int             # answers read by their response label
+    numbers: np.ndarray       # per row: the answers read as numbers
+
+    @classmethod
+    def of(cls, parts: Sequence[tuple[str, Any]], n_labels: int, numbers: np.ndarray) -> Answers:
+        """From ``(column, Converted)`` pairs, in order."""
+        conv = [c for _, c in parts]
+        if not conv:
+            return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object),
+                       np.zeros(0, dtype=object), np.zeros(0, dtype=object),
+                       np.zeros(0, dtype=bool), n_labels, numbers)
+        column = np.empty(sum(len(c.ev_index) for c in conv), dtype=object)
+        at = 0
+        for name, c in parts:
+            column[at:at + len(c.ev_index)] = name
+            at += len(c.ev_index)
+        return cls(np.concatenate([c.ev_index for c in conv]), column,
+                   np.concatenate([c.ev_value for c in conv]),
+                   np.concatenate([c.ev_reason for c in conv]),
+                   np.concatenate([c.ev_marked for c in conv]), n_labels, numbers)
+
+    @property
+    def problems(self) -> list[tuple[int, str, str, str]]:
+        """(row index, column, value, reason) of the unusable answers, in order."""
+        sel = ~self.ev_marked
+        return list(zip(self.ev_index[sel].tolist(), self.ev_column[sel].tolist(),
+                        self.ev_value[sel].tolist(), self.ev_reason[sel].tolist()))
 
 
 class Layout:
@@ -78,6 +107,10 @@ class Layout:
         """The reason shown in ``report.cells`` for row index ``i``."""
         return reason
 
+    def cell_reasons(self, rows: np.ndarray, reasons: np.ndarray) -> np.ndarray:
+        """:meth:`cell_reason` of many cells (row indices ``rows``)."""
+        return reasons
+
     def assemble(self, kept: np.ndarray, ids: np.ndarray, waves: np.ndarray,
                  extras: Extras) -> pd.DataFrame:
         raise NotImplementedError
@@ -111,8 +144,7 @@ class _ColumnLayout(Layout):
         raw, scale = self.job.raw, self.job.scale
         checked = scale.id is not None
         missing_values = raw.meta.get("missing_values") or {}
-        problems: list[tuple[int, str, str, str]] = []
-        marked: list[tuple[int, str, str, str]] = []
+        parts = []
         n_labels = 0
         numbers = np.zeros(raw.n_rows, dtype=np.int64)
         for key, c in self.map.item_cols.items():
@@ -123,9 +155,8 @@ class _ColumnLayout(Layout):
             self.given[key] = conv.given
             n_labels += conv.n_labels
             numbers += ~np.isnan(conv.numbers)
-            problems += [(i, c, v, r) for i, v, r in conv.problems]
-            marked += [(i, c, v, r) for i, v, r in conv.marked]
-        return Answers(problems=problems, marked=marked, n_labels=n_labels, numbers=numbers)
+            parts.append((c, conv))
+        return Answers.of(parts, n_labels, numbers)
 
     def _extra_names(self, extras: Extras) -> tuple[dict[str, pd.Series], dict[str, str]]:
         """``({name in data: values}, {stem of a per-wave extra: name in data})``."""

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError
+from ._distinct import Texts
 from ._text import cell_text
 
 __all__ = [
@@ -144,7 +145,10 @@ def _nonblank(column: np.ndarray) -> np.ndarray:
 def _nonblank_uniques(uniques: Any) -> np.ndarray:
     """``bool(str(u).strip())`` for each distinct value (text: one strip each, no str())."""
     if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
-        return np.array([u.strip() for u in uniques], dtype=object) != ""
+        texts = Texts(uniques.tolist() if isinstance(uniques, np.ndarray) else list(uniques))
+        if texts.plain:   # no whitespace at all: blank is empty
+            return np.asarray(uniques, dtype=object) != ""
+        return np.array([u.strip() for u in texts.values], dtype=object) != ""
     return np.fromiter((bool(str(u).strip()) for u in uniques), dtype=bool, count=len(uniques))
 
 
@@ -204,6 +208,18 @@ def factorized(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray]:
     codes, uniques = pd.factorize(np.asarray(values, dtype=object), sort=False)
     cache[column] = (values, codes, uniques)
     return codes, uniques
+
+
+def factorized_exactly(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`factorized` when it is what ``pandas.factorize`` of the cells gives (the
+    distinct values those of the cells, in order of first appearance); None when the
+    reader dropped blank rows after factorizing (its distinct values are those of the
+    rows before)."""
+    if table.meta.get("_factorized_before_blank_rows"):
+        hit = table.meta.get("_factorized", {}).get(column)
+        if hit is not None and hit[0] is table.cells[column]:
+            return None
+    return factorized(table, column)
 
 
 def _find_header(filled: np.ndarray, counts: np.ndarray) -> int:
@@ -321,6 +337,8 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
                             "header_row": first_row + start,
                             "_factorized": {nm: (cells[nm], look.facts[j][1], look.facts[j][2])
                                             for nm, j in zip(names, keep) if j in look.facts}}
+    if blank.any():
+        meta["_factorized_before_blank_rows"] = True
     if footer.any():
         meta["exclude"] = {int(r): FOOTER_REASON for r in row_numbers[footer]}
     return RawTable(file=file, source=source, columns=names, headers=headers, cells=cells,
@@ -368,10 +386,21 @@ def _decode(data: bytes, file: str, encoding: str | None) -> tuple[str, str]:
         ) from None
 
 
+def _first_lines(text: str, n: int) -> list[str]:
+    """``text.splitlines()[:n]`` without splitting the whole text."""
+    size = 16 * 1024
+    while size < len(text):
+        lines = text[:size].splitlines()
+        if len(lines) > n + 1:   # the first n lines end well inside the piece
+            return lines[:n]
+        size *= 4
+    return text.splitlines()[:n]
+
+
 def _sniff_separator(text: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
-    sample = "\n".join(text.splitlines()[:20])
+    sample = "\n".join(_first_lines(text, 20))
     try:
         return csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
     except csv.Error:

@@ -67,11 +67,24 @@ def waves_of(raw: RawTable, wcol: str) -> np.ndarray:
                          lambda v: normalise_wave(wave_map.get(nfkc(v).strip(), v)))
 
 
-def wave_categorical(values: Sequence[str]) -> pd.Categorical:
-    present = list(dict.fromkeys(values))
+def wave_categorical(values: Sequence[str] | np.ndarray) -> pd.Categorical:
+    """Wave labels as an ordered Categorical: pre < post < follow-up, then the other
+    labels in order of appearance."""
+    arr = np.asarray(values, dtype=object) if len(values) else np.zeros(0, dtype=object)
+    codes, uniques = pd.factorize(arr, sort=False)
+    if (codes < 0).any():   # a missing label: as the plain construction has it
+        present = list(dict.fromkeys(arr.tolist()))
+        known = [w for w in WAVE_ORDER if w in present]
+        other = [w for w in present if w not in WAVE_ORDER]
+        return pd.Categorical(arr.tolist(), categories=known + other, ordered=True)
+    present = uniques.tolist()
     known = [w for w in WAVE_ORDER if w in present]
     other = [w for w in present if w not in WAVE_ORDER]
-    return pd.Categorical(list(values), categories=known + other, ordered=True)
+    categories = known + other
+    at = {w: k for k, w in enumerate(categories)}
+    recode = np.array([at[w] for w in present], dtype=np.int64)
+    return pd.Categorical.from_codes(recode[codes] if len(codes) else codes, categories=categories,
+                                     ordered=True)
 
 
 def wave_rank(wave: str) -> tuple[int, str]:
