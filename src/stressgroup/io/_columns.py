@@ -114,13 +114,20 @@ def find_wave_column(columns: Sequence[str], cells: Mapping[str, np.ndarray]) ->
         for col in columns:
             if name_key(col) != wanted:
                 continue
-            values = [v for v in cells[col] if not is_missing(v)]
-            distinct = set(values)
-            known = sum(normalise_wave(v) in WAVE_ORDER for v in values)
+            # each distinct value looked at once, counted as often as it occurs
+            import pandas as pd
+
+            codes, uniques = pd.factorize(np.asarray(cells[col], dtype=object), sort=False)
+            counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+            answered = ~distinct.missing(uniques.tolist())
+            n_values = int(counts[answered].sum())
+            known = int(sum(n for u, n, a in zip(uniques.tolist(), counts.tolist(),
+                                                 answered.tolist())
+                            if a and normalise_wave(u) in WAVE_ORDER))
             if wanted == "time":
-                if values and known > len(values) / 2:
+                if n_values and known > n_values / 2:
                     return col
-            elif known or len(distinct) <= 6:
+            elif known or int(answered.sum()) <= 6:
                 return col
     return None
 

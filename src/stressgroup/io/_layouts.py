@@ -17,14 +17,14 @@ import numpy as np
 import pandas as pd
 
 from ._columns import looks_like_question
-from ._convert import convert_items
+from . import _distinct as distinct
+from ._convert import convert_items, map_uniques
 from ._duplicates import DuplicateRule
 from ._extras import Extras
 from ._mapping import ColumnMap, map_columns
 from ._options import Job
 from ._sources import factorized
-from ._text import is_missing
-from ._waves import wave_categorical
+from ._waves import wave_categorical, wave_categorical_codes
 
 __all__ = ["Answers", "Layout", "LongLayout", "WideLayout", "column_layout"]
 
@@ -131,7 +131,7 @@ class _ColumnLayout(Layout):
         self.wave_extras = dict(cmap.wave_extras)
         self.values: dict[tuple[str, str | None], np.ndarray] = {}
         self.given: dict[tuple[str, str | None], np.ndarray] = {}   # an answer was written
-        self.waves_absent: list[dict[str, Any]] = []
+        self.waves_absent: list[dict[str, Any]] | dict[str, list[Any]] = []
 
     def personal_candidates(self) -> list[str]:
         return self.extras + list(self.wave_extras.values())
@@ -225,8 +225,8 @@ class WideLayout(_ColumnLayout):
             arrays = [self.given[(item, w)] for item in self.item_ids
                       if (item, w) in self.given]
             if not arrays:   # no instrument: the per-wave columns decide
-                arrays = [np.array([not is_missing(v) for v in raw.cells[c]], dtype=bool)
-                          for (_stem, ww), c in self.wave_extras.items() if ww == w]
+                arrays = [~map_uniques(raw.cells[c], distinct.missing, factorized(raw, c))
+                          .astype(bool) for (_stem, ww), c in self.wave_extras.items() if ww == w]
             self.present[w] = np.any(np.vstack(arrays), axis=0) if arrays \
                 else np.zeros(n, dtype=bool)
         any_wave = np.any(np.vstack([self.present[w] for w in waves_in]), axis=0) if waves_in \
@@ -241,35 +241,45 @@ class WideLayout(_ColumnLayout):
                  extras: Extras) -> pd.DataFrame:
         file, raw, waves_in = self.job.file, self.job.raw, self.map.waves_in
         extra_out, wave_extra_names = self._extra_names(extras)
-        rec_rows: list[int] = []
-        rec_waves: list[str] = []
-        for i in np.flatnonzero(kept):
-            for w in waves_in:
-                if self.present[w][i]:
-                    rec_rows.append(int(i))
-                    rec_waves.append(w)
-                else:
-                    self.waves_absent.append({"file": file, "row": int(raw.rows[i]),
-                                              "id": ids[i], "wave": w})
-        sel = np.array(rec_rows, dtype=np.int64)
+        # records: each kept row, then each wave it answers, in the order of the waves
+        idx = np.flatnonzero(kept)
+        n_w = len(waves_in)
+        given = (np.vstack([self.present[w][idx] for w in waves_in]).T.ravel() if n_w
+                 else np.zeros(0, dtype=bool))
+        row_of = np.repeat(idx, n_w)
+        wave_of = np.tile(np.arange(n_w), len(idx))
+        sel = row_of[given].astype(np.int64)
+        rec_wave = wave_of[given]
+        absent_rows, absent_wave = row_of[~given], wave_of[~given]
+        labels = np.array(list(waves_in), dtype=object)
+        self.waves_absent = {"file": [file] * len(absent_rows),
+                             "row": raw.rows[absent_rows].tolist(),
+                             "id": ids[absent_rows].tolist(),
+                             "wave": labels[absent_wave].tolist()}
+        masks = {w: rec_wave == k for k, w in enumerate(waves_in)}
         out: dict[str, Any] = {
             "id": pd.Series(ids[sel].tolist() if len(sel) else [], dtype="str"),
-            "wave": wave_categorical(rec_waves)}
+            "wave": wave_categorical_codes(rec_wave, list(waves_in))}
+        # an item's answers in all waves end to end; a record's is at (its wave, its row)
+        at = rec_wave * raw.n_rows + sel
+        none = np.full(raw.n_rows, np.nan)
         for item in self.item_ids:
-            col = np.full(len(sel), np.nan)
-            for w in waves_in:
-                arr = self.values.get((item, w))
-                mask = np.array([rw == w for rw in rec_waves], dtype=bool)
-                if arr is not None and mask.any():
-                    col[mask] = arr[sel[mask]]
-            out[item] = col
+            parts = [self.values.get((item, w)) for w in waves_in]
+            if all(p is None for p in parts):
+                out[item] = np.full(len(sel), np.nan)
+                continue
+            out[item] = np.concatenate([none if p is None else p for p in parts])[at]
         for name, series in extra_out.items():
             out[name] = series.iloc[sel].reset_index(drop=True)
         for stem, name in wave_extra_names.items():
             per_wave = {w: extras.values(c) for (s, w), c in self.wave_extras.items()
                         if s == stem}
-            vals = [per_wave[w].iloc[i] if w in per_wave else np.nan
-                    for i, w in zip(rec_rows, rec_waves, strict=True)]
+            vals: list[Any] = [np.nan] * len(sel)
+            for w, series in per_wave.items():
+                values = series._values   # what series.iloc[i] gives, element by element
+                rows = sel.tolist()
+                for pos in np.flatnonzero(masks[w]).tolist():
+                    vals[pos] = values[rows[pos]]
             out[name] = pd.Series(vals, dtype=object).infer_objects() if vals else \
                 pd.Series([], dtype=object)
         return pd.DataFrame(out)
