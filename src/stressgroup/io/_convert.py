@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._distinct import factorize_text
 from ._scale import Scale
 from ._text import format_number, is_missing, nfkc, parse_number
 
@@ -27,7 +28,7 @@ def factorize(values: np.ndarray, fact: tuple[np.ndarray, np.ndarray] | None
                ) -> tuple[np.ndarray, np.ndarray]:
     if fact is not None:
         return fact
-    return pd.factorize(np.asarray(values, dtype=object), sort=False)
+    return factorize_text(values)
 
 
 def map_distinct(values: np.ndarray, func: Any,

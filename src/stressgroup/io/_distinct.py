@@ -21,7 +21,7 @@ import pandas as pd
 from ..core.privacy import personal_kind
 from ._text import MISSING_MARKERS, is_missing, normalise_id
 
-__all__ = ["Texts", "masked", "missing", "normalised_ids", "personal_kinds", "short_plain",
+__all__ = ["Texts", "factorize_text", "masked", "missing", "normalised_ids", "personal_kinds", "short_plain",
            "stripped_missing"]
 
 _SEP = "\x00"
@@ -43,6 +43,28 @@ _MARKER_SPELLINGS = frozenset(s for m in MISSING_MARKERS for s in _cases(m))
 # deleted from an ASCII value, these leave nothing of a phone or ID-card number or an
 # IPv4 address (digits, spaces and dashes, "+", "." and X)
 _NUMBERISH = str.maketrans("", "", "0123456789" + ASCII_SPACE + "-+.Xx")
+
+
+def factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize(values, sort=False)`` of an object array, faster for text.
+
+    For an array of ``str`` only, pandas itself uses its string hash table, after a pass
+    checking that every value is a ``str``; here the table is used straight away, and the
+    check comes after: that table codes any value that is no ``str`` as missing (-1),
+    which text never is, so an array with a -1 is factorized by pandas instead.
+    """
+    values = np.asarray(values, dtype=object)
+    try:
+        from pandas._libs import hashtable
+
+        uniques, codes = hashtable.StringHashTable(len(values) or 1).factorize(
+            values, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+        codes = np.asarray(codes, dtype=np.intp)
+        if len(codes) == len(values) and not (codes < 0).any():
+            return codes, np.asarray(uniques, dtype=object)
+    except Exception:  # noqa: BLE001  (another pandas: its own way)
+        pass
+    return pd.factorize(values, sort=False)
 
 
 class Texts:
@@ -96,17 +118,23 @@ def stripped_missing(values: Sequence[str] | Texts) -> tuple[list[str], np.ndarr
     texts = values if isinstance(values, Texts) else Texts(values)
     if not texts.n:
         return [], np.zeros(0, dtype=bool)
-    if texts.plain:   # ASCII without whitespace: blank or a marker's spelling
-        return texts.values, _isin(texts.values, _MARKER_SPELLINGS)
-    stripped = [v.strip() for v in texts.values]
     if texts.joined is None:
-        return stripped, np.fromiter((is_missing(v) for v in texts.values), dtype=bool,
-                                     count=texts.n)
-    # an ASCII value is missing when stripped it is blank or a marker's spelling
-    out = _isin(stripped, _MARKER_SPELLINGS)
-    if not texts.joined.isascii():
-        for k in np.flatnonzero([not v.isascii() for v in stripped]).tolist():
-            out[k] = is_missing(stripped[k])
+        return [v.strip() for v in texts.values], np.fromiter(
+            (is_missing(v) for v in texts.values), dtype=bool, count=texts.n)
+    stripped = texts.values if texts.plain else [v.strip() for v in texts.values]
+    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=texts.n)
+    out = lengths == 0
+    # an ASCII value is missing when stripped it is blank or a marker's spelling (at most
+    # 4 characters); another may be a full-width marker: the rule itself looks
+    look = np.flatnonzero((lengths > 0) & (lengths <= (4 if texts.joined.isascii() else 8)))
+    if len(look):
+        sub = [stripped[k] for k in look.tolist()]
+        hit = _isin(sub, _MARKER_SPELLINGS)
+        if not "".join(sub).isascii():
+            for k, v in enumerate(sub):
+                if not v.isascii():
+                    hit[k] = is_missing(v)
+        out[look] = hit
     return stripped, out
 
 

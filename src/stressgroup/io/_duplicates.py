@@ -14,7 +14,7 @@ from ._options import Options
 from ._report import make_table
 from ._sources import RawTable
 from . import _distinct as distinct
-from ._distinct import Texts
+from ._distinct import Texts, factorize_text
 from ._text import nfkc
 
 __all__ = ["DuplicateRule", "parse_times", "resolve_duplicates"]
@@ -107,26 +107,33 @@ def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
 def _duplicated(columns: list[np.ndarray]) -> np.ndarray:
     """``DataFrame(columns).duplicated(keep=False)``: the rows whose values (all missing
     values equal) occur in more than one row."""
-    key = None
+    n = len(columns[0]) if columns else 0
+    key = np.zeros(n, dtype=np.int64)
     for col in columns:
-        codes, uniques = pd.factorize(np.asarray(col, dtype=object), use_na_sentinel=False)
-        if key is None:
-            key = codes.astype(np.int64)
-        else:   # one code per pair of values seen, kept small
-            key, _ = pd.factorize(key * (len(uniques) + 1) + codes, sort=False)
-    if key is None or not len(key):
-        return np.zeros(0 if key is None else len(key), dtype=bool)
+        codes, uniques = factorize_text(np.asarray(col, dtype=object))
+        size = len(uniques)
+        if (codes < 0).any():   # the missing values: one more value
+            codes = np.where(codes < 0, size, codes)
+            size += 1
+        if size <= 1:
+            continue   # the same value in every row
+        # one code per pair of values seen, kept small
+        key, _ = pd.factorize(key * size + codes, sort=False)
+    if not n:
+        return np.zeros(0, dtype=bool)
     return np.bincount(key)[key] > 1
 
 
 def parse_times(values: np.ndarray,
-                fact: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                fact: tuple[np.ndarray, np.ndarray] | None = None,
+                clean: tuple[list[str], np.ndarray] | None = None) -> np.ndarray:
     """Submit times as datetime64 (NaT where unreadable); 问卷星's ``2024/5/12 9:03:15`` too.
 
     The format that reads the most values is used (tried in order: ``%Y/%m/%d %H:%M:%S``,
     ``%Y-%m-%d %H:%M:%S``, ISO 8601); the values it cannot read are read one by one
     (``format="mixed"``). Each distinct value is parsed once (counted as often as it
-    occurs); ``fact``: the ``pandas.factorize`` of ``values`` when it is known.
+    occurs); ``fact``: the ``pandas.factorize`` of ``values`` when it is known, ``clean``:
+    its distinct values stripped and which are missing.
     """
     codes, uniques = fact if fact is not None else \
         pd.factorize(np.asarray(values, dtype=object), sort=False)
@@ -134,9 +141,14 @@ def parse_times(values: np.ndarray,
     present = np.flatnonzero(weights > 0)
     texts_u = Texts(np.asarray(uniques, dtype=object)[present].tolist())
     weights = weights[present]
-    clean, blank = distinct.stripped_missing(texts_u)
+    if clean is not None:
+        blank = np.asarray(clean[1], dtype=bool)[present]
+        stripped = [clean[0][j] for j in present.tolist()]
+    else:
+        stripped, blank = distinct.stripped_missing(texts_u)
     if texts_u.joined is None or not texts_u.joined.isascii():
-        clean = [nfkc(v).strip() for v in texts_u.values]
+        stripped = [nfkc(v).strip() for v in texts_u.values]
+    clean = stripped
     texts = pd.Series([None if b else v for v, b in zip(clean, blank.tolist())], dtype=object)
 
     def read(parsed: pd.Series) -> int:

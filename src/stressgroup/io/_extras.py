@@ -11,7 +11,7 @@ from . import _distinct as distinct
 from ._convert import factorize
 from ._distinct import Texts
 from ._pii import pseudonymized
-from ._sources import RawTable, factorized
+from ._sources import RawTable, factorized, stripped_distinct
 from ._text import name_key, nfkc
 
 __all__ = ["Extras", "extra_series"]
@@ -52,7 +52,9 @@ class Extras:
             keys = {nfkc(k).strip() for k in marks}
             uniques = np.array(["" if nfkc(u).strip() in keys else u for u in uniques],
                                dtype=object)
-        return extra_series(raw.cells[c], as_text=is_group, fact=(codes, uniques))
+            return extra_series(raw.cells[c], as_text=is_group, fact=(codes, uniques))
+        return extra_series(raw.cells[c], as_text=is_group, fact=(codes, uniques),
+                            clean=stripped_distinct(raw, c))
 
     def name(self, name: str, taken: set[str]) -> str:
         """``name``, or ``name_extra`` (noted) when ``data`` already has a column so named;
@@ -68,18 +70,24 @@ class Extras:
 
 
 def extra_series(values: np.ndarray, *, as_text: bool,
-                  fact: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
+                  fact: tuple[np.ndarray, np.ndarray] | None = None,
+                  clean: tuple[list[str], np.ndarray] | None = None) -> pd.Series:
     """Text of an extra column -> numbers when every answered value is a plain number.
 
     ``fact``: codes and a text per code (the distinct values, or their images: a value
-    may appear more than once), as ``pandas.factorize`` gives them.
+    may appear more than once), as ``pandas.factorize`` gives them; ``clean``: those
+    texts stripped and which are missing, when known.
     """
     codes, uniques = factorize(values, fact)
-    texts = Texts(uniques.tolist() if isinstance(uniques, np.ndarray) else list(uniques))
-    stripped, blank = distinct.stripped_missing(texts)
+    if clean is not None:
+        stripped, blank = clean
+    else:
+        stripped, blank = distinct.stripped_missing(
+            uniques.tolist() if isinstance(uniques, np.ndarray) else list(uniques))
     missing_u = np.append(blank, True)   # code -1: a missing cell
     answered_at = np.flatnonzero(~missing_u[:-1])
-    answered_u = [stripped[k] for k in answered_at.tolist()]
+    answered_u = stripped if len(answered_at) == len(stripped) else \
+        [stripped[k] for k in answered_at.tolist()]
     any_missing = bool(missing_u[codes].any())
     numbers_u = None if as_text or not answered_u else _plain_numbers(answered_u)
     if numbers_u is not None:

@@ -24,7 +24,7 @@ from ._extras import Extras
 from ._mapping import ColumnMap, map_columns
 from ._options import Job
 from ._sources import factorized
-from ._waves import wave_categorical, wave_categorical_codes
+from ._waves import fixed_wave, wave_categorical, wave_categorical_codes
 
 __all__ = ["Answers", "Layout", "LongLayout", "WideLayout", "column_layout"]
 
@@ -203,8 +203,10 @@ class LongLayout(_ColumnLayout):
                  extras: Extras) -> pd.DataFrame:
         extra_out, _ = self._extra_names(extras)
         idx = np.flatnonzero(kept)
-        out: dict[str, Any] = {"id": pd.Series(ids[idx].tolist(), dtype="str"),
-                               "wave": wave_categorical(waves[idx].tolist())}
+        fixed = fixed_wave(self.job.opt)   # wave= given: every row's wave (see row_waves)
+        wave = (wave_categorical_codes(np.zeros(len(idx), dtype=np.int64), [fixed])
+                if fixed is not None else wave_categorical(waves[idx]))
+        out: dict[str, Any] = {"id": pd.Series(ids[idx].tolist(), dtype="str"), "wave": wave}
         for item in self.item_ids:
             arr = self.values.get((item, None))
             out[item] = arr[idx] if arr is not None else np.full(len(idx), np.nan)

@@ -13,6 +13,7 @@ from ._columns import looks_like_pii, pii_header_reason, pii_reason
 from . import _distinct as distinct
 from ._convert import map_distinct, map_uniques
 from ._options import Options
+from ._ids import normalised_distinct
 from ._sources import RawTable, factorized_exactly
 from ._text import is_missing, nfkc, personal_kind
 
@@ -106,7 +107,12 @@ def private_ids(file: str, raw: RawTable, idc: str, ids_raw: np.ndarray, ids: np
             hashed = np.zeros(len(ids), dtype=bool)
             notes.append(f"{file}: the id column {idc!r} holds {id_kind}s; kept because pii='keep'")
     else:
-        kinds = map_uniques(ids, distinct.personal_kinds)
+        known = normalised_distinct(raw, ids)
+        if known is not None:   # the kind of each distinct id, spread over the rows
+            codes, norm = known
+            kinds = np.asarray(distinct.personal_kinds(norm.tolist()), dtype=object)[codes]
+        else:
+            kinds = map_uniques(ids, distinct.personal_kinds)
         hit = np.array([k is not None for k in kinds], dtype=bool)
         hashed = hit if opt.pii != "keep" else np.zeros(len(ids), dtype=bool)
         if hit.any():

@@ -17,6 +17,7 @@ import pandas as pd
 from ..core.errors import DataError
 from ._columns import find_time_column
 from ._convert import shown
+from ._distinct import factorize_text
 from ._duplicates import parse_times, resolve_duplicates
 from ._extras import Extras
 from ._ids import find_id, id_changes, normalised_ids
@@ -25,7 +26,7 @@ from ._options import Job, Loaded, Options
 from ._pii import personal_data
 from ._report import FileReport, LoadReport, make_table
 from ._scale import Scale
-from ._sources import FOOTER_REASON, RawTable, factorized
+from ._sources import FOOTER_REASON, RawTable, factorized, stripped_distinct
 from ._text import mask_personal
 from ._tidy import TidyLayout, tidy_columns
 from ._waves import fixed_wave, row_waves, unknown_wave_notes, wave_column
@@ -117,7 +118,7 @@ def _cells(raw: RawTable, answers: Answers, layout: Layout, kept: np.ndarray,
            final_ids: np.ndarray) -> dict[str, list[Any]]:
     """The ``cells`` table of the kept rows, as columns: by row, then by column in the file."""
     order_of = {c: k for k, c in enumerate(raw.columns)}
-    col_codes, col_names = pd.factorize(answers.ev_column, sort=False)
+    col_codes, col_names = factorize_text(answers.ev_column)
     position = np.array([order_of[c] for c in col_names], dtype=np.int64)[col_codes]
     idx = answers.ev_index
     order = np.lexsort((position, idx))
@@ -126,7 +127,7 @@ def _cells(raw: RawTable, answers: Answers, layout: Layout, kept: np.ndarray,
     ids = final_ids[rows].astype(object)
     ids[ids == ""] = None
     values = answers.ev_value[order]
-    v_codes, v_uniques = pd.factorize(values, sort=False)
+    v_codes, v_uniques = factorize_text(values)
     shown_u = np.array([shown(v) for v in v_uniques] + [None], dtype=object)
     return {"file": [raw.file] * len(rows), "row": raw.rows[rows].tolist(),
             "column": answers.ev_column[order].tolist(), "id": ids.tolist(),
@@ -180,7 +181,8 @@ def _times(raw: RawTable, kept: np.ndarray) -> dict[str, Any]:
     if tcol is None:
         return {}
     codes, uniques = factorized(raw, tcol)
-    times = parse_times(raw.cells[tcol][kept], fact=(codes[kept], uniques))
+    times = parse_times(raw.cells[tcol][kept], fact=(codes[kept], uniques),
+                        clean=stripped_distinct(raw, tcol))
     times = np.sort(times[~np.isnat(times)])
     if not len(times):
         return {"time_column": tcol}

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..core.results import jsonable
 from ..report import Reportable
-from ._distinct import masked
+from ._distinct import factorize_text, masked
 from ._text import PERSONAL_PLACEHOLDER, mask_personal
 
 __all__ = ["TABLE_COLUMNS", "FileReport", "LoadReport"]
@@ -104,7 +104,7 @@ def _masked_list(values: Sequence[Any], func: Any) -> list[Any]:
     obj[:] = values
     if pd.api.types.infer_dtype(obj, skipna=True) != "string":
         return _masked(pd.Series(obj, dtype=object), func)
-    codes, uniques = pd.factorize(obj, sort=False)   # missing values: -1
+    codes, uniques = factorize_text(obj)   # missing values: -1
     mapped = np.empty(len(uniques) + 1, dtype=object)
     mapped[:-1] = masked(list(uniques), func)
     out = mapped[codes]
@@ -118,7 +118,7 @@ def _masked(series: pd.Series, func: Any) -> list[Any]:
     unchanged; a list, as assigning it back to the frame infers the column's dtype."""
     values = series.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(values, skipna=True) == "string":
-        codes, uniques = pd.factorize(values, sort=False)   # missing values: -1
+        codes, uniques = factorize_text(values)   # missing values: -1
         mapped = np.empty(len(uniques) + 1, dtype=object)
         mapped[:-1] = masked(list(uniques), func)   # texts without personal data: as they are
         out = mapped[codes]

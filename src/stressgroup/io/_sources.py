@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError
-from ._distinct import Texts
+from ._distinct import Texts, factorize_text
 from ._text import cell_text
 
 __all__ = [
@@ -154,7 +154,7 @@ def _nonblank_uniques(uniques: Any) -> np.ndarray:
 
 def _factorize_nonblank(column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(non-blank mask, codes, uniques) of a column of text, each distinct value looked at once."""
-    codes, uniques = pd.factorize(column, sort=False)
+    codes, uniques = factorize_text(column)
     keep = np.append(_nonblank_uniques(uniques), False)   # code -1 (a missing cell) is blank
     return keep[codes], codes, uniques
 
@@ -205,9 +205,25 @@ def factorized(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray]:
     hit = cache.get(column)
     if hit is not None and hit[0] is values:
         return hit[1], hit[2]
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), sort=False)
+    codes, uniques = factorize_text(values)
     cache[column] = (values, codes, uniques)
     return codes, uniques
+
+
+def stripped_distinct(table: RawTable, column: str) -> tuple[list[str], np.ndarray]:
+    """The distinct values of a column (as :func:`factorized` gives them) stripped, and
+    which are missing markers (``is_missing``); cached like the factorization."""
+    codes, uniques = factorized(table, column)
+    cache = table.meta.setdefault("_stripped", {})
+    hit = cache.get(column)
+    if hit is not None and hit[0] is uniques:
+        return hit[1], hit[2]
+    from ._distinct import stripped_missing
+
+    stripped, blank = stripped_missing(uniques.tolist() if isinstance(uniques, np.ndarray)
+                                       else list(uniques))
+    cache[column] = (uniques, stripped, blank)
+    return stripped, blank
 
 
 def factorized_exactly(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -397,43 +413,105 @@ def _first_lines(text: str, n: int) -> list[str]:
     return text.splitlines()[:n]
 
 
+def _sniff_lines(lines: list[str]) -> str | None:
+    """The separator csv.Sniffer finds in the first lines, or None."""
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",\t;").delimiter
+    except csv.Error:
+        return None
+
+
 def _sniff_separator(text: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
-    sample = "\n".join(_first_lines(text, 20))
+    found = _sniff_lines(_first_lines(text, 20))
+    if found is not None:
+        return found
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in (",", "\t", ";")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _utf8_body(data: bytes, encoding: str | None, used: str) -> bytes | None:
+    """The UTF-8 bytes of the text :func:`_decode` made of ``data`` (its byte-order marks
+    dropped as ``_decode`` drops them), or None when the text was decoded otherwise."""
+    if encoding is None:   # detected: "utf-8-sig" drops one mark, "utf-8" had none
+        return data[3:] if used == "utf-8-sig" else data if used == "utf-8" else None
+    if encoding in ("utf-8", "utf-8-sig"):   # decoded, then every leading mark stripped
+        k = 0
+        while data.startswith(_BOM, k):
+            k += 3
+        return data[k:]
+    return None
+
+
+def _c_parse(source: Any, sep: str, encoding: str | None) -> list[np.ndarray]:
+    """pandas' C parser, every cell as text, blank lines kept: one object array per column."""
+    frame = pd.read_csv(source, sep=sep, header=None, dtype=object, encoding=encoding,
+                        keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                        engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True)
+    columns = []
+    for j in range(frame.shape[1]):
+        col = frame.iloc[:, j].to_numpy()
+        if not col.flags.writeable:   # a view of the frame, which is dropped here
+            try:
+                col.flags.writeable = True
+            except ValueError:
+                col = col.copy()
+        columns.append(col)
+    if columns and pd.isna(columns[-1]).any():   # short rows padded with NaN at the end
+        for j, col in enumerate(columns):
+            missing = pd.isna(col)
+            if missing.any():
+                col = col.copy()
+                col[missing] = ""
+                columns[j] = col
+    return columns
+
+
+def _utf8_columns(data: bytes, suffix: str, sep: str | None
+                  ) -> tuple[list[np.ndarray], str, str] | None:
+    """``(columns, encoding, separator)`` of a UTF-8 file parsed from its bytes (the C
+    parser decodes every cell strictly, so a parse is also the check that the file is
+    UTF-8), or None: then the file is decoded first, as :func:`_decode` does."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    bom = data.startswith(_BOM)
+    body = data[3:] if bom else data
+    if sep is None:
+        if suffix == ".tsv":
+            sep = "\t"
+        else:   # the first 20 lines, as _sniff_separator takes them from the whole text
+            cut = body.rfind(b"\n", 0, 256 * 1024) + 1
+            try:
+                lines = body[:cut].decode("utf-8").splitlines()
+            except UnicodeDecodeError:
+                return None
+            if len(lines) <= 21:
+                return None
+            sep = _sniff_lines(lines[:20])
+            if sep is None:
+                return None
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
-    except csv.Error:
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        counts = {sep: first.count(sep) for sep in (",", "\t", ";")}
-        best = max(counts, key=lambda s: counts[s])
-        return best if counts[best] else ","
+        columns = _c_parse(io.BytesIO(body), sep, "utf-8")
+    except Exception:   # not UTF-8, ragged rows, a broken quote: the plain way says
+        return None
+    return columns, "utf-8-sig" if bom else "utf-8", sep
 
 
-def _csv_columns(text: str, sep: str, file: str) -> list[np.ndarray] | np.ndarray:
+def _csv_columns(text: str, sep: str, file: str,
+                 body: bytes | None = None) -> list[np.ndarray] | np.ndarray:
     """Parse delimited text: one object array of str per column (pandas' C parser), or
-    for ragged rows or a broken quote a 2-D object array of str (the csv module)."""
+    for ragged rows or a broken quote a 2-D object array of str (the csv module).
+    ``body``: the text as UTF-8 bytes, when at hand (parsed without encoding it again)."""
     try:  # fast path: pandas' C parser, every cell as text, blank lines kept
-        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=object,
-                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                            engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True)
-        columns = []
-        for j in range(frame.shape[1]):
-            col = frame.iloc[:, j].to_numpy()
-            if not col.flags.writeable:   # a view of the frame, which is dropped here
-                try:
-                    col.flags.writeable = True
-                except ValueError:
-                    col = col.copy()
-            columns.append(col)
-        if columns and pd.isna(columns[-1]).any():   # short rows padded with NaN at the end
-            for j, col in enumerate(columns):
-                missing = pd.isna(col)
-                if missing.any():
-                    col = col.copy()
-                    col[missing] = ""
-                    columns[j] = col
-        return columns
+        if body is not None:
+            return _c_parse(io.BytesIO(body), sep, "utf-8")
+        return _c_parse(io.StringIO(text), sep, None)
     except (pd.errors.ParserError, ValueError):
         pass   # ragged rows or a broken quote: the csv module says where
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
@@ -456,9 +534,13 @@ def read_csv_text(path: Path, *, file: str, encoding: str | None = None,
     if not data.strip():
         raise DataError(f"{file} is empty: no header row and no data. "
                         "Check that this is the exported survey file.")
-    text, used = _decode(data, file, encoding)
-    sep = sep or _sniff_separator(text, path.suffix.lower())
-    parsed = _csv_columns(text, sep, file)
+    fast = _utf8_columns(data, path.suffix.lower(), sep) if encoding is None else None
+    if fast is not None:   # UTF-8: parsed from the bytes, never decoded as a whole
+        parsed, used, sep = fast
+    else:
+        text, used = _decode(data, file, encoding)
+        sep = sep or _sniff_separator(text, path.suffix.lower())
+        parsed = _csv_columns(text, sep, file, body=_utf8_body(data, encoding, used))
     if isinstance(parsed, list):
         table = _from_grid(None, columns=parsed, file=file, source="csv", first_row=1,
                            encoding=used)
