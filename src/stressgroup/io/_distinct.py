@@ -200,12 +200,12 @@ def masked(values: Sequence[Any], func: Callable[[Any], Any]) -> np.ndarray:
     if texts.joined is None:
         return _apply(texts.values, np.ones(texts.n, dtype=bool), func, out)
     if texts.joined.isascii():
-        plain = np.arange(texts.n)
         look = np.zeros(texts.n, dtype=bool)
     else:
         look = np.fromiter((not v.isascii() for v in texts.values), dtype=bool,
                            count=texts.n)
-        plain = np.flatnonzero(~look)
+    # ASCII texts of 7 characters or more, or with "@", are counted
+    plain = np.flatnonzero(~look & ~short_plain(texts))
     if len(plain):
         sub = texts if len(plain) == texts.n else Texts([texts.values[k] for k in plain.tolist()])
         look[plain] = (_counts(sub, "0123456789") >= 11) | (_counts(sub, ".") >= 3) \

@@ -12,7 +12,7 @@ import pandas as pd
 from ..core.errors import DataError
 from ._options import Options
 from ._report import make_table
-from ._sources import RawTable
+from ._sources import RawTable, factorized
 from . import _distinct as distinct
 from ._distinct import Texts, factorize_text
 from ._text import nfkc
@@ -50,7 +50,7 @@ def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
     file = raw.file
     live = np.flatnonzero(reason == None)  # noqa: E711  (elementwise)
     arrays = list(rule.keys.values())
-    dup_mask = _duplicated([ids[live], *(a[live] for a in arrays)])
+    dup_mask = _duplicated([_id_codes(raw, ids, live), *(a[live] for a in arrays)])
     groups: dict[tuple[Any, ...], list[int]] = {}
     for i in live[dup_mask]:
         groups.setdefault((ids[i], *(a[i] for a in arrays)), []).append(int(i))
@@ -104,13 +104,31 @@ def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
     return superseded
 
 
+def _id_codes(raw: RawTable, ids: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """``ids[live]``, or codes that tell the same ids apart: the id column's codes when
+    normalising changed no distinct id (each code is then one id)."""
+    from ._ids import normalised_distinct
+
+    known = normalised_distinct(raw, ids)
+    if known is not None:
+        codes, mapped = known
+        _, uniques = factorized(raw, raw.meta["_normalised_ids_column"])
+        if len(mapped) == len(uniques) + 1 and not (codes < 0).any() \
+                and bool((mapped[:-1] == np.asarray(uniques, dtype=object)).all()):
+            return codes[live].astype(np.int64)
+    return ids[live]
+
+
 def _duplicated(columns: list[np.ndarray]) -> np.ndarray:
     """``DataFrame(columns).duplicated(keep=False)``: the rows whose values (all missing
     values equal) occur in more than one row."""
     n = len(columns[0]) if columns else 0
     key = np.zeros(n, dtype=np.int64)
     for col in columns:
-        codes, uniques = factorize_text(np.asarray(col, dtype=object))
+        if col.dtype.kind == "i":   # codes already
+            codes, uniques = pd.factorize(col, sort=False)
+        else:
+            codes, uniques = factorize_text(np.asarray(col, dtype=object))
         size = len(uniques)
         if (codes < 0).any():   # the missing values: one more value
             codes = np.where(codes < 0, size, codes)

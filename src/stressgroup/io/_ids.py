@@ -69,6 +69,7 @@ def normalised_ids(raw: RawTable, idc: str) -> tuple[np.ndarray, np.ndarray]:
     mapped[-1] = ""   # normalise_id("")
     ids = mapped[codes]
     raw.meta["_normalised_ids"] = (ids, codes, mapped)
+    raw.meta["_normalised_ids_column"] = idc
     return ids_raw, ids
 
 

@@ -129,7 +129,7 @@ def _cells(raw: RawTable, answers: Answers, layout: Layout, kept: np.ndarray,
     values = answers.ev_value[order]
     v_codes, v_uniques = factorize_text(values)
     shown_u = np.array([shown(v) for v in v_uniques] + [None], dtype=object)
-    return {"file": [raw.file] * len(rows), "row": raw.rows[rows].tolist(),
+    return {"file": [raw.file] * len(rows), "row": raw.rows[rows].astype(np.int64),
             "column": answers.ev_column[order].tolist(), "id": ids.tolist(),
             "value": shown_u[v_codes].tolist(),
             "reason": layout.cell_reasons(rows, answers.ev_reason[order]).tolist()}
