@@ -1,19 +1,25 @@
-"""Benchmark: read_survey on a 50,000-row 问卷星 export (xlsx and csv).
+"""Benchmark: read_survey on a 50,000-row 问卷星 export (xlsx and csv) and a wide CSV.
 
 Builds a 按选项序号 export of the five-level-stress instrument (six fixed leading
 columns, six profile questions, five 5-row matrix questions, -2/-3 sentinels,
 a few out-of-range answers, duplicate submissions) in a temporary folder, then
 times ``read_survey`` against a baseline measured in the same run: pandas
 ``read_csv`` / ``read_excel`` of the same file with ``dtype=str`` (Excel with
-both the calamine and the openpyxl engine). Prints seconds and ratios.
+both the calamine and the openpyxl engine). ``wide`` times ``read_survey`` on a
+wide export (``benchmarks/_gen.py``: id, gender, age, pre_/post_ items; one row
+per person) against ``pandas.read_csv`` of it. Each time is the median of
+``--repeat`` runs, ours and the baseline alternated. Prints seconds and ratios,
+one line per row.
 
-Run: ``python benchmarks/bench_wjx.py [N_ROWS]`` (default 50000).
+Run: ``python benchmarks/bench_wjx.py [N_ROWS] [--only csv|xlsx|wide] [--repeat K]
+[--wide-rows N]`` (default 50000 rows, 100000 wide rows, every benchmark).
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
-import sys
+import statistics
 import tempfile
 import time
 import warnings
@@ -72,45 +78,101 @@ def build(folder: Path, n: int, seed: int = 1) -> tuple[Path, Path]:
     return csv_path, xlsx_path
 
 
-def best_of(func, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+def alternated(ours, base, repeat: int) -> tuple[float, float]:
+    """Median seconds of ``ours`` and of ``base``, run alternately ``repeat`` times each
+    (after one warm-up run of each)."""
+    ours()
+    base()
+    t_ours, t_base = [], []
+    for k in range(repeat):
+        for fn, out in ((ours, t_ours), (base, t_base)) if k % 2 == 0 else \
+                ((base, t_base), (ours, t_ours)):
+            t0 = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t0)
+    return statistics.median(t_ours), statistics.median(t_base)
 
 
-def main(n: int = 50_000) -> None:
+def _quiet(fn):
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn()
+    return run
+
+
+def _line(label: str, seconds: float, ratio: float, extra: str = "") -> None:
+    print(f"{label:28s}{seconds:9.3f}{ratio:8.2f}{extra}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("rows", nargs="?", type=int, default=50_000)
+    ap.add_argument("--only", choices=("csv", "xlsx", "wide"), action="append",
+                    help="run only this benchmark (may be repeated)")
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs of each (median)")
+    ap.add_argument("--wide-rows", type=int, default=100_000)
+    args = ap.parse_args(argv)
+    only = set(args.only or ("csv", "xlsx", "wide"))
+    n = args.rows
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        t0 = time.perf_counter()
-        csv_path, xlsx_path = build(folder, n)
-        print(f"built {n} rows in {time.perf_counter() - t0:.1f} s "
-              f"(csv {csv_path.stat().st_size / 1e6:.1f} MB, xlsx {xlsx_path.stat().st_size / 1e6:.1f} MB)")
+        header_done = False
 
-        def load(path):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return read_survey(path, instrument="five-level-stress", wave="pre")
+        def header():
+            nonlocal header_done
+            if not header_done:
+                print(f"{'':28s}{'seconds':>9s}{'ratio':>8s}")
+                header_done = True
 
-        r = load(csv_path)
-        print(f"loaded: {len(r)} rows kept, {r.report.rows_excluded} excluded, "
-              f"{len(r.report.cells)} cells listed; source {r.report.source} "
-              f"({r.report.files[0].variant})")
-        base_csv = best_of(lambda: pd.read_csv(csv_path, dtype=str))
-        ours_csv = best_of(lambda: load(csv_path))
-        base_xl = best_of(lambda: pd.read_excel(xlsx_path, dtype=str, engine="calamine"), 2)
-        ours_xl = best_of(lambda: load(xlsx_path), 2)
-        base_xl_op = best_of(lambda: pd.read_excel(xlsx_path, dtype=str, engine="openpyxl"), 1)
-        print(f"{'':28s}{'seconds':>9s}{'ratio':>8s}")
-        print(f"{'pandas.read_csv(dtype=str)':28s}{base_csv:9.3f}{1:8.2f}")
-        print(f"{'read_survey(csv)':28s}{ours_csv:9.3f}{ours_csv / base_csv:8.2f}")
-        print(f"{'read_excel(calamine, str)':28s}{base_xl:9.3f}{1:8.2f}")
-        print(f"{'read_survey(xlsx)':28s}{ours_xl:9.3f}{ours_xl / base_xl:8.2f}")
-        print(f"{'read_excel(openpyxl, str)':28s}{base_xl_op:9.3f}{base_xl_op / base_xl:8.2f}"
-              f"   (read_survey is {base_xl_op / ours_xl:.1f}x faster than this)")
+        if only & {"csv", "xlsx"}:
+            t0 = time.perf_counter()
+            csv_path, xlsx_path = build(folder, n)
+            print(f"built {n} rows in {time.perf_counter() - t0:.1f} s "
+                  f"(csv {csv_path.stat().st_size / 1e6:.1f} MB, "
+                  f"xlsx {xlsx_path.stat().st_size / 1e6:.1f} MB)")
+
+            def load(path):
+                return _quiet(lambda: read_survey(path, instrument="five-level-stress",
+                                                  wave="pre"))
+
+            r = load(csv_path)()
+            print(f"loaded: {len(r)} rows kept, {r.report.rows_excluded} excluded, "
+                  f"{len(r.report.cells)} cells listed; source {r.report.source} "
+                  f"({r.report.files[0].variant})")
+        if "csv" in only:
+            ours, base = alternated(load(csv_path), lambda: pd.read_csv(csv_path, dtype=str),
+                                    args.repeat)
+            header()
+            _line("pandas.read_csv(dtype=str)", base, 1)
+            _line("read_survey(csv)", ours, ours / base)
+        if "xlsx" in only:
+            ours, base = alternated(
+                load(xlsx_path),
+                lambda: pd.read_excel(xlsx_path, dtype=str, engine="calamine"),
+                max(1, args.repeat - 2))
+            header()
+            _line("read_excel(calamine, str)", base, 1)
+            _line("read_survey(xlsx)", ours, ours / base)
+            t0 = time.perf_counter()
+            pd.read_excel(xlsx_path, dtype=str, engine="openpyxl")
+            base_op = time.perf_counter() - t0
+            _line("read_excel(openpyxl, str)", base_op, base_op / base,
+                  f"   (read_survey is {base_op / ours:.1f}x faster than this)")
+        if "wide" in only:
+            import sys
+
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            from _gen import wide_csv
+
+            wide = wide_csv(folder / f"wide{args.wide_rows}.csv", args.wide_rows)
+            ours, base = alternated(
+                _quiet(lambda: read_survey(wide, instrument="five-level-stress")),
+                lambda: pd.read_csv(wide), args.repeat)
+            header()
+            _line(f"pandas.read_csv(wide {args.wide_rows})", base, 1)
+            _line("read_survey(wide csv)", ours, ours / base)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50_000)
+    main()

@@ -328,9 +328,9 @@ def _print_ids(report, quiet: bool = False) -> None:
 
 def _load_warnings(responses) -> "list[dict]":
     """Warnings about the data as loaded, in the form of the evaluation's JSON warnings."""
-    from .io._read import identical_waves
+    from .io._read import identical_waves_of
 
-    msg = identical_waves(responses.data, responses.item_ids)
+    msg = identical_waves_of(responses)   # found once, at load
     return [] if msg is None else [{"group": None, "subscale": None,
                                     "code": "identical_waves", "message": msg}]
 

@@ -13,6 +13,7 @@ import numpy as np
 from ..core.errors import DataError
 from ..core.vocab import QUESTION_NUMBER_RE, strip_question_number
 from ..core.vocab import plain_key as _plain_key
+from . import _distinct as distinct
 from ._text import (
     WAVE_ORDER,
     is_missing,
@@ -113,13 +114,20 @@ def find_wave_column(columns: Sequence[str], cells: Mapping[str, np.ndarray]) ->
         for col in columns:
             if name_key(col) != wanted:
                 continue
-            values = [v for v in cells[col] if not is_missing(v)]
-            distinct = set(values)
-            known = sum(normalise_wave(v) in WAVE_ORDER for v in values)
+            # each distinct value looked at once, counted as often as it occurs
+            import pandas as pd
+
+            codes, uniques = pd.factorize(np.asarray(cells[col], dtype=object), sort=False)
+            counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+            answered = ~distinct.missing(uniques.tolist())
+            n_values = int(counts[answered].sum())
+            known = int(sum(n for u, n, a in zip(uniques.tolist(), counts.tolist(),
+                                                 answered.tolist())
+                            if a and normalise_wave(u) in WAVE_ORDER))
             if wanted == "time":
-                if values and known > len(values) / 2:
+                if n_values and known > n_values / 2:
                     return col
-            elif known or len(distinct) <= 6:
+            elif known or int(answered.sum()) <= 6:
                 return col
     return None
 
@@ -264,6 +272,10 @@ class ItemMatcher:
             if len(key) < 4:
                 continue
             for text, item in self._by_text.items():
+                # SequenceMatcher.real_quick_ratio, before building the matcher
+                total = len(key) + len(text)
+                if (2.0 * min(len(key), len(text)) / total if total else 1.0) < FUZZY_RATIO:
+                    continue
                 sm = difflib.SequenceMatcher(None, key, text, autojunk=False)
                 if sm.real_quick_ratio() < FUZZY_RATIO or sm.quick_ratio() < FUZZY_RATIO:
                     continue
@@ -364,45 +376,57 @@ def pii_header_reason(column: str) -> str | None:
 _value_kind = personal_kind
 
 
-def looks_like_pii(values: np.ndarray) -> str | None:
+def looks_like_pii(values: np.ndarray,
+                   fact: tuple[np.ndarray, np.ndarray] | None = None) -> str | None:
     """The kind of personal data most (> half) of the answered values look like, or None.
 
     Each distinct value is looked at once (at most the first 2000 distinct values,
-    weighted by how often they occur).
+    weighted by how often they occur). ``fact``: the ``pandas.factorize`` of ``values``
+    when it is known.
     """
     import pandas as pd
 
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), sort=False)
+    codes, uniques = fact if fact is not None else \
+        pd.factorize(np.asarray(values, dtype=object), sort=False)
     if not len(uniques):
         return None
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
     limit = min(len(uniques), 2000)
     kinds: dict[str, int] = {}
     answered = 0
-    for u, n in zip(uniques[:limit], counts[:limit]):
-        if is_missing(u):
+    head = np.asarray(uniques[:limit], dtype=object).tolist()
+    if all(isinstance(u, str) for u in head):   # the rules over all the values at once
+        blank = distinct.missing(head)
+        value_kinds = distinct.personal_kinds(head)
+    else:
+        blank = [is_missing(u) for u in head]
+        value_kinds = [_value_kind(u) for u in head]
+    for n, b, k in zip(counts[:limit].tolist(), blank, value_kinds):
+        if b:
             continue
-        answered += int(n)
-        k = _value_kind(u)
+        answered += n
         if k:
-            kinds[k] = kinds.get(k, 0) + int(n)
+            kinds[k] = kinds.get(k, 0) + n
     if not kinds:
         return None
     kind, count = max(kinds.items(), key=lambda kv: kv[1])
     return kind if count > answered / 2 else None
 
 
-def pii_reason(column: str, values: np.ndarray, known: Iterable[str] = ()) -> str | None:
+def pii_reason(column: str, values: np.ndarray, known: Iterable[str] = (),
+               fact: Any = None) -> str | None:
     """Why a column holds personal data (``"header names a phone number"``), or None.
 
-    ``known``: columns a reader declared personal (``meta["pii_columns"]``).
+    ``known``: columns a reader declared personal (``meta["pii_columns"]``); ``fact``:
+    a function giving the ``pandas.factorize`` of ``values`` (asked only when the
+    values are looked at).
     """
     kind = pii_header_reason(column) or pii_header_reason(strip_question_number(column))
     if kind is None and column in set(known):
         kind = "declared personal by the export format"
     if kind:
         return f"personal data ({kind}, by header)"
-    kind = looks_like_pii(values)
+    kind = looks_like_pii(values, fact=fact() if fact is not None else None)
     if kind:
         return f"personal data (values look like {kind}s)"
     return None

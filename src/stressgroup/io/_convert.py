@@ -16,17 +16,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._distinct import factorize_text
 from ._scale import Scale
 from ._text import format_number, is_missing, nfkc, parse_number
 
-__all__ = ["Converted", "convert_by_item", "convert_items", "factorize", "map_distinct", "shown"]
+__all__ = ["Converted", "convert_by_item", "convert_items", "factorize", "map_distinct",
+           "map_uniques", "shown"]
 
 
 def factorize(values: np.ndarray, fact: tuple[np.ndarray, np.ndarray] | None
                ) -> tuple[np.ndarray, np.ndarray]:
     if fact is not None:
         return fact
-    return pd.factorize(np.asarray(values, dtype=object), sort=False)
+    return factorize_text(values)
 
 
 def map_distinct(values: np.ndarray, func: Any,
@@ -40,13 +42,48 @@ def map_distinct(values: np.ndarray, func: Any,
     return mapped[codes]
 
 
+def map_uniques(values: np.ndarray, func: Any,
+                fact: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Like :func:`map_distinct`, ``func`` taking all the distinct values at once (a list)
+    and returning their images (an array): see :mod:`._distinct`."""
+    codes, uniques = factorize(values, fact)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = func(list(uniques))
+    mapped[-1] = func([""])[0]
+    return mapped[codes]
+
+
 @dataclass
 class Converted:
+    """Answers as numbers, and the cells not used (one entry per cell, in row order)."""
+
     numbers: np.ndarray
-    given: np.ndarray                       # an answer was written (not blank, not a sentinel)
-    problems: list[tuple[int, str, str]]    # (index, raw value, reason): unusable answers
-    marked: list[tuple[int, str, str]]      # (index, raw value, reason): format's missing codes
+    given: np.ndarray          # an answer was written (not blank, not a sentinel)
+    ev_index: np.ndarray       # int64: the index of each cell not used
+    ev_value: np.ndarray       # object: its raw text
+    ev_reason: np.ndarray      # object: why it is not used
+    ev_marked: np.ndarray      # bool: a format's missing code (else an unusable answer)
     n_labels: int
+
+    @property
+    def problems(self) -> list[tuple[int, str, str]]:
+        """(index, raw value, reason) of the unusable answers."""
+        return self._events(False)
+
+    @property
+    def marked(self) -> list[tuple[int, str, str]]:
+        """(index, raw value, reason) of the format's missing codes."""
+        return self._events(True)
+
+    def _events(self, marked: bool) -> list[tuple[int, str, str]]:
+        sel = self.ev_marked == marked
+        return list(zip(self.ev_index[sel].tolist(), self.ev_value[sel].tolist(),
+                        self.ev_reason[sel].tolist()))
+
+
+def _no_events() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), np.zeros(0, dtype=object),
+            np.zeros(0, dtype=bool))
 
 
 def convert_items(values: np.ndarray, scale: Scale, *, checked: bool,
@@ -56,7 +93,7 @@ def convert_items(values: np.ndarray, scale: Scale, *, checked: bool,
     codes, uniques = factorize(values, fact)
     k = len(uniques)
     nums = np.full(k + 1, np.nan)
-    reasons: list[str | None] = [None] * (k + 1)
+    reasons = np.full(k + 1, None, dtype=object)
     is_mark = np.zeros(k + 1, dtype=bool)
     by_label = np.zeros(k + 1, dtype=bool)
     given_u = np.zeros(k + 1, dtype=bool)
@@ -75,16 +112,16 @@ def convert_items(values: np.ndarray, scale: Scale, *, checked: bool,
             nums[j] = number
             by_label[j] = label
     numbers = nums[codes]
-    bad = np.array([r is not None for r in reasons], dtype=bool)
-    problems: list[tuple[int, str, str]] = []
-    marked: list[tuple[int, str, str]] = []
+    bad = reasons != None  # noqa: E711  (elementwise)
     if bad.any():
-        for i in np.flatnonzero(bad[codes]):
-            j = codes[i]
-            (marked if is_mark[j] else problems).append((int(i), values[i], reasons[j]))
+        idx = np.flatnonzero(bad[codes])
+        at = codes[idx]
+        events = (idx.astype(np.int64), np.asarray(values, dtype=object)[idx], reasons[at],
+                  is_mark[at])
+    else:
+        events = _no_events()
     counts = np.bincount(codes[codes >= 0], minlength=k + 1)
-    return Converted(numbers=numbers, given=given_u[codes], problems=problems, marked=marked,
-                      n_labels=int(counts[by_label].sum()))
+    return Converted(numbers, given_u[codes], *events, n_labels=int(counts[by_label].sum()))
 
 
 def convert_by_item(values: np.ndarray, items: np.ndarray, scale: Scale, *, checked: bool,
@@ -94,8 +131,7 @@ def convert_by_item(values: np.ndarray, items: np.ndarray, scale: Scale, *, chec
     codes, uniques = pd.factorize(np.asarray(items, dtype=object), sort=False)
     numbers = np.full(n, np.nan)
     given_all = np.zeros(n, dtype=bool)
-    problems: list[tuple[int, str, str]] = []
-    marked: list[tuple[int, str, str]] = []
+    parts = [_no_events()]
     n_labels = 0
     groups = [(str(u), np.flatnonzero(codes == k)) for k, u in enumerate(uniques)]
     groups.append((None, np.flatnonzero(codes < 0)))   # rows without a known item
@@ -107,10 +143,11 @@ def convert_by_item(values: np.ndarray, items: np.ndarray, scale: Scale, *, chec
         numbers[idx] = conv.numbers
         given_all[idx] = conv.given
         n_labels += conv.n_labels
-        problems += [(int(idx[i]), v, r) for i, v, r in conv.problems]
-        marked += [(int(idx[i]), v, r) for i, v, r in conv.marked]
-    return Converted(numbers=numbers, given=given_all, problems=sorted(problems),
-                      marked=sorted(marked), n_labels=n_labels)
+        parts.append((idx[conv.ev_index], conv.ev_value, conv.ev_reason, conv.ev_marked))
+    ev_index, ev_value, ev_reason, ev_marked = (np.concatenate(x) for x in zip(*parts))
+    order = np.argsort(ev_index, kind="stable")   # one event per row: row order
+    return Converted(numbers, given_all, ev_index[order], ev_value[order], ev_reason[order],
+                     ev_marked[order], n_labels=n_labels)
 
 
 _PREFIX_RE = re.compile(r"^\s*[(（]?\s*([0-9]{1,2}|[A-Za-z])\s*[)）]?\s*[.、:：\-]?\s*(.+?)\s*$")

@@ -12,8 +12,10 @@ import pandas as pd
 from ..core.errors import DataError
 from ._options import Options
 from ._report import make_table
-from ._sources import RawTable
-from ._text import is_missing, nfkc
+from ._sources import RawTable, factorized
+from . import _distinct as distinct
+from ._distinct import Texts, factorize_text
+from ._text import nfkc
 
 __all__ = ["DuplicateRule", "parse_times", "resolve_duplicates"]
 
@@ -48,8 +50,7 @@ def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
     file = raw.file
     live = np.flatnonzero(reason == None)  # noqa: E711  (elementwise)
     arrays = list(rule.keys.values())
-    key_frame = pd.DataFrame({"id": ids[live], **{k: v[live] for k, v in rule.keys.items()}})
-    dup_mask = key_frame.duplicated(keep=False).to_numpy()
+    dup_mask = _duplicated([_id_codes(raw, ids, live), *(a[live] for a in arrays)])
     groups: dict[tuple[Any, ...], list[int]] = {}
     for i in live[dup_mask]:
         groups.setdefault((ids[i], *(a[i] for a in arrays)), []).append(int(i))
@@ -103,17 +104,86 @@ def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
     return superseded
 
 
-def parse_times(values: np.ndarray) -> np.ndarray:
-    """Submit times as datetime64 (NaT where unreadable); 问卷星's ``2024/5/12 9:03:15`` too."""
-    texts = pd.Series([None if is_missing(v) else nfkc(v).strip() for v in values], dtype=object)
-    best = None
+def _id_codes(raw: RawTable, ids: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """``ids[live]``, or codes that tell the same ids apart: the id column's codes when
+    normalising changed no distinct id (each code is then one id)."""
+    from ._ids import normalised_distinct
+
+    known = normalised_distinct(raw, ids)
+    if known is not None:
+        codes, mapped = known
+        _, uniques = factorized(raw, raw.meta["_normalised_ids_column"])
+        if len(mapped) == len(uniques) + 1 and not (codes < 0).any() \
+                and bool((mapped[:-1] == np.asarray(uniques, dtype=object)).all()):
+            return codes[live].astype(np.int64)
+    return ids[live]
+
+
+def _duplicated(columns: list[np.ndarray]) -> np.ndarray:
+    """``DataFrame(columns).duplicated(keep=False)``: the rows whose values (all missing
+    values equal) occur in more than one row."""
+    n = len(columns[0]) if columns else 0
+    key = np.zeros(n, dtype=np.int64)
+    for col in columns:
+        if col.dtype.kind == "i":   # codes already
+            codes, uniques = pd.factorize(col, sort=False)
+        else:
+            codes, uniques = factorize_text(np.asarray(col, dtype=object))
+        size = len(uniques)
+        if (codes < 0).any():   # the missing values: one more value
+            codes = np.where(codes < 0, size, codes)
+            size += 1
+        if size <= 1:
+            continue   # the same value in every row
+        # one code per pair of values seen, kept small
+        key, _ = pd.factorize(key * size + codes, sort=False)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    return np.bincount(key)[key] > 1
+
+
+def parse_times(values: np.ndarray,
+                fact: tuple[np.ndarray, np.ndarray] | None = None,
+                clean: tuple[list[str], np.ndarray] | None = None) -> np.ndarray:
+    """Submit times as datetime64 (NaT where unreadable); 问卷星's ``2024/5/12 9:03:15`` too.
+
+    The format that reads the most values is used (tried in order: ``%Y/%m/%d %H:%M:%S``,
+    ``%Y-%m-%d %H:%M:%S``, ISO 8601); the values it cannot read are read one by one
+    (``format="mixed"``). Each distinct value is parsed once (counted as often as it
+    occurs); ``fact``: the ``pandas.factorize`` of ``values`` when it is known, ``clean``:
+    its distinct values stripped and which are missing.
+    """
+    codes, uniques = fact if fact is not None else \
+        pd.factorize(np.asarray(values, dtype=object), sort=False)
+    weights = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    present = np.flatnonzero(weights > 0)
+    texts_u = Texts(np.asarray(uniques, dtype=object)[present].tolist())
+    weights = weights[present]
+    if clean is not None:
+        blank = np.asarray(clean[1], dtype=bool)[present]
+        stripped = [clean[0][j] for j in present.tolist()]
+    else:
+        stripped, blank = distinct.stripped_missing(texts_u)
+    if texts_u.joined is None or not texts_u.joined.isascii():
+        stripped = [nfkc(v).strip() for v in texts_u.values]
+    clean = stripped
+    texts = pd.Series([None if b else v for v, b in zip(clean, blank.tolist())], dtype=object)
+
+    def read(parsed: pd.Series) -> int:
+        return int(weights[parsed.notna().to_numpy()].sum())
+
+    given = read(texts)
+    best, best_n = None, -1
     for fmt in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "ISO8601"):
         parsed = pd.to_datetime(texts, errors="coerce", format=fmt)
-        if best is None or parsed.notna().sum() > best.notna().sum():
-            best = parsed
-        if best.notna().sum() == texts.notna().sum():
+        n = read(parsed)
+        if best is None or n > best_n:
+            best, best_n = parsed, n
+        if best_n == given:
             break
-    if best.notna().sum() < texts.notna().sum():
+    if best_n < given:
         rest = best.isna() & texts.notna()
         best[rest] = pd.to_datetime(texts[rest], errors="coerce", format="mixed")
-    return best.to_numpy(dtype="datetime64[ns]")
+    out = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[present] = best.to_numpy(dtype="datetime64[ns]")
+    return out[codes]

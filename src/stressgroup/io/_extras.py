@@ -7,10 +7,12 @@ import re
 import numpy as np
 import pandas as pd
 
-from ._convert import factorize, map_distinct
+from . import _distinct as distinct
+from ._convert import factorize
+from ._distinct import Texts
 from ._pii import pseudonymized
-from ._sources import RawTable, factorized
-from ._text import is_missing, name_key, nfkc
+from ._sources import RawTable, factorized, stripped_distinct
+from ._text import name_key, nfkc
 
 __all__ = ["Extras", "extra_series"]
 
@@ -18,6 +20,8 @@ __all__ = ["Extras", "extra_series"]
 _TEXT_GROUP_NAMES = {"group", "组别", "分组", "组", "组名"}
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _LEADING_ZERO_RE = re.compile(r"[+-]?0\d")
+_NUMBER_CHARS = str.maketrans("", "", "0123456789+-.")
+_SEP = "\x00"
 
 
 class Extras:
@@ -43,12 +47,14 @@ class Extras:
             return series
         missing_values = raw.meta.get("missing_values") or {}
         marks = {**missing_values.get("*", {}), **missing_values.get(c, {})}
+        codes, uniques = factorized(raw, c)
         if marks:   # a format's missing codes ((空), -2 ...) are missing in extras too
             keys = {nfkc(k).strip() for k in marks}
-            cells_c = map_distinct(raw.cells[c], lambda v: "" if nfkc(v).strip() in keys else v,
-                                   factorized(raw, c))
-            return extra_series(cells_c, as_text=is_group)
-        return extra_series(raw.cells[c], as_text=is_group, fact=factorized(raw, c))
+            uniques = np.array(["" if nfkc(u).strip() in keys else u for u in uniques],
+                               dtype=object)
+            return extra_series(raw.cells[c], as_text=is_group, fact=(codes, uniques))
+        return extra_series(raw.cells[c], as_text=is_group, fact=(codes, uniques),
+                            clean=stripped_distinct(raw, c))
 
     def name(self, name: str, taken: set[str]) -> str:
         """``name``, or ``name_extra`` (noted) when ``data`` already has a column so named;
@@ -64,22 +70,61 @@ class Extras:
 
 
 def extra_series(values: np.ndarray, *, as_text: bool,
-                  fact: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
-    """Text of an extra column -> numbers when every answered value is a plain number."""
+                  fact: tuple[np.ndarray, np.ndarray] | None = None,
+                  clean: tuple[list[str], np.ndarray] | None = None) -> pd.Series:
+    """Text of an extra column -> numbers when every answered value is a plain number.
+
+    ``fact``: codes and a text per code (the distinct values, or their images: a value
+    may appear more than once), as ``pandas.factorize`` gives them; ``clean``: those
+    texts stripped and which are missing, when known.
+    """
     codes, uniques = factorize(values, fact)
-    stripped_u = [None if is_missing(u) else u.strip() for u in uniques]
-    answered_u = [v for v in stripped_u if v is not None]
-    missing_u = np.array([v is None for v in stripped_u] + [True], dtype=bool)
+    if clean is not None:
+        stripped, blank = clean
+    else:
+        stripped, blank = distinct.stripped_missing(
+            uniques.tolist() if isinstance(uniques, np.ndarray) else list(uniques))
+    missing_u = np.append(blank, True)   # code -1: a missing cell
+    answered_at = np.flatnonzero(~missing_u[:-1])
+    answered_u = stripped if len(answered_at) == len(stripped) else \
+        [stripped[k] for k in answered_at.tolist()]
     any_missing = bool(missing_u[codes].any())
-    if (not as_text and answered_u
-            and all(_NUMBER_RE.fullmatch(v) for v in answered_u)
-            and not any(_LEADING_ZERO_RE.match(v) for v in answered_u)):
-        nums_u = np.array([np.nan if v is None else float(v) for v in stripped_u] + [np.nan])
+    numbers_u = None if as_text or not answered_u else _plain_numbers(answered_u)
+    if numbers_u is not None:
+        nums_u = np.full(len(uniques) + 1, np.nan)
+        nums_u[answered_at] = numbers_u
         numbers = nums_u[codes]
-        if not any_missing and all(float(v).is_integer() for v in answered_u):
+        whole = np.isfinite(numbers_u) & (numbers_u == np.trunc(numbers_u))
+        if not any_missing and whole.all():
             return pd.Series(numbers.astype("int64"))
         return pd.Series(numbers, dtype="float64")
     if not answered_u:
         return pd.Series([np.nan] * len(values), dtype="float64")
-    obj_u = np.array(stripped_u + [None], dtype=object)
+    obj_u = np.empty(len(uniques) + 1, dtype=object)
+    obj_u[:-1] = stripped
+    obj_u[missing_u] = None
     return pd.Series(obj_u[codes], dtype=object)
+
+
+def _plain_numbers(answered: list[str]) -> np.ndarray | None:
+    """The values as floats when every one is a plain number without a leading zero
+    (``_NUMBER_RE``, ``_LEADING_ZERO_RE``), else None."""
+    texts = Texts(answered)
+    if texts.plain:
+        # only digits, signs and points: float() reads exactly the _NUMBER_RE numbers
+        if len(texts.joined.translate(_NUMBER_CHARS)) != texts.n - 1:
+            return None
+        try:
+            numbers = np.array(answered, dtype=object).astype(np.float64)
+        except ValueError:
+            return None
+        joined = texts.joined
+        if (joined[:1] == "0" or joined[:2] in ("+0", "-0") or any(
+                f"{_SEP}{p}" in joined for p in ("0", "+0", "-0"))) and any(
+                _LEADING_ZERO_RE.match(v) for v in answered):
+            return None
+        return numbers
+    if not all(_NUMBER_RE.fullmatch(v) for v in answered) or any(
+            _LEADING_ZERO_RE.match(v) for v in answered):
+        return None
+    return np.array([float(v) for v in answered])

@@ -8,13 +8,14 @@ from typing import Any
 import numpy as np
 
 from ._columns import find_column, find_id_column
-from ._convert import map_distinct
+from . import _distinct as distinct
 from ._options import Options
 from ._sources import FOOTER_REASON, RawTable, factorized
-from ._text import name_key, normalise_id
+from ._text import name_key
 from ..core.errors import DataError
 
-__all__ = ["find_id", "footer_rows", "id_changes", "id_column", "normalised_ids"]
+__all__ = ["find_id", "footer_rows", "id_changes", "id_column", "normalised_distinct",
+           "normalised_ids"]
 
 
 def id_column(raw: RawTable, opt: Options, reserved: Sequence[str] = ()) -> str:
@@ -62,7 +63,23 @@ def find_id(raw: RawTable, opt: Options, reserved: Sequence[str] = ()) -> tuple[
 def normalised_ids(raw: RawTable, idc: str) -> tuple[np.ndarray, np.ndarray]:
     """``(ids as written, normalised ids)``; a missing id is ``""``."""
     ids_raw = raw.cells[idc]
-    return ids_raw, map_distinct(ids_raw, normalise_id, factorized(raw, idc))
+    codes, uniques = factorized(raw, idc)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = distinct.normalised_ids(uniques.tolist())
+    mapped[-1] = ""   # normalise_id("")
+    ids = mapped[codes]
+    raw.meta["_normalised_ids"] = (ids, codes, mapped)
+    raw.meta["_normalised_ids_column"] = idc
+    return ids_raw, ids
+
+
+def normalised_distinct(raw: RawTable, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(codes, normalised id per code)`` when ``ids`` are the ids :func:`normalised_ids`
+    made of ``raw`` (``ids == norm[codes]``), else None."""
+    hit = raw.meta.get("_normalised_ids")
+    if hit is None or hit[0] is not ids:
+        return None
+    return hit[1], hit[2]
 
 
 def footer_rows(raw: RawTable) -> set[int]:

@@ -17,26 +17,55 @@ import numpy as np
 import pandas as pd
 
 from ._columns import looks_like_question
-from ._convert import convert_items
+from . import _distinct as distinct
+from ._convert import convert_items, map_uniques
 from ._duplicates import DuplicateRule
 from ._extras import Extras
 from ._mapping import ColumnMap, map_columns
 from ._options import Job
 from ._sources import factorized
-from ._text import is_missing
-from ._waves import wave_categorical
+from ._waves import fixed_wave, wave_categorical, wave_categorical_codes
 
 __all__ = ["Answers", "Layout", "LongLayout", "WideLayout", "column_layout"]
 
 
 @dataclass
 class Answers:
-    """The answers of a file as numbers, and the events of reading them."""
+    """The answers of a file as numbers, and the cells not used (one entry per cell, as
+    arrays: item columns in order, each in row order)."""
 
-    problems: list[tuple[int, str, str, str]]   # (row index, column, value, reason): unusable
-    marked: list[tuple[int, str, str, str]]     # the same, for the format's missing codes
-    n_labels: int                                # answers read by their response label
-    numbers: np.ndarray                          # per row: the answers read as numbers
+    ev_index: np.ndarray      # int64: row index of each cell not used
+    ev_column: np.ndarray     # object: its column (as in raw.columns)
+    ev_value: np.ndarray      # object: the raw text
+    ev_reason: np.ndarray     # object: why
+    ev_marked: np.ndarray     # bool: the format's missing code (else unusable)
+    n_labels: int             # answers read by their response label
+    numbers: np.ndarray       # per row: the answers read as numbers
+
+    @classmethod
+    def of(cls, parts: Sequence[tuple[str, Any]], n_labels: int, numbers: np.ndarray) -> Answers:
+        """From ``(column, Converted)`` pairs, in order."""
+        conv = [c for _, c in parts]
+        if not conv:
+            return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object),
+                       np.zeros(0, dtype=object), np.zeros(0, dtype=object),
+                       np.zeros(0, dtype=bool), n_labels, numbers)
+        column = np.empty(sum(len(c.ev_index) for c in conv), dtype=object)
+        at = 0
+        for name, c in parts:
+            column[at:at + len(c.ev_index)] = name
+            at += len(c.ev_index)
+        return cls(np.concatenate([c.ev_index for c in conv]), column,
+                   np.concatenate([c.ev_value for c in conv]),
+                   np.concatenate([c.ev_reason for c in conv]),
+                   np.concatenate([c.ev_marked for c in conv]), n_labels, numbers)
+
+    @property
+    def problems(self) -> list[tuple[int, str, str, str]]:
+        """(row index, column, value, reason) of the unusable answers, in order."""
+        sel = ~self.ev_marked
+        return list(zip(self.ev_index[sel].tolist(), self.ev_column[sel].tolist(),
+                        self.ev_value[sel].tolist(), self.ev_reason[sel].tolist()))
 
 
 class Layout:
@@ -78,6 +107,10 @@ class Layout:
         """The reason shown in ``report.cells`` for row index ``i``."""
         return reason
 
+    def cell_reasons(self, rows: np.ndarray, reasons: np.ndarray) -> np.ndarray:
+        """:meth:`cell_reason` of many cells (row indices ``rows``)."""
+        return reasons
+
     def assemble(self, kept: np.ndarray, ids: np.ndarray, waves: np.ndarray,
                  extras: Extras) -> pd.DataFrame:
         raise NotImplementedError
@@ -98,7 +131,7 @@ class _ColumnLayout(Layout):
         self.wave_extras = dict(cmap.wave_extras)
         self.values: dict[tuple[str, str | None], np.ndarray] = {}
         self.given: dict[tuple[str, str | None], np.ndarray] = {}   # an answer was written
-        self.waves_absent: list[dict[str, Any]] = []
+        self.waves_absent: list[dict[str, Any]] | dict[str, list[Any]] = []
 
     def personal_candidates(self) -> list[str]:
         return self.extras + list(self.wave_extras.values())
@@ -111,8 +144,7 @@ class _ColumnLayout(Layout):
         raw, scale = self.job.raw, self.job.scale
         checked = scale.id is not None
         missing_values = raw.meta.get("missing_values") or {}
-        problems: list[tuple[int, str, str, str]] = []
-        marked: list[tuple[int, str, str, str]] = []
+        parts = []
         n_labels = 0
         numbers = np.zeros(raw.n_rows, dtype=np.int64)
         for key, c in self.map.item_cols.items():
@@ -123,9 +155,8 @@ class _ColumnLayout(Layout):
             self.given[key] = conv.given
             n_labels += conv.n_labels
             numbers += ~np.isnan(conv.numbers)
-            problems += [(i, c, v, r) for i, v, r in conv.problems]
-            marked += [(i, c, v, r) for i, v, r in conv.marked]
-        return Answers(problems=problems, marked=marked, n_labels=n_labels, numbers=numbers)
+            parts.append((c, conv))
+        return Answers.of(parts, n_labels, numbers)
 
     def _extra_names(self, extras: Extras) -> tuple[dict[str, pd.Series], dict[str, str]]:
         """``({name in data: values}, {stem of a per-wave extra: name in data})``."""
@@ -172,8 +203,10 @@ class LongLayout(_ColumnLayout):
                  extras: Extras) -> pd.DataFrame:
         extra_out, _ = self._extra_names(extras)
         idx = np.flatnonzero(kept)
-        out: dict[str, Any] = {"id": pd.Series(ids[idx].tolist(), dtype="str"),
-                               "wave": wave_categorical(waves[idx].tolist())}
+        fixed = fixed_wave(self.job.opt)   # wave= given: every row's wave (see row_waves)
+        wave = (wave_categorical_codes(np.zeros(len(idx), dtype=np.int64), [fixed])
+                if fixed is not None else wave_categorical(waves[idx]))
+        out: dict[str, Any] = {"id": pd.Series(ids[idx].tolist(), dtype="str"), "wave": wave}
         for item in self.item_ids:
             arr = self.values.get((item, None))
             out[item] = arr[idx] if arr is not None else np.full(len(idx), np.nan)
@@ -194,8 +227,8 @@ class WideLayout(_ColumnLayout):
             arrays = [self.given[(item, w)] for item in self.item_ids
                       if (item, w) in self.given]
             if not arrays:   # no instrument: the per-wave columns decide
-                arrays = [np.array([not is_missing(v) for v in raw.cells[c]], dtype=bool)
-                          for (_stem, ww), c in self.wave_extras.items() if ww == w]
+                arrays = [~map_uniques(raw.cells[c], distinct.missing, factorized(raw, c))
+                          .astype(bool) for (_stem, ww), c in self.wave_extras.items() if ww == w]
             self.present[w] = np.any(np.vstack(arrays), axis=0) if arrays \
                 else np.zeros(n, dtype=bool)
         any_wave = np.any(np.vstack([self.present[w] for w in waves_in]), axis=0) if waves_in \
@@ -210,35 +243,45 @@ class WideLayout(_ColumnLayout):
                  extras: Extras) -> pd.DataFrame:
         file, raw, waves_in = self.job.file, self.job.raw, self.map.waves_in
         extra_out, wave_extra_names = self._extra_names(extras)
-        rec_rows: list[int] = []
-        rec_waves: list[str] = []
-        for i in np.flatnonzero(kept):
-            for w in waves_in:
-                if self.present[w][i]:
-                    rec_rows.append(int(i))
-                    rec_waves.append(w)
-                else:
-                    self.waves_absent.append({"file": file, "row": int(raw.rows[i]),
-                                              "id": ids[i], "wave": w})
-        sel = np.array(rec_rows, dtype=np.int64)
+        # records: each kept row, then each wave it answers, in the order of the waves
+        idx = np.flatnonzero(kept)
+        n_w = len(waves_in)
+        given = (np.vstack([self.present[w][idx] for w in waves_in]).T.ravel() if n_w
+                 else np.zeros(0, dtype=bool))
+        row_of = np.repeat(idx, n_w)
+        wave_of = np.tile(np.arange(n_w), len(idx))
+        sel = row_of[given].astype(np.int64)
+        rec_wave = wave_of[given]
+        absent_rows, absent_wave = row_of[~given], wave_of[~given]
+        labels = np.array(list(waves_in), dtype=object)
+        self.waves_absent = {"file": [file] * len(absent_rows),
+                             "row": raw.rows[absent_rows].tolist(),
+                             "id": ids[absent_rows].tolist(),
+                             "wave": labels[absent_wave].tolist()}
+        masks = {w: rec_wave == k for k, w in enumerate(waves_in)}
         out: dict[str, Any] = {
             "id": pd.Series(ids[sel].tolist() if len(sel) else [], dtype="str"),
-            "wave": wave_categorical(rec_waves)}
+            "wave": wave_categorical_codes(rec_wave, list(waves_in))}
+        # an item's answers in all waves end to end; a record's is at (its wave, its row)
+        at = rec_wave * raw.n_rows + sel
+        none = np.full(raw.n_rows, np.nan)
         for item in self.item_ids:
-            col = np.full(len(sel), np.nan)
-            for w in waves_in:
-                arr = self.values.get((item, w))
-                mask = np.array([rw == w for rw in rec_waves], dtype=bool)
-                if arr is not None and mask.any():
-                    col[mask] = arr[sel[mask]]
-            out[item] = col
+            parts = [self.values.get((item, w)) for w in waves_in]
+            if all(p is None for p in parts):
+                out[item] = np.full(len(sel), np.nan)
+                continue
+            out[item] = np.concatenate([none if p is None else p for p in parts])[at]
         for name, series in extra_out.items():
             out[name] = series.iloc[sel].reset_index(drop=True)
         for stem, name in wave_extra_names.items():
             per_wave = {w: extras.values(c) for (s, w), c in self.wave_extras.items()
                         if s == stem}
-            vals = [per_wave[w].iloc[i] if w in per_wave else np.nan
-                    for i, w in zip(rec_rows, rec_waves, strict=True)]
+            vals: list[Any] = [np.nan] * len(sel)
+            for w, series in per_wave.items():
+                values = series._values   # what series.iloc[i] gives, element by element
+                rows = sel.tolist()
+                for pos in np.flatnonzero(masks[w]).tolist():
+                    vals[pos] = values[rows[pos]]
             out[name] = pd.Series(vals, dtype=object).infer_objects() if vals else \
                 pd.Series([], dtype=object)
         return pd.DataFrame(out)

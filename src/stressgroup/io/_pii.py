@@ -10,9 +10,11 @@ from typing import Any
 import numpy as np
 
 from ._columns import looks_like_pii, pii_header_reason, pii_reason
-from ._convert import map_distinct
+from . import _distinct as distinct
+from ._convert import map_distinct, map_uniques
 from ._options import Options
-from ._sources import RawTable
+from ._ids import normalised_distinct
+from ._sources import RawTable, factorized_exactly
 from ._text import is_missing, nfkc, personal_kind
 
 __all__ = ["Personal", "personal_data", "pseudonym", "pseudonymized"]
@@ -41,7 +43,8 @@ def personal_data(raw: RawTable, idc: str, ids_raw: np.ndarray, ids: np.ndarray,
     pseudo: list[dict[str, Any]] = []
     pii_cols: dict[str, str] = {}
     for c in columns:
-        reason = pii_reason(c, raw.cells[c], meta.get("pii_columns", ()))
+        reason = pii_reason(c, raw.cells[c], meta.get("pii_columns", ()),
+                            fact=lambda c=c: factorized_exactly(raw, c))
         if reason:
             pii_cols[c] = reason
     if opt.pii == "drop":
@@ -92,7 +95,7 @@ def private_ids(file: str, raw: RawTable, idc: str, ids_raw: np.ndarray, ids: np
     id_kind = pii_header_reason(idc)
     id_kind = id_kind if id_kind in _ID_PII_KINDS else None
     if id_kind is None:
-        content = looks_like_pii(ids_raw)
+        content = looks_like_pii(ids_raw, fact=factorized_exactly(raw, idc))
         id_kind = content if content in _ID_PII_KINDS else None
     if id_kind is not None:
         if opt.pii != "keep":
@@ -104,7 +107,12 @@ def private_ids(file: str, raw: RawTable, idc: str, ids_raw: np.ndarray, ids: np
             hashed = np.zeros(len(ids), dtype=bool)
             notes.append(f"{file}: the id column {idc!r} holds {id_kind}s; kept because pii='keep'")
     else:
-        kinds = map_distinct(ids, lambda v: personal_kind(v) if v else None)
+        known = normalised_distinct(raw, ids)
+        if known is not None:   # the kind of each distinct id, spread over the rows
+            codes, norm = known
+            kinds = np.asarray(distinct.personal_kinds(norm.tolist()), dtype=object)[codes]
+        else:
+            kinds = map_uniques(ids, distinct.personal_kinds)
         hit = np.array([k is not None for k in kinds], dtype=bool)
         hashed = hit if opt.pii != "keep" else np.zeros(len(ids), dtype=bool)
         if hit.any():

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..core.errors import DataError
 from ._columns import find_time_column
 from ._convert import shown
+from ._distinct import factorize_text
 from ._duplicates import parse_times, resolve_duplicates
 from ._extras import Extras
 from ._ids import find_id, id_changes, normalised_ids
@@ -24,7 +26,7 @@ from ._options import Job, Loaded, Options
 from ._pii import personal_data
 from ._report import FileReport, LoadReport, make_table
 from ._scale import Scale
-from ._sources import FOOTER_REASON, RawTable
+from ._sources import FOOTER_REASON, RawTable, factorized, stripped_distinct
 from ._text import mask_personal
 from ._tidy import TidyLayout, tidy_columns
 from ._waves import fixed_wave, row_waves, unknown_wave_notes, wave_column
@@ -84,11 +86,7 @@ def load(raw: RawTable, scale: Scale, opt: Options) -> Loaded:
     excluded = [{"file": file, "row": int(raw.rows[i]),
                  "id": None if hide_id[i] else (final_ids[i] or None),
                  "reason": reason[i]} for i in np.flatnonzero(~kept)]
-    order_of = {c: k for k, c in enumerate(raw.columns)}
-    events = sorted(answers.problems + answers.marked, key=lambda p: (p[0], order_of[p[1]]))
-    cells = [{"file": file, "row": int(raw.rows[i]), "column": c, "id": final_ids[i] or None,
-              "value": shown(v), "reason": layout.cell_reason(i, r)}
-             for i, c, v, r in events if kept[i]]
+    cells = _cells(raw, answers, layout, kept, final_ids)
 
     # -- rows out, report ------------------------------------------------------------------
     extras = Extras(raw, hashed=personal.hash, salt=opt.salt, notes=notes)
@@ -116,15 +114,38 @@ def _source_exclusions(raw: RawTable) -> tuple[np.ndarray, np.ndarray]:
     return reason, hide_id
 
 
+def _cells(raw: RawTable, answers: Answers, layout: Layout, kept: np.ndarray,
+           final_ids: np.ndarray) -> dict[str, list[Any]]:
+    """The ``cells`` table of the kept rows, as columns: by row, then by column in the file."""
+    order_of = {c: k for k, c in enumerate(raw.columns)}
+    col_codes, col_names = factorize_text(answers.ev_column)
+    position = np.array([order_of[c] for c in col_names], dtype=np.int64)[col_codes]
+    idx = answers.ev_index
+    order = np.lexsort((position, idx))
+    order = order[kept[idx[order]]]
+    rows = idx[order]
+    ids = final_ids[rows].astype(object)
+    ids[ids == ""] = None
+    values = answers.ev_value[order]
+    v_codes, v_uniques = factorize_text(values)
+    shown_u = np.array([shown(v) for v in v_uniques] + [None], dtype=object)
+    return {"file": [raw.file] * len(rows), "row": raw.rows[rows].astype(np.int64),
+            "column": answers.ev_column[order].tolist(), "id": ids.tolist(),
+            "value": shown_u[v_codes].tolist(),
+            "reason": layout.cell_reasons(rows, answers.ev_reason[order]).tolist()}
+
+
 def _check_usable(raw: RawTable, answers: Answers, rows: np.ndarray,
                   final_ids: np.ndarray) -> None:
     """DataError when more than half of the answers (of ``rows``) cannot be used."""
+    usable = ~answers.ev_marked & rows[answers.ev_index]
+    n_problems = int(usable.sum())
+    if not n_problems:
+        return
+    answered = int(answers.numbers[rows].sum()) + n_problems
+    if n_problems <= answered / 2:
+        return
     problems = [p for p in answers.problems if rows[p[0]]]
-    if not problems:
-        return
-    answered = int(answers.numbers[rows].sum()) + len(problems)
-    if len(problems) <= answered / 2:
-        return
     file = raw.file
     table = make_table("cells", [
         {"file": file, "row": int(raw.rows[i]), "column": c, "id": final_ids[i] or None,
@@ -159,7 +180,9 @@ def _times(raw: RawTable, kept: np.ndarray) -> dict[str, Any]:
     tcol = find_time_column(list(raw.columns), raw.meta.get("time_column"))
     if tcol is None:
         return {}
-    times = parse_times(raw.cells[tcol][kept])
+    codes, uniques = factorized(raw, tcol)
+    times = parse_times(raw.cells[tcol][kept], fact=(codes[kept], uniques),
+                        clean=stripped_distinct(raw, tcol))
     times = np.sort(times[~np.isnat(times)])
     if not len(times):
         return {"time_column": tcol}

@@ -197,9 +197,9 @@ def read_survey(
         encoding=encoding, salt=salt if given else secrets.token_hex(16), salt_given=given)
     for msg in loaded.warnings:
         warnings.warn(msg, DataQualityWarning, stacklevel=2)
-    report = _note_identical(loaded.report, loaded.data, loaded.item_ids)
+    report, identical = _note_identical(loaded.report, loaded.data, loaded.item_ids)
     return Responses(data=loaded.data, report=report, instrument_id=scale.id,
-                     item_ids=loaded.item_ids)
+                     item_ids=loaded.item_ids, _identical_waves=identical)
 
 
 def read_waves(
@@ -295,9 +295,9 @@ def read_waves(
     data["wave"] = wave_categorical(data["wave"].tolist())
     report = LoadReport.combine([ld.report for ld in loads])
     check_wave_order(report)
-    report = _note_identical(report, data, item_ids)
+    report, identical = _note_identical(report, data, item_ids)
     return Responses(data=data, report=report, instrument_id=scale.id if scale else None,
-                     item_ids=item_ids)
+                     item_ids=item_ids, _identical_waves=identical)
 
 
 def _check_distinct(pairs: Sequence[tuple[str, Any]]) -> None:
@@ -366,38 +366,68 @@ def check_wave_order(report: LoadReport) -> None:
 def identical_waves(data: pd.DataFrame, item_ids: Sequence[str]) -> str | None:
     """A message when every person with two waves gave the same answers in both (the
     same data loaded as two waves), else None. Needs at least two such people whose
-    answers differ from one another."""
+    answers differ from one another.
+
+    The first two waves present are compared, each person by the first row of each wave;
+    NaN equals NaN. Vectorised over people and items (no Python loop over rows).
+    """
     items = [c for c in item_ids if c in data.columns]
     if not items or "wave" not in data.columns:
         return None
-    waves = [w for w in data["wave"].cat.categories if (data["wave"] == w).any()]
+    wave = data["wave"]
+    categories = list(wave.cat.categories)
+    codes = np.asarray(wave.cat.codes, dtype=np.int64)
+    present = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+    waves = [k for k in range(len(categories)) if present[k]]
     if len(waves) < 2:
         return None
     first, second = waves[0], waves[1]
-    a = data[data["wave"] == first].drop_duplicates("id").set_index("id")[items]
-    b = data[data["wave"] == second].drop_duplicates("id").set_index("id")[items]
-    ids = a.index.intersection(b.index)
-    if len(ids) < 2:
+    ids = data["id"].to_numpy(dtype=object)
+
+    def firsts(code: int) -> np.ndarray:
+        rows = np.flatnonzero(codes == code)
+        return rows[~pd.Index(ids[rows]).duplicated(keep="first")]
+
+    rows_a, rows_b = firsts(first), firsts(second)
+    at = pd.Index(ids[rows_b]).get_indexer(ids[rows_a])
+    both = at >= 0
+    if int(both.sum()) < 2:
         return None
-    x, y = a.loc[ids].to_numpy(dtype=float), b.loc[ids].to_numpy(dtype=float)
-    same = (x == y) | (np.isnan(x) & np.isnan(y))
+    ra, rb = rows_a[both], rows_b[at[both]]
+    x = np.column_stack([data[c].to_numpy(dtype=float)[ra] for c in items])
+    y = np.column_stack([data[c].to_numpy(dtype=float)[rb] for c in items])
+    nan_x = np.isnan(x)
+    same = (x == y) | (nan_x & np.isnan(y))
+    if not same.all() or nan_x.all():
+        return None
     # people must differ from one another: identical answer patterns across two
-    # waves are then the fingerprint of one data set loaded twice
-    patterns = {tuple(np.nan_to_num(row, nan=-1e300)) for row in x}
-    if not same.all() or np.isnan(x).all() or len(patterns) < 2:
+    # waves are then the fingerprint of one data set loaded twice (NaN as one value)
+    patterns = np.nan_to_num(x, nan=-1e300)
+    if (patterns == patterns[0]).all():
         return None
-    return (f"wave {second} is identical to wave {first} for all {len(ids)} people with both "
-            "waves (every item answer equal): probably the same data loaded twice; every "
-            "change is zero")
+    return (f"wave {categories[second]} is identical to wave {categories[first]} for all "
+            f"{len(ra)} people with both waves (every item answer equal): probably the same "
+            "data loaded twice; every change is zero")
+
+
+def identical_waves_of(responses: Responses) -> str | None:
+    """:func:`identical_waves` of ``responses``: the message found when it was loaded
+    (``read_survey`` / ``read_waves`` compute it once), else computed now."""
+    cached = responses._identical_waves
+    if cached is not None and cached[0] is responses.data:
+        return cached[1]
+    return identical_waves(responses.data, responses.item_ids)
 
 
 def _note_identical(report: LoadReport, data: pd.DataFrame,
-                    item_ids: Sequence[str]) -> LoadReport:
+                    item_ids: Sequence[str]) -> tuple[LoadReport, tuple[Any, str | None]]:
+    """The report with the identical-waves note (and warning) if there is one, and the
+    ``(data, message)`` pair the Responses keeps for :func:`identical_waves_of`."""
     msg = identical_waves(data, item_ids)
     if msg is None:
-        return report
+        return report, (data, None)
     warnings.warn(msg, DataQualityWarning, stacklevel=3)
-    return dataclasses.replace(report, notes=(*report.notes, msg))
+    return dataclasses.replace(report, notes=(*report.notes, msg)), (data, msg)
 
 
 def _defaults(kwargs: Mapping[str, Any]) -> dict[str, Any]:

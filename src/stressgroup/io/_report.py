@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import PurePath
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..core.results import jsonable
 from ..report import Reportable
+from ._distinct import factorize_text, masked
 from ._text import PERSONAL_PLACEHOLDER, mask_personal
 
 __all__ = ["TABLE_COLUMNS", "FileReport", "LoadReport"]
@@ -62,34 +65,75 @@ def _mask_id(value: Any) -> Any:
     return _mask_value(value)
 
 
-def make_table(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
-    """Build an event table from dict records, columns in the fixed order.
+def make_table(name: str, records: list[dict[str, Any]] | Mapping[str, Sequence[Any]]
+               ) -> pd.DataFrame:
+    """Build an event table from dict records (or from columns: ``{column: values}``),
+    columns in the fixed order.
 
     Personal data (phone and ID card numbers, e-mail and IP addresses) in the
     values, original ids, ids and reasons is replaced by ``"<personal data hidden>"``
     (a reason keeps its other words), so the report, its JSON and the command
-    line never repeat what a respondent typed there.
+    line never repeat what a respondent typed there. Each distinct text is looked at once.
     """
-    if not records:
-        return empty_table(name)
-    frame = pd.DataFrame.from_records(records, columns=list(TABLE_COLUMNS[name]))
-    if "row" in frame:
-        frame["row"] = frame["row"].astype("int64")
+    cols = list(TABLE_COLUMNS[name])
     masks = {"value": _mask_value, "original": _mask_value, "reason": mask_personal,
              "id": _mask_id}
+    if isinstance(records, Mapping):   # masked first, then one frame
+        if not len(records[cols[0]]):
+            return empty_table(name)
+        frame = pd.DataFrame({c: _masked_list(records[c], masks[c]) if c in masks
+                              else records[c] for c in cols})
+        if "row" in frame:
+            frame["row"] = frame["row"].astype("int64")
+        return frame
+    if not records:
+        return empty_table(name)
+    frame = pd.DataFrame.from_records(records, columns=cols)
+    if "row" in frame:
+        frame["row"] = frame["row"].astype("int64")
     for col, func in masks.items():
-        if col not in frame:
-            continue
-        cache: dict[str, Any] = {}
-        out = []
-        for v in frame[col]:
-            if isinstance(v, str):
-                if v not in cache:
-                    cache[v] = func(v)
-                v = cache[v]
-            out.append(v)
-        frame[col] = out
+        if col in frame:
+            frame[col] = _masked(frame[col], func)
     return frame
+
+
+def _masked_list(values: Sequence[Any], func: Any) -> list[Any]:
+    """``func`` applied to each text of ``values`` (once per distinct text), other values
+    unchanged."""
+    obj = np.empty(len(values), dtype=object)
+    obj[:] = values
+    if pd.api.types.infer_dtype(obj, skipna=True) != "string":
+        return _masked(pd.Series(obj, dtype=object), func)
+    codes, uniques = factorize_text(obj)   # missing values: -1
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = masked(list(uniques), func)
+    out = mapped[codes]
+    missing = codes < 0
+    out[missing] = obj[missing]
+    return out.tolist()
+
+
+def _masked(series: pd.Series, func: Any) -> list[Any]:
+    """``func`` applied to each text of ``series`` (once per distinct text), other values
+    unchanged; a list, as assigning it back to the frame infers the column's dtype."""
+    values = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) == "string":
+        codes, uniques = factorize_text(values)   # missing values: -1
+        mapped = np.empty(len(uniques) + 1, dtype=object)
+        mapped[:-1] = masked(list(uniques), func)   # texts without personal data: as they are
+        out = mapped[codes]
+        missing = codes < 0
+        out[missing] = values[missing]
+        return out.tolist()
+    cache: dict[str, Any] = {}
+    out_list = []
+    for v in series:
+        if isinstance(v, str):
+            if v not in cache:
+                cache[v] = func(v)
+            v = cache[v]
+        out_list.append(v)
+    return out_list
 
 
 @dataclass(frozen=True)

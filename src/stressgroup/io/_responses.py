@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -47,6 +47,9 @@ class Responses:
     report: LoadReport
     instrument_id: str | None = None
     item_ids: tuple[str, ...] = ()
+    # (data, message of io._read.identical_waves) as found at load; reused by the CLI
+    _identical_waves: tuple[Any, str | None] | None = field(default=None, repr=False,
+                                                            compare=False)
 
     _title = "Responses"
 

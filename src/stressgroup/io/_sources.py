@@ -20,6 +20,7 @@ for exclusion (``meta["exclude"]``) so they are counted, never read as a person.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import os
@@ -33,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError
+from ._distinct import Texts, factorize_text
 from ._text import cell_text
 
 __all__ = [
@@ -140,12 +142,56 @@ def _nonblank(column: np.ndarray) -> np.ndarray:
     return _factorize_nonblank(column)[0]
 
 
+def _nonblank_uniques(uniques: Any) -> np.ndarray:
+    """``bool(str(u).strip())`` for each distinct value (text: one strip each, no str())."""
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+        texts = Texts(uniques.tolist() if isinstance(uniques, np.ndarray) else list(uniques))
+        if texts.plain:   # no whitespace at all: blank is empty
+            return np.asarray(uniques, dtype=object) != ""
+        return np.array([u.strip() for u in texts.values], dtype=object) != ""
+    return np.fromiter((bool(str(u).strip()) for u in uniques), dtype=bool, count=len(uniques))
+
+
 def _factorize_nonblank(column: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(non-blank mask, codes, uniques) of a column of text, each distinct value looked at once."""
-    codes, uniques = pd.factorize(column, sort=False)
-    keep = np.fromiter((bool(str(u).strip()) for u in uniques), dtype=bool, count=len(uniques))
-    keep = np.append(keep, False)          # code -1 (a missing cell) is blank
+    codes, uniques = factorize_text(column)
+    keep = np.append(_nonblank_uniques(uniques), False)   # code -1 (a missing cell) is blank
     return keep[codes], codes, uniques
+
+
+class _Filled:
+    """Which cells of the body columns hold more than whitespace, asked per column and rows.
+
+    A column asked about many rows is factorized (each distinct value looked at once;
+    the factorization is kept for the loader's later steps); a few rows are looked at
+    cell by cell. The whole table is never looked at unless a question needs it.
+    """
+
+    def __init__(self, columns: list[np.ndarray]):
+        self.columns = columns
+        self.facts: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def fact(self, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        hit = self.facts.get(j)
+        if hit is None:
+            hit = self.facts[j] = _factorize_nonblank(self.columns[j])
+        return hit
+
+    def at(self, j: int, rows: np.ndarray) -> np.ndarray:
+        """Non-blank mask of column ``j`` at ``rows``."""
+        if j in self.facts or 4 * len(rows) > len(self.columns[j]):
+            return self.fact(j)[0][rows]
+        return np.fromiter((bool(str(v).strip()) for v in self.columns[j][rows]), dtype=bool,
+                           count=len(rows))
+
+    def all_blank(self, cols: range | list[int], rows: np.ndarray) -> np.ndarray:
+        """The ``rows`` blank in every column of ``cols`` (each column asked only about the
+        rows still blank in the columns before it)."""
+        for j in cols:
+            if not len(rows):
+                break
+            rows = rows[~self.at(j, rows)]
+        return rows
 
 
 def factorized(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -159,9 +205,37 @@ def factorized(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray]:
     hit = cache.get(column)
     if hit is not None and hit[0] is values:
         return hit[1], hit[2]
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), sort=False)
+    codes, uniques = factorize_text(values)
     cache[column] = (values, codes, uniques)
     return codes, uniques
+
+
+def stripped_distinct(table: RawTable, column: str) -> tuple[list[str], np.ndarray]:
+    """The distinct values of a column (as :func:`factorized` gives them) stripped, and
+    which are missing markers (``is_missing``); cached like the factorization."""
+    codes, uniques = factorized(table, column)
+    cache = table.meta.setdefault("_stripped", {})
+    hit = cache.get(column)
+    if hit is not None and hit[0] is uniques:
+        return hit[1], hit[2]
+    from ._distinct import stripped_missing
+
+    stripped, blank = stripped_missing(uniques.tolist() if isinstance(uniques, np.ndarray)
+                                       else list(uniques))
+    cache[column] = (uniques, stripped, blank)
+    return stripped, blank
+
+
+def factorized_exactly(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`factorized` when it is what ``pandas.factorize`` of the cells gives (the
+    distinct values those of the cells, in order of first appearance); None when the
+    reader dropped blank rows after factorizing (its distinct values are those of the
+    rows before)."""
+    if table.meta.get("_factorized_before_blank_rows"):
+        hit = table.meta.get("_factorized", {}).get(column)
+        if hit is not None and hit[0] is table.cells[column]:
+            return None
+    return factorized(table, column)
 
 
 def _find_header(filled: np.ndarray, counts: np.ndarray) -> int:
@@ -181,25 +255,33 @@ def _find_header(filled: np.ndarray, counts: np.ndarray) -> int:
 
 
 def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
-               encoding: str | None = None) -> RawTable:
+               encoding: str | None = None,
+               columns: list[np.ndarray] | None = None) -> RawTable:
     """Build a RawTable from rows of text.
 
-    ``grid`` is a list of rows of ``str`` or a 2-D object array; ``first_row`` is
-    the spreadsheet row number of ``grid[0]``. The header is the first row that is
-    mostly filled (see :func:`_find_header`); rows above it are skipped (and
-    noted), blank rows are skipped and not counted, columns with neither a header
-    nor a value are dropped, and footer lines (text only in the first one or two
-    cells, such as "制表人：张三  2024年6月") are kept as rows but listed in
+    ``grid`` is a list of rows of ``str`` or a 2-D object array (or None when
+    ``columns`` gives the table as one 1-D object array of ``str`` per column, all of
+    one length); ``first_row`` is the spreadsheet row number of ``grid[0]``. The header
+    is the first row that is mostly filled (see :func:`_find_header`); rows above it
+    are skipped (and noted), blank rows are skipped and not counted, columns with
+    neither a header nor a value are dropped, and footer lines (text only in the first
+    one or two cells, such as "制表人：张三  2024年6月") are kept as rows but listed in
     ``meta["exclude"]`` with the reason "footer/notes line, not a response".
     """
-    arr = _as_grid(grid)
+    if columns is None:
+        arr = _as_grid(grid)
+        columns = [arr[:, j] for j in range(arr.shape[1])] if arr.ndim == 2 else []
+        n_all = len(arr)
+    else:
+        n_all = len(columns[0]) if columns else 0
+    width = len(columns)
     # the header is looked for in the first rows; the body is looked at per distinct value
-    head_n = min(len(arr), 60)
-    filled = np.array([[bool(str(c).strip()) for c in r] for r in arr[:head_n]],
-                      dtype=bool).reshape(head_n, arr.shape[1] if arr.ndim == 2 else 0)
+    head_n = min(n_all, 60)
+    filled = np.array([[bool(str(col[i]).strip()) for col in columns] for i in range(head_n)],
+                      dtype=bool).reshape(head_n, width)
     counts = filled.sum(axis=1) if filled.size else np.zeros(head_n, dtype=np.int64)
-    if not counts.any() and len(arr) > head_n:   # 60 blank rows first: look at everything
-        filled = np.column_stack([_nonblank(arr[:, j]) for j in range(arr.shape[1])])
+    if not counts.any() and n_all > head_n:   # 60 blank rows first: look at everything
+        filled = np.column_stack([_nonblank(col) for col in columns])
         counts = filled.sum(axis=1)
     if not counts.any():
         raise DataError(
@@ -213,21 +295,24 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
         rows_text = ", ".join(map(str, skipped_above))
         notes.append(f"{file}: the header is row {first_row + start}; row(s) {rows_text} above "
                      "it (a title or group headers) were skipped")
-    header = [c.replace("\ufeff", "").strip() for c in arr[start]]
-    body = arr[start + 1:]
-    facts = [_factorize_nonblank(body[:, j]) for j in range(body.shape[1])]
-    bfilled = (np.column_stack([f[0] for f in facts]) if facts
-               else np.zeros((len(body), 0), dtype=bool))
-    row_numbers = np.arange(len(body), dtype=np.int64) + first_row + start + 1
-    blank = ~bfilled.any(axis=1) if len(body) else np.zeros(0, dtype=bool)
+    header = [col[start].replace("\ufeff", "").strip() for col in columns]
+    body = [np.ascontiguousarray(col[start + 1:]) for col in columns]
+    n_body = n_all - start - 1
+    row_numbers = np.arange(n_body, dtype=np.int64) + first_row + start + 1
+    look = _Filled(body)
+    blank_rows = look.all_blank(range(width), np.arange(n_body))
+    blank = np.zeros(n_body, dtype=bool)
+    blank[blank_rows] = True
     if blank.any():
         notes.append(f"{file}: {int(blank.sum())} blank rows skipped (not counted as rows read)")
-    body = body[~blank]
-    bfilled = bfilled[~blank]
-    if blank.any():
-        facts = [(f[0][~blank], f[1][~blank], f[2]) for f in facts]
+        # every column's distinct values as in the whole body, then the blank rows dropped
+        facts = [look.fact(j) for j in range(width)]
+        body = [col[~blank] for col in body]
+        look = _Filled(body)
+        look.facts = {j: (f[0][~blank], f[1][~blank], f[2]) for j, f in enumerate(facts)}
     row_numbers = row_numbers[~blank]
-    if not len(body):
+    n = len(row_numbers)
+    if not n:
         raise DataError(
             f"{file} has a header row (row {first_row + start}) but no data rows. "
             "Export the survey again with the responses included."
@@ -235,20 +320,20 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
     # footer / notes lines: text only in the first one or two cells of the table
     named = [j for j, h in enumerate(header) if h]
     first_col = named[0] if named else 0
-    footer = np.zeros(len(body), dtype=bool)
+    footer = np.zeros(n, dtype=bool)
     if len(header) - first_col >= 4:
-        cand = np.flatnonzero(~bfilled[:, first_col + 2:].any(axis=1))
+        cand = look.all_blank(range(first_col + 2, width), np.arange(n))
         for i in cand:
-            texts = [str(body[i, j]) for j in np.flatnonzero(bfilled[i])]
+            texts = [str(body[j][i]) for j in range(width) if str(body[j][i]).strip()]
             if any(_NOTE_RE.search(t) or len(t) > 20 for t in texts):
                 footer[i] = True
-    real = ~footer
-    columns: list[str] = []
+    real = np.flatnonzero(~footer)
+    names: list[str] = []
     keep: list[int] = []
     seen: dict[str, int] = {}
     for j, name in enumerate(header):
         if not name:
-            if not bfilled[real, j].any():
+            if not look.at(j, real).any():
                 continue  # an empty (or trailing, or notes-only) column
             name = f"Unnamed: {_column_letter(j)}"
         if name in seen:
@@ -259,18 +344,20 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
             name = new
         else:
             seen[name] = 0
-        columns.append(name)
+        names.append(name)
         keep.append(j)
     headers = [header[j] for j in keep]
-    cells = {name: np.ascontiguousarray(body[:, j]) for name, j in zip(columns, keep)}
-    meta: dict[str, Any] = {"letters": {n: _column_letter(j) for n, j in zip(columns, keep)},
-                            "positions": dict(zip(columns, keep)),
+    cells = {name: body[j] for name, j in zip(names, keep)}
+    meta: dict[str, Any] = {"letters": {nm: _column_letter(j) for nm, j in zip(names, keep)},
+                            "positions": dict(zip(names, keep)),
                             "header_row": first_row + start,
-                            "_factorized": {name: (cells[name], facts[j][1], facts[j][2])
-                                            for name, j in zip(columns, keep)}}
+                            "_factorized": {nm: (cells[nm], look.facts[j][1], look.facts[j][2])
+                                            for nm, j in zip(names, keep) if j in look.facts}}
+    if blank.any():
+        meta["_factorized_before_blank_rows"] = True
     if footer.any():
         meta["exclude"] = {int(r): FOOTER_REASON for r in row_numbers[footer]}
-    return RawTable(file=file, source=source, columns=columns, headers=headers, cells=cells,
+    return RawTable(file=file, source=source, columns=names, headers=headers, cells=cells,
                     rows=row_numbers, encoding=encoding, notes=notes, meta=meta)
 
 
@@ -315,29 +402,116 @@ def _decode(data: bytes, file: str, encoding: str | None) -> tuple[str, str]:
         ) from None
 
 
+def _first_lines(text: str, n: int) -> list[str]:
+    """``text.splitlines()[:n]`` without splitting the whole text."""
+    size = 16 * 1024
+    while size < len(text):
+        lines = text[:size].splitlines()
+        if len(lines) > n + 1:   # the first n lines end well inside the piece
+            return lines[:n]
+        size *= 4
+    return text.splitlines()[:n]
+
+
+def _sniff_lines(lines: list[str]) -> str | None:
+    """The separator csv.Sniffer finds in the first lines, or None."""
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",\t;").delimiter
+    except csv.Error:
+        return None
+
+
 def _sniff_separator(text: str, suffix: str) -> str:
     if suffix == ".tsv":
         return "\t"
-    sample = "\n".join(text.splitlines()[:20])
+    found = _sniff_lines(_first_lines(text, 20))
+    if found is not None:
+        return found
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in (",", "\t", ";")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _utf8_body(data: bytes, encoding: str | None, used: str) -> bytes | None:
+    """The UTF-8 bytes of the text :func:`_decode` made of ``data`` (its byte-order marks
+    dropped as ``_decode`` drops them), or None when the text was decoded otherwise."""
+    if encoding is None:   # detected: "utf-8-sig" drops one mark, "utf-8" had none
+        return data[3:] if used == "utf-8-sig" else data if used == "utf-8" else None
+    if encoding in ("utf-8", "utf-8-sig"):   # decoded, then every leading mark stripped
+        k = 0
+        while data.startswith(_BOM, k):
+            k += 3
+        return data[k:]
+    return None
+
+
+def _c_parse(source: Any, sep: str, encoding: str | None) -> list[np.ndarray]:
+    """pandas' C parser, every cell as text, blank lines kept: one object array per column."""
+    frame = pd.read_csv(source, sep=sep, header=None, dtype=object, encoding=encoding,
+                        keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                        engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True)
+    columns = []
+    for j in range(frame.shape[1]):
+        col = frame.iloc[:, j].to_numpy()
+        if not col.flags.writeable:   # a view of the frame, which is dropped here
+            try:
+                col.flags.writeable = True
+            except ValueError:
+                col = col.copy()
+        columns.append(col)
+    if columns and pd.isna(columns[-1]).any():   # short rows padded with NaN at the end
+        for j, col in enumerate(columns):
+            missing = pd.isna(col)
+            if missing.any():
+                col = col.copy()
+                col[missing] = ""
+                columns[j] = col
+    return columns
+
+
+def _utf8_columns(data: bytes, suffix: str, sep: str | None
+                  ) -> tuple[list[np.ndarray], str, str] | None:
+    """``(columns, encoding, separator)`` of a UTF-8 file parsed from its bytes (the C
+    parser decodes every cell strictly, so a parse is also the check that the file is
+    UTF-8), or None: then the file is decoded first, as :func:`_decode` does."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    bom = data.startswith(_BOM)
+    body = data[3:] if bom else data
+    if sep is None:
+        if suffix == ".tsv":
+            sep = "\t"
+        else:   # the first 20 lines, as _sniff_separator takes them from the whole text
+            cut = body.rfind(b"\n", 0, 256 * 1024) + 1
+            try:
+                lines = body[:cut].decode("utf-8").splitlines()
+            except UnicodeDecodeError:
+                return None
+            if len(lines) <= 21:
+                return None
+            sep = _sniff_lines(lines[:20])
+            if sep is None:
+                return None
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
-    except csv.Error:
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        counts = {sep: first.count(sep) for sep in (",", "\t", ";")}
-        best = max(counts, key=lambda s: counts[s])
-        return best if counts[best] else ","
+        columns = _c_parse(io.BytesIO(body), sep, "utf-8")
+    except Exception:   # not UTF-8, ragged rows, a broken quote: the plain way says
+        return None
+    return columns, "utf-8-sig" if bom else "utf-8", sep
 
 
-def _csv_grid(text: str, sep: str, file: str) -> np.ndarray:
-    """Parse delimited text into a 2-D object array of str (one row per record)."""
+def _csv_columns(text: str, sep: str, file: str,
+                 body: bytes | None = None) -> list[np.ndarray] | np.ndarray:
+    """Parse delimited text: one object array of str per column (pandas' C parser), or
+    for ragged rows or a broken quote a 2-D object array of str (the csv module).
+    ``body``: the text as UTF-8 bytes, when at hand (parsed without encoding it again)."""
     try:  # fast path: pandas' C parser, every cell as text, blank lines kept
-        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
-                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                            engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True)
-        grid = frame.to_numpy(dtype=object)
-        if grid.size and pd.isna(grid[:, -1]).any():   # short rows padded with NaN at the end
-            grid = np.where(pd.isna(grid), "", grid).astype(object)
-        return grid
+        if body is not None:
+            return _c_parse(io.BytesIO(body), sep, "utf-8")
+        return _c_parse(io.StringIO(text), sep, None)
     except (pd.errors.ParserError, ValueError):
         pass   # ragged rows or a broken quote: the csv module says where
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
@@ -360,10 +534,18 @@ def read_csv_text(path: Path, *, file: str, encoding: str | None = None,
     if not data.strip():
         raise DataError(f"{file} is empty: no header row and no data. "
                         "Check that this is the exported survey file.")
-    text, used = _decode(data, file, encoding)
-    sep = sep or _sniff_separator(text, path.suffix.lower())
-    grid = _csv_grid(text, sep, file)
-    table = _from_grid(grid, file=file, source="csv", first_row=1, encoding=used)
+    fast = _utf8_columns(data, path.suffix.lower(), sep) if encoding is None else None
+    if fast is not None:   # UTF-8: parsed from the bytes, never decoded as a whole
+        parsed, used, sep = fast
+    else:
+        text, used = _decode(data, file, encoding)
+        sep = sep or _sniff_separator(text, path.suffix.lower())
+        parsed = _csv_columns(text, sep, file, body=_utf8_body(data, encoding, used))
+    if isinstance(parsed, list):
+        table = _from_grid(None, columns=parsed, file=file, source="csv", first_row=1,
+                           encoding=used)
+    else:
+        table = _from_grid(parsed, file=file, source="csv", first_row=1, encoding=used)
     table.meta["separator"] = sep
     return table
 
@@ -391,11 +573,24 @@ def _excel_engine(suffix: str) -> str:
 
 
 def _text_column(values: np.ndarray) -> np.ndarray:
-    """Cells of one column as text, converting each distinct value once."""
+    """Cells of one column as text, converting each distinct value once.
+
+    A column of text only is its own text; a column of floats only (Excel's numbers)
+    is factorized as float64, which groups the values exactly as the object
+    factorization does (``-0.0`` with ``0.0``, every NaN as missing).
+    """
     if len(values) == 0:
         return values.astype(object)
+    kind = pd.api.types.infer_dtype(values, skipna=False)
+    if kind == "string":
+        return np.asarray(values, dtype=object)
     try:
-        codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+        if kind == "floating":
+            codes, uniques = pd.factorize(values.astype(np.float64), sort=False,
+                                          use_na_sentinel=True)
+            uniques = uniques.astype(object)
+        else:
+            codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
     except TypeError:   # unhashable oddities: cell by cell
         return np.array([cell_text(v) for v in values], dtype=object)
     texts = np.array([cell_text(u) for u in uniques] + [""], dtype=object)
@@ -416,33 +611,64 @@ def _sheet_choice(file: str, names: list[str], sheet: str | int | None) -> int:
     return names.index(sheet)
 
 
+#: Within one :func:`read_source` call, the calamine sheets already parsed (a sheet is
+#: parsed whole even for the few rows :func:`read_head` shows the sniffers), so that the
+#: reader that follows does not parse the workbook a second time.
+_SHEETS: contextvars.ContextVar[dict[tuple[Any, ...], tuple[list[str], int, Any]] | None] = \
+    contextvars.ContextVar("stressgroup_io_sheets", default=None)
+
+
+def _calamine_sheet(path: Path, file: str, sheet: str | int | None) -> tuple[list[str], int, Any]:
+    """(sheet names, chosen index, the parsed CalamineSheet), from the cache when there is one."""
+    from python_calamine import CalamineWorkbook
+
+    cache = _SHEETS.get()
+    key = None
+    if cache is not None:
+        try:
+            st = os.stat(path)
+            key = (os.path.realpath(path), st.st_mtime_ns, st.st_size, sheet)
+        except OSError:
+            key = None
+        if key is not None and key in cache:
+            return cache[key]
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # corrupt or not really an Excel file
+        raise DataError(f"{file} could not be opened as an Excel workbook ({exc}). "
+                        "Check the file, or save it again as .xlsx or CSV.") from None
+    try:
+        names = list(book.sheet_names)
+        chosen = _sheet_choice(file, names, sheet)
+        try:
+            parsed = book.get_sheet_by_index(chosen)
+        except Exception as exc:
+            raise DataError(f"{file}: the sheet could not be read ({exc}).") from None
+    finally:
+        try:
+            book.close()
+        except Exception:  # pragma: no cover
+            pass
+    if key is not None:
+        cache[key] = (names, chosen, parsed)
+    return names, chosen, parsed
+
+
 def _excel_rows(path: Path, file: str, sheet: str | int | None, engine: str,
                 nrows: int | None = None) -> tuple[list[str], int, np.ndarray]:
     """(sheet names, chosen index, 2-D object array of raw cell values from A1)."""
     if engine == "calamine":
-        from python_calamine import CalamineWorkbook
-
+        names, chosen, parsed = _calamine_sheet(path, file, sheet)
         try:
-            book = CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # corrupt or not really an Excel file
-            raise DataError(f"{file} could not be opened as an Excel workbook ({exc}). "
-                            "Check the file, or save it again as .xlsx or CSV.") from None
-        try:
-            names = list(book.sheet_names)
-            chosen = _sheet_choice(file, names, sheet)
             try:
-                rows = book.get_sheet_by_index(chosen).to_python(skip_empty_area=False,
-                                                                 nrows=nrows)
+                rows = parsed.to_python(skip_empty_area=False, nrows=nrows)
             except TypeError:  # older python-calamine without nrows
-                rows = book.get_sheet_by_index(chosen).to_python(skip_empty_area=False)
+                rows = parsed.to_python(skip_empty_area=False)
                 rows = rows[:nrows] if nrows else rows
-            except Exception as exc:
-                raise DataError(f"{file}: the sheet could not be read ({exc}).") from None
-        finally:
-            try:
-                book.close()
-            except Exception:  # pragma: no cover
-                pass
+        except DataError:
+            raise
+        except Exception as exc:
+            raise DataError(f"{file}: the sheet could not be read ({exc}).") from None
         width = max((len(r) for r in rows), default=0)
         arr = np.empty((len(rows), width), dtype=object)
         for i, r in enumerate(rows):
@@ -629,8 +855,13 @@ def read_source(src: Any, *, source: str = "auto", sheet: str | int | None = Non
                         f"(the working directory is {os.getcwd()}).")
     if path.is_dir():
         raise DataError(f"{file} is a folder, not a file; give the path of the exported survey file.")
-    kind = detect_source(path, encoding=encoding, sheet=sheet) if source == "auto" else source
-    raw = table[kind](path, file=file, sheet=sheet, encoding=encoding)
+    token = _SHEETS.set({})   # a workbook sniffed is parsed once for the reader too
+    try:
+        kind = detect_source(path, encoding=encoding, sheet=sheet) if source == "auto" \
+            else source
+        raw = table[kind](path, file=file, sheet=sheet, encoding=encoding)
+    finally:
+        _SHEETS.reset(token)
     if kind not in ("csv", "excel", "wjx"):
         # a platform reader may edit cells in place after building the table:
         # do not trust factorizations made before that

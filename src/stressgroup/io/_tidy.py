@@ -91,10 +91,8 @@ class TidyLayout(Layout):
         conv = convert_by_item(raw.cells[vcol], self.items, scale, checked=scale.id is not None,
                                sentinels={**mv.get("*", {}), **mv.get(vcol, {})})
         self.numbers = conv.numbers
-        return Answers(problems=[(i, vcol, v, r) for i, v, r in conv.problems],
-                       marked=[(i, vcol, v, r) for i, v, r in conv.marked],
-                       n_labels=conv.n_labels,
-                       numbers=(~np.isnan(conv.numbers)).astype(np.int64))
+        return Answers.of([(vcol, conv)], conv.n_labels,
+                          (~np.isnan(conv.numbers)).astype(np.int64))
 
     def exclude(self, reason: np.ndarray) -> None:
         reason[(reason == None) & (self.names == "")] = "missing item name"  # noqa: E711
@@ -113,6 +111,10 @@ class TidyLayout(Layout):
 
     def cell_reason(self, i: int, reason: str) -> str:
         return f"{reason} [item {self.items[i]}]"
+
+    def cell_reasons(self, rows: np.ndarray, reasons: np.ndarray) -> np.ndarray:
+        return np.array([self.cell_reason(i, r) for i, r in zip(rows.tolist(), reasons.tolist())],
+                        dtype=object)
 
     def assemble(self, kept: np.ndarray, ids: np.ndarray, waves: np.ndarray,
                  extras: Extras) -> pd.DataFrame:

@@ -15,8 +15,8 @@ from ._options import Options
 from ._sources import RawTable
 from ._text import mask_personal, nfkc, normalise_wave
 
-__all__ = ["fixed_wave", "row_waves", "unknown_wave_notes", "wave_categorical", "wave_column",
-           "wave_rank", "waves_of"]
+__all__ = ["fixed_wave", "row_waves", "unknown_wave_notes", "wave_categorical",
+           "wave_categorical_codes", "wave_column", "wave_rank", "waves_of"]
 
 
 def fixed_wave(opt: Options) -> str | None:
@@ -67,11 +67,37 @@ def waves_of(raw: RawTable, wcol: str) -> np.ndarray:
                          lambda v: normalise_wave(wave_map.get(nfkc(v).strip(), v)))
 
 
-def wave_categorical(values: Sequence[str]) -> pd.Categorical:
-    present = list(dict.fromkeys(values))
+def wave_categorical(values: Sequence[str] | np.ndarray) -> pd.Categorical:
+    """Wave labels as an ordered Categorical: pre < post < follow-up, then the other
+    labels in order of appearance."""
+    arr = np.asarray(values, dtype=object) if len(values) else np.zeros(0, dtype=object)
+    codes, uniques = pd.factorize(arr, sort=False)
+    if (codes < 0).any():   # a missing label: as the plain construction has it
+        present = list(dict.fromkeys(arr.tolist()))
+        known = [w for w in WAVE_ORDER if w in present]
+        other = [w for w in present if w not in WAVE_ORDER]
+        return pd.Categorical(arr.tolist(), categories=known + other, ordered=True)
+    return _ordered(codes, uniques.tolist())
+
+
+def wave_categorical_codes(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical:
+    """``wave_categorical([labels[c] for c in codes])``, from the codes (distinct labels)."""
+    seen = pd.unique(np.asarray(codes, dtype=np.int64)) if len(codes) else np.zeros(0, np.int64)
+    first = np.full(len(labels), -1, dtype=np.int64)
+    first[seen] = np.arange(len(seen))
+    return _ordered(first[codes] if len(codes) else np.zeros(0, dtype=np.int64),
+                    [labels[c] for c in seen.tolist()])
+
+
+def _ordered(codes: np.ndarray, present: list[str]) -> pd.Categorical:
+    """The Categorical of ``present[codes]`` (``present``: the labels in order of appearance)."""
     known = [w for w in WAVE_ORDER if w in present]
     other = [w for w in present if w not in WAVE_ORDER]
-    return pd.Categorical(list(values), categories=known + other, ordered=True)
+    categories = known + other
+    at = {w: k for k, w in enumerate(categories)}
+    recode = np.array([at[w] for w in present], dtype=np.int64)
+    return pd.Categorical.from_codes(recode[codes] if len(codes) else codes, categories=categories,
+                                     ordered=True)
 
 
 def wave_rank(wave: str) -> tuple[int, str]:
@@ -81,7 +107,9 @@ def wave_rank(wave: str) -> tuple[int, str]:
 def unknown_wave_notes(file: str, raw: RawTable, waves: np.ndarray,
                         skip: np.ndarray) -> list[str]:
     """One note per wave label that is not pre/post/follow-up (a typo such as 'psot'?)."""
-    look = np.array([w is not None and w not in WAVE_ORDER for w in waves], dtype=bool) & ~skip
+    codes, uniques = pd.factorize(np.asarray(waves, dtype=object), sort=False)   # None: -1
+    odd = np.array([u not in WAVE_ORDER for u in uniques.tolist()] + [False], dtype=bool)
+    look = odd[codes] & ~skip
     out = []
     for label in dict.fromkeys(waves[look].tolist()):
         idx = np.flatnonzero(look & (waves == label))
