@@ -1048,6 +1048,17 @@ def _ids(raw: RawTable, idc: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     return norm[codes], pii[codes], codes, norm
 
 
+
+def _cell_events(answers) -> list:
+    """(row index, column, value, reason) of every cell not used: the unusable answers,
+    then the format's missing codes (the loader's order)."""
+    m = answers.ev_marked
+    rows = []
+    for sel in (~m, m):
+        rows += zip(answers.ev_index[sel].tolist(), answers.ev_column[sel].tolist(),
+                    answers.ev_value[sel].tolist(), answers.ev_reason[sel].tolist())
+    return rows
+
 def _score_chunk(plan: _Plan, raw: RawTable, scale: Scale, opt: Options, inst: Any,
                  tally: _Tally, spool: _KeySpool, score_fn: Any, pseudonymize: bool,
                  allow_absent_items: bool, position: int) -> pd.DataFrame:
@@ -1111,7 +1122,7 @@ def _score_chunk(plan: _Plan, raw: RawTable, scale: Scale, opt: Options, inst: A
         tally.exclude(reason[i], int(raw.rows[i]), None if hide_id[i] else (final_ids[i] or None))
     # cells set to missing, in the rows kept
     bad_per_row = np.zeros(raw.n_rows, dtype=np.int32)
-    for i, c, v, r in answers.problems + answers.marked:
+    for i, c, v, r in _cell_events(answers):
         if not kept[i]:
             continue
         bad_per_row[i] += 1
@@ -1126,7 +1137,9 @@ def _score_chunk(plan: _Plan, raw: RawTable, scale: Scale, opt: Options, inst: A
     data = layout.assemble(kept, final_ids, waves,
                            _TextExtras(raw, hashed=set(), salt=opt.salt, notes=[]))
     if plan.wide:
-        tally.waves_absent += len(layout.waves_absent)
+        absent = layout.waves_absent   # records, or columns of equal length
+        tally.waves_absent += (len(next(iter(absent.values()), ())) if isinstance(absent, dict)
+                               else len(absent))
     scores = score_fn(SimpleNamespace(data=data, absent_items=plan.absent), inst,
                       keep=plan.keep_names, allow_absent_items=allow_absent_items)
     scores["wave"] = scores["wave"].astype(object).astype(str) if len(scores) else \
