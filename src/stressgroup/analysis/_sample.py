@@ -199,7 +199,7 @@ def sample_description(responses, variables, group: "str | None" = None,
                              "missing": int(np.isnan(v).sum())})
             continue
         txt = pd.Series(text_values(col), dtype=object)
-        cats = sorted(set(txt.dropna()))
+        cats = sorted(set(pd.unique(txt.dropna())))
         has_missing = bool(txt.isna().any())
         for c in cats + (["missing"] if has_missing else []):
             hit = (txt.isna() if c == "missing" else txt == c).to_numpy()

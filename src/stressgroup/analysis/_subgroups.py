@@ -515,7 +515,7 @@ def subgroup_differences(responses, instrument: "Instrument | str", by, wave: "s
             cat = cat.astype(object)
         else:
             cat = pd.Series(text_values(col), index=col.index)
-            order = sorted(set(cat.dropna()))
+            order = sorted(set(pd.unique(cat.dropna())))
         cat = pd.Series(cat.to_numpy(), index=scores.index)
         entry["n_missing"] = int(cat.isna().sum())
         if entry["n_missing"]:
