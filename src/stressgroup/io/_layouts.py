@@ -211,7 +211,7 @@ class LongLayout(_ColumnLayout):
             arr = self.values.get((item, None))
             out[item] = arr[idx] if arr is not None else np.full(len(idx), np.nan)
         for name, series in extra_out.items():
-            out[name] = series.iloc[idx].reset_index(drop=True)
+            out[name] = _take(series, idx)
         return pd.DataFrame(out)
 
 
@@ -272,7 +272,7 @@ class WideLayout(_ColumnLayout):
                 continue
             out[item] = np.concatenate([none if p is None else p for p in parts])[at]
         for name, series in extra_out.items():
-            out[name] = series.iloc[sel].reset_index(drop=True)
+            out[name] = _take(series, sel)
         for stem, name in wave_extra_names.items():
             per_wave = {w: extras.values(c) for (s, w), c in self.wave_extras.items()
                         if s == stem}
@@ -285,6 +285,15 @@ class WideLayout(_ColumnLayout):
             out[name] = pd.Series(vals, dtype=object).infer_objects() if vals else \
                 pd.Series([], dtype=object)
         return pd.DataFrame(out)
+
+
+def _take(series: pd.Series, rows: np.ndarray) -> pd.Series:
+    """``series.iloc[rows].reset_index(drop=True)`` (for a NumPy-backed series, without the
+    index work)."""
+    values = series._values
+    if isinstance(values, np.ndarray) and isinstance(series.index, pd.RangeIndex):
+        return pd.Series(values[rows], dtype=series.dtype)
+    return series.iloc[rows].reset_index(drop=True)
 
 
 def column_layout(job: Job, rest: Sequence[str], wcol: str | None,

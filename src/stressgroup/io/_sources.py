@@ -531,7 +531,7 @@ def read_csv_text(path: Path, *, file: str, encoding: str | None = None,
                   sep: str | None = None, **_: Any) -> RawTable:
     """Read a delimited text file as text (separator sniffed: comma, tab or semicolon)."""
     data = path.read_bytes()
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():   # the whole file only if need be
         raise DataError(f"{file} is empty: no header row and no data. "
                         "Check that this is the exported survey file.")
     fast = _utf8_columns(data, path.suffix.lower(), sep) if encoding is None else None
