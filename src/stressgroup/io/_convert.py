@@ -112,7 +112,7 @@ def convert_items(values: np.ndarray, scale: Scale, *, checked: bool,
             nums[j] = number
             by_label[j] = label
     numbers = nums[codes]
-    bad = reasons != None  # noqa: E711  (elementwise)
+    bad = reasons != None   # elementwise
     if bad.any():
         idx = np.flatnonzero(bad[codes])
         at = codes[idx]

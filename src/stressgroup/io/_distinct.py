@@ -60,10 +60,10 @@ def factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         uniques, codes = hashtable.StringHashTable(len(values) or 1).factorize(
             values, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
         codes = np.asarray(codes, dtype=np.intp)
-        if len(codes) == len(values) and not (codes < 0).any():
-            return codes, np.asarray(uniques, dtype=object)
     except Exception:  # noqa: BLE001  (another pandas: its own way)
-        pass
+        return pd.factorize(values, sort=False)
+    if len(codes) == len(values) and not (codes < 0).any():
+        return codes, np.asarray(uniques, dtype=object)
     return pd.factorize(values, sort=False)
 
 

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError
+from . import _distinct as distinct
+from ._distinct import Texts, factorize_text
 from ._options import Options
 from ._report import make_table
 from ._sources import RawTable, factorized
-from . import _distinct as distinct
-from ._distinct import Texts, factorize_text
 from ._text import nfkc
 
 __all__ = ["DuplicateRule", "parse_times", "resolve_duplicates"]
@@ -48,7 +48,7 @@ def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
     column), ``kept_row``, ``kept_submitted``.
     """
     file = raw.file
-    live = np.flatnonzero(reason == None)  # noqa: E711  (elementwise)
+    live = np.flatnonzero(reason == None)
     arrays = list(rule.keys.values())
     dup_mask = _duplicated([_id_codes(raw, ids, live), *(a[live] for a in arrays)])
     groups: dict[tuple[Any, ...], list[int]] = {}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import PurePath
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
