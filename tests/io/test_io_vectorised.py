@@ -14,7 +14,6 @@ import pytest
 from stressgroup.io._read import identical_waves, identical_waves_of
 from stressgroup.io._waves import wave_categorical
 
-
 # ---------------------------------------------------------------------------
 # identical_waves
 # ---------------------------------------------------------------------------
@@ -165,8 +164,8 @@ def test_text_column_matches_the_object_factorization(values):
 
 
 def test_an_excel_workbook_is_parsed_once_per_load(tmp_path, monkeypatch):
-    from openpyxl import Workbook
     import python_calamine
+    from openpyxl import Workbook
 
     from stressgroup.io import read_survey
 
@@ -195,11 +194,11 @@ def test_an_excel_workbook_is_parsed_once_per_load(tmp_path, monkeypatch):
 # io._distinct: the text rules over many values at once
 # ---------------------------------------------------------------------------
 
-import re  # noqa: E402
+import re
 
-from stressgroup.core.privacy import mask_personal, personal_kind  # noqa: E402
-from stressgroup.io import _distinct as distinct  # noqa: E402
-from stressgroup.io._text import is_missing, normalise_id  # noqa: E402
+from stressgroup.core.privacy import mask_personal, personal_kind
+from stressgroup.io import _distinct as distinct
+from stressgroup.io._text import is_missing, normalise_id
 
 TRICKY = [
     "", " ", "\t", "  \n ", "\u3000", "\u00a0", "\x1c", "NA", "na", "Na", "nA", "N/A", "n/a ",
@@ -617,9 +616,15 @@ def test_looks_like_pii_matches_the_per_value_version():
 
 def _from_grid_slow(grid, *, file, source, first_row):
     """The grid reader before it looked at cells column by column (every column factorized)."""
-    from stressgroup.io._sources import (FOOTER_REASON, _NOTE_RE, RawTable, _as_grid,
-                                         _column_letter, _find_header)
     from stressgroup.core.errors import DataError
+    from stressgroup.io._sources import (
+        _NOTE_RE,
+        FOOTER_REASON,
+        RawTable,
+        _as_grid,
+        _column_letter,
+        _find_header,
+    )
 
     def fact_nonblank(column):
         codes, uniques = pd.factorize(column, sort=False)

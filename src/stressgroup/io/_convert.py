@@ -112,7 +112,7 @@ def convert_items(values: np.ndarray, scale: Scale, *, checked: bool,
             nums[j] = number
             by_label[j] = label
     numbers = nums[codes]
-    bad = reasons != None  # noqa: E711  (elementwise)
+    bad = reasons != None   # elementwise
     if bad.any():
         idx = np.flatnonzero(bad[codes])
         at = codes[idx]
@@ -120,7 +120,8 @@ def convert_items(values: np.ndarray, scale: Scale, *, checked: bool,
                   is_mark[at])
     else:
         events = _no_events()
-    counts = np.bincount(codes[codes >= 0], minlength=k + 1)
+    seen = codes[codes >= 0] if len(codes) and codes.min() < 0 else codes
+    counts = np.bincount(seen, minlength=k + 1)
     return Converted(numbers, given_u[codes], *events, n_labels=int(counts[by_label].sum()))
 
 

@@ -60,10 +60,10 @@ def factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         uniques, codes = hashtable.StringHashTable(len(values) or 1).factorize(
             values, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
         codes = np.asarray(codes, dtype=np.intp)
-        if len(codes) == len(values) and not (codes < 0).any():
-            return codes, np.asarray(uniques, dtype=object)
     except Exception:  # noqa: BLE001  (another pandas: its own way)
-        pass
+        return pd.factorize(values, sort=False)
+    if len(codes) == len(values) and not (codes < 0).any():
+        return codes, np.asarray(uniques, dtype=object)
     return pd.factorize(values, sort=False)
 
 
@@ -85,10 +85,24 @@ class Texts:
         self.joined = joined
         self.plain = joined is not None and joined.isascii() and not any(
             ch in joined for ch in ASCII_SPACE)
+        self._lengths: np.ndarray | None = None
 
     @property
     def lengths(self) -> np.ndarray:
-        return np.fromiter(map(len, self.values), dtype=np.int64, count=self.n)
+        """``len`` of each value (found from the separators in ``joined``)."""
+        if self._lengths is None:
+            joined = self.joined
+            if joined is None or not self.n:
+                self._lengths = np.fromiter(map(len, self.values), dtype=np.int64,
+                                            count=self.n)
+            else:
+                # one code unit per character: ASCII as bytes, other text as UTF-32
+                units = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+                         if joined.isascii() else
+                         np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32))
+                ends = np.append(np.flatnonzero(units == 0), len(units))
+                self._lengths = ends - np.append(0, ends[:-1] + 1)
+        return self._lengths
 
     def has(self, ch: str) -> np.ndarray:
         """Boolean mask: the values holding the character ``ch``."""
@@ -122,7 +136,7 @@ def stripped_missing(values: Sequence[str] | Texts) -> tuple[list[str], np.ndarr
         return [v.strip() for v in texts.values], np.fromiter(
             (is_missing(v) for v in texts.values), dtype=bool, count=texts.n)
     stripped = texts.values if texts.plain else [v.strip() for v in texts.values]
-    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=texts.n)
+    lengths = texts.lengths if texts.plain else Texts(stripped).lengths
     out = lengths == 0
     # an ASCII value is missing when stripped it is blank or a marker's spelling (at most
     # 4 characters); another may be a full-width marker: the rule itself looks

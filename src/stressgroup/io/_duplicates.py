@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError
+from . import _distinct as distinct
+from ._distinct import Texts, factorize_text
 from ._options import Options
 from ._report import make_table
 from ._sources import RawTable, factorized
-from . import _distinct as distinct
-from ._distinct import Texts, factorize_text
 from ._text import nfkc
 
 __all__ = ["DuplicateRule", "parse_times", "resolve_duplicates"]
@@ -48,7 +48,7 @@ def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
     column), ``kept_row``, ``kept_submitted``.
     """
     file = raw.file
-    live = np.flatnonzero(reason == None)  # noqa: E711  (elementwise)
+    live = np.flatnonzero(reason == None)
     arrays = list(rule.keys.values())
     dup_mask = _duplicated([_id_codes(raw, ids, live), *(a[live] for a in arrays)])
     groups: dict[tuple[Any, ...], list[int]] = {}
@@ -157,31 +157,34 @@ def parse_times(values: np.ndarray,
         pd.factorize(np.asarray(values, dtype=object), sort=False)
     weights = np.bincount(codes[codes >= 0], minlength=len(uniques))
     present = np.flatnonzero(weights > 0)
-    texts_u = Texts(np.asarray(uniques, dtype=object)[present].tolist())
+    values_u = np.asarray(uniques, dtype=object)[present]
+    texts_u = Texts(values_u.tolist())
     weights = weights[present]
     if clean is not None:
         blank = np.asarray(clean[1], dtype=bool)[present]
-        stripped = [clean[0][j] for j in present.tolist()]
+        stripped = np.asarray(clean[0], dtype=object)[present] if len(clean[0]) else values_u
     else:
         stripped, blank = distinct.stripped_missing(texts_u)
     if texts_u.joined is None or not texts_u.joined.isascii():
         stripped = [nfkc(v).strip() for v in texts_u.values]
-    clean = stripped
-    texts = pd.Series([None if b else v for v, b in zip(clean, blank.tolist())], dtype=object)
+    given = np.empty(len(texts_u.values), dtype=object)
+    given[:] = stripped
+    given[blank] = None
+    texts = pd.Series(given, dtype=object)
 
     def read(parsed: pd.Series) -> int:
         return int(weights[parsed.notna().to_numpy()].sum())
 
-    given = read(texts)
+    n_given = read(texts)
     best, best_n = None, -1
     for fmt in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "ISO8601"):
         parsed = pd.to_datetime(texts, errors="coerce", format=fmt)
         n = read(parsed)
         if best is None or n > best_n:
             best, best_n = parsed, n
-        if best_n == given:
+        if best_n == n_given:
             break
-    if best_n < given:
+    if best_n < n_given:
         rest = best.isna() & texts.notna()
         best[rest] = pd.to_datetime(texts[rest], errors="coerce", format="mixed")
     out = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")

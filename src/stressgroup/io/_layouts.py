@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._columns import looks_like_question
 from . import _distinct as distinct
+from ._columns import looks_like_question
 from ._convert import convert_items, map_uniques
 from ._duplicates import DuplicateRule
 from ._extras import Extras
@@ -197,7 +197,7 @@ class LongLayout(_ColumnLayout):
             stack = np.vstack([self.given[(item, None)] for item in self.item_ids
                                if (item, None) in self.given])
             empty = ~np.any(stack, axis=0)
-            reason[(reason == None) & empty] = "no item answers"  # noqa: E711
+            reason[(reason == None) & empty] = "no item answers"
 
     def assemble(self, kept: np.ndarray, ids: np.ndarray, waves: np.ndarray,
                  extras: Extras) -> pd.DataFrame:
@@ -206,12 +206,12 @@ class LongLayout(_ColumnLayout):
         fixed = fixed_wave(self.job.opt)   # wave= given: every row's wave (see row_waves)
         wave = (wave_categorical_codes(np.zeros(len(idx), dtype=np.int64), [fixed])
                 if fixed is not None else wave_categorical(waves[idx]))
-        out: dict[str, Any] = {"id": pd.Series(ids[idx].tolist(), dtype="str"), "wave": wave}
+        out: dict[str, Any] = {"id": pd.Series(ids[idx], dtype="str"), "wave": wave}
         for item in self.item_ids:
             arr = self.values.get((item, None))
             out[item] = arr[idx] if arr is not None else np.full(len(idx), np.nan)
         for name, series in extra_out.items():
-            out[name] = series.iloc[idx].reset_index(drop=True)
+            out[name] = _take(series, idx)
         return pd.DataFrame(out)
 
 
@@ -233,7 +233,7 @@ class WideLayout(_ColumnLayout):
                 else np.zeros(n, dtype=bool)
         any_wave = np.any(np.vstack([self.present[w] for w in waves_in]), axis=0) if waves_in \
             else np.zeros(n, dtype=bool)
-        reason[(reason == None) & ~any_wave] = "no answers in any wave"  # noqa: E711
+        reason[(reason == None) & ~any_wave] = "no answers in any wave"
 
     def duplicate_rule(self, waves: np.ndarray) -> DuplicateRule:
         rule = super().duplicate_rule(waves)
@@ -272,7 +272,7 @@ class WideLayout(_ColumnLayout):
                 continue
             out[item] = np.concatenate([none if p is None else p for p in parts])[at]
         for name, series in extra_out.items():
-            out[name] = series.iloc[sel].reset_index(drop=True)
+            out[name] = _take(series, sel)
         for stem, name in wave_extra_names.items():
             per_wave = {w: extras.values(c) for (s, w), c in self.wave_extras.items()
                         if s == stem}
@@ -285,6 +285,15 @@ class WideLayout(_ColumnLayout):
             out[name] = pd.Series(vals, dtype=object).infer_objects() if vals else \
                 pd.Series([], dtype=object)
         return pd.DataFrame(out)
+
+
+def _take(series: pd.Series, rows: np.ndarray) -> pd.Series:
+    """``series.iloc[rows].reset_index(drop=True)`` (for a NumPy-backed series, without the
+    index work)."""
+    values = series._values
+    if isinstance(values, np.ndarray) and isinstance(series.index, pd.RangeIndex):
+        return pd.Series(values[rows], dtype=series.dtype)
+    return series.iloc[rows].reset_index(drop=True)
 
 
 def column_layout(job: Job, rest: Sequence[str], wcol: str | None,

@@ -9,13 +9,13 @@ from typing import Any
 
 import numpy as np
 
-from ._columns import looks_like_pii, pii_header_reason, pii_reason
 from . import _distinct as distinct
+from ._columns import looks_like_pii, pii_header_reason, pii_reason
 from ._convert import map_distinct, map_uniques
-from ._options import Options
 from ._ids import normalised_distinct
+from ._options import Options
 from ._sources import RawTable, factorized_exactly
-from ._text import is_missing, nfkc, personal_kind
+from ._text import is_missing, nfkc
 
 __all__ = ["Personal", "personal_data", "pseudonym", "pseudonymized"]
 

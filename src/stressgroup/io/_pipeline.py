@@ -12,19 +12,18 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..core.errors import DataError
 from ._columns import find_time_column
 from ._convert import shown
-from ._distinct import factorize_text
+from ._distinct import factorize_text, masked
 from ._duplicates import parse_times, resolve_duplicates
 from ._extras import Extras
 from ._ids import find_id, id_changes, normalised_ids
 from ._layouts import Answers, Layout, column_layout
 from ._options import Job, Loaded, Options
 from ._pii import personal_data
-from ._report import FileReport, LoadReport, make_table
+from ._report import FileReport, LoadReport, Premasked, make_table, mask_value
 from ._scale import Scale
 from ._sources import FOOTER_REASON, RawTable, factorized, stripped_distinct
 from ._text import mask_personal
@@ -83,9 +82,11 @@ def load(raw: RawTable, scale: Scale, opt: Options) -> Loaded:
                                     layout.duplicate_rule(waves), opt, tcol, notes)
 
     kept = reason == None  # noqa: E711
-    excluded = [{"file": file, "row": int(raw.rows[i]),
-                 "id": None if hide_id[i] else (final_ids[i] or None),
-                 "reason": reason[i]} for i in np.flatnonzero(~kept)]
+    gone = np.flatnonzero(~kept)
+    gone_ids = final_ids[gone].astype(object)
+    gone_ids[(gone_ids == "") | hide_id[gone]] = None
+    excluded = {"file": [file] * len(gone), "row": raw.rows[gone].astype(np.int64),
+                "id": gone_ids.tolist(), "reason": reason[gone].tolist()}
     cells = _cells(raw, answers, layout, kept, final_ids)
 
     # -- rows out, report ------------------------------------------------------------------
@@ -126,13 +127,17 @@ def _cells(raw: RawTable, answers: Answers, layout: Layout, kept: np.ndarray,
     rows = idx[order]
     ids = final_ids[rows].astype(object)
     ids[ids == ""] = None
-    values = answers.ev_value[order]
-    v_codes, v_uniques = factorize_text(values)
-    shown_u = np.array([shown(v) for v in v_uniques] + [None], dtype=object)
+    # values and reasons: each distinct one shown and masked once (as make_table would)
+    v_codes, v_uniques = factorize_text(answers.ev_value[order])
+    value_u = np.empty(len(v_uniques) + 1, dtype=object)
+    value_u[:-1] = masked([shown(v) for v in v_uniques], mask_value)
+    r_codes, r_uniques = factorize_text(layout.cell_reasons(rows, answers.ev_reason[order]))
+    reason_u = np.empty(len(r_uniques) + 1, dtype=object)
+    reason_u[:-1] = masked(r_uniques.tolist(), mask_personal)
     return {"file": [raw.file] * len(rows), "row": raw.rows[rows].astype(np.int64),
             "column": answers.ev_column[order].tolist(), "id": ids.tolist(),
-            "value": shown_u[v_codes].tolist(),
-            "reason": layout.cell_reasons(rows, answers.ev_reason[order]).tolist()}
+            "value": Premasked(value_u[v_codes].tolist()),
+            "reason": Premasked(reason_u[r_codes].tolist())}
 
 
 def _check_usable(raw: RawTable, answers: Answers, rows: np.ndarray,

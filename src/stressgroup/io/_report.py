@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import PurePath
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +16,7 @@ from ..report import Reportable
 from ._distinct import factorize_text, masked
 from ._text import PERSONAL_PLACEHOLDER, mask_personal
 
-__all__ = ["TABLE_COLUMNS", "FileReport", "LoadReport"]
+__all__ = ["TABLE_COLUMNS", "FileReport", "LoadReport", "Premasked", "mask_value"]
 
 #: Columns of each event table of a :class:`LoadReport`.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -43,10 +43,18 @@ _KINDS = {
 }
 
 
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
 def empty_table(name: str) -> pd.DataFrame:
-    """An empty event table with the right columns (row numbers as int64)."""
-    cols = TABLE_COLUMNS[name]
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else object) for c in cols})
+    """An empty event table with the right columns (row numbers as int64); a new frame
+    each time (a copy of one made once)."""
+    frame = _EMPTY.get(name)
+    if frame is None:
+        cols = TABLE_COLUMNS[name]
+        frame = _EMPTY[name] = pd.DataFrame(
+            {c: pd.Series(dtype="int64" if c == "row" else object) for c in cols})
+    return frame.copy()
 
 
 _HASH_RE = re.compile(r"[0-9a-f]{16}")
@@ -59,10 +67,18 @@ def _mask_value(value: Any) -> Any:
     return PERSONAL_PLACEHOLDER if mask_personal(value) != value else value
 
 
+mask_value = _mask_value   # what make_table does to a cell's value (for Premasked columns)
+
+
 def _mask_id(value: Any) -> Any:
     if not isinstance(value, str) or _HASH_RE.fullmatch(value):
         return value   # a pseudonym is not personal data
     return _mask_value(value)
+
+
+class Premasked(list):
+    """A column for :func:`make_table` whose texts were already masked (each distinct
+    text by the table's mask for that column)."""
 
 
 def make_table(name: str, records: list[dict[str, Any]] | Mapping[str, Sequence[Any]]
@@ -81,7 +97,8 @@ def make_table(name: str, records: list[dict[str, Any]] | Mapping[str, Sequence[
     if isinstance(records, Mapping):   # masked first, then one frame
         if not len(records[cols[0]]):
             return empty_table(name)
-        frame = pd.DataFrame({c: _masked_list(records[c], masks[c]) if c in masks
+        frame = pd.DataFrame({c: _masked_list(records[c], masks[c])
+                              if c in masks and not isinstance(records[c], Premasked)
                               else records[c] for c in cols})
         if "row" in frame:
             frame["row"] = frame["row"].astype("int64")

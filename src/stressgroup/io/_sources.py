@@ -213,7 +213,7 @@ def factorized(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray]:
 def stripped_distinct(table: RawTable, column: str) -> tuple[list[str], np.ndarray]:
     """The distinct values of a column (as :func:`factorized` gives them) stripped, and
     which are missing markers (``is_missing``); cached like the factorization."""
-    codes, uniques = factorized(table, column)
+    _, uniques = factorized(table, column)
     cache = table.meta.setdefault("_stripped", {})
     hit = cache.get(column)
     if hit is not None and hit[0] is uniques:
@@ -455,8 +455,8 @@ def _c_parse(source: Any, sep: str, encoding: str | None) -> list[np.ndarray]:
                         keep_default_na=False, na_filter=False, skip_blank_lines=False,
                         engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True)
     columns = []
-    for j in range(frame.shape[1]):
-        col = frame.iloc[:, j].to_numpy()
+    for name in frame.columns:
+        col = frame[name].to_numpy()
         if not col.flags.writeable:   # a view of the frame, which is dropped here
             try:
                 col.flags.writeable = True
@@ -498,7 +498,7 @@ def _utf8_columns(data: bytes, suffix: str, sep: str | None
                 return None
     try:
         columns = _c_parse(io.BytesIO(body), sep, "utf-8")
-    except Exception:   # not UTF-8, ragged rows, a broken quote: the plain way says
+    except Exception:  # noqa: BLE001  (not UTF-8, ragged rows, a broken quote: the plain way says)
         return None
     return columns, "utf-8-sig" if bom else "utf-8", sep
 
@@ -531,7 +531,7 @@ def read_csv_text(path: Path, *, file: str, encoding: str | None = None,
                   sep: str | None = None, **_: Any) -> RawTable:
     """Read a delimited text file as text (separator sniffed: comma, tab or semicolon)."""
     data = path.read_bytes()
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():   # the whole file only if need be
         raise DataError(f"{file} is empty: no header row and no data. "
                         "Check that this is the exported survey file.")
     fast = _utf8_columns(data, path.suffix.lower(), sep) if encoding is None else None
@@ -667,7 +667,7 @@ def _excel_rows(path: Path, file: str, sheet: str | int | None, engine: str,
                 rows = rows[:nrows] if nrows else rows
         except DataError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001  (whatever the reader says, as a DataError)
             raise DataError(f"{file}: the sheet could not be read ({exc}).") from None
         width = max((len(r) for r in rows), default=0)
         arr = np.empty((len(rows), width), dtype=object)
