@@ -61,6 +61,21 @@ def _clean(s: str) -> str:
     return mask_personal(s) if isinstance(s, str) else s
 
 
+#: Column kinds whose numbers are computed over people (a test statistic, a p value, a
+#: count): a long one, such as a Wilcoxon V of 10,812,345,678.5 at 300,000 people, is not
+#: masked as if it were a phone or ID-card number. Means, SDs and plain numbers may be one
+#: person's own value (the maximum of a column someone typed a phone number into), and
+#: stay masked.
+COMPUTED_KINDS = frozenset({"statistic", "df", "p", "p_adj", "effect", "proportion",
+                            "reliability", "correlation", "loading", "count", "percent"})
+
+
+def _is_number(v) -> bool:
+    import numbers
+
+    return isinstance(v, numbers.Number) and not isinstance(v, bool)
+
+
 def shown_columns(table: Table, style: Style) -> list:
     """The columns printed in ``style`` (a df column folded into its statistic is not)."""
     folded = {c.df for c in table.columns if c.df} if style.combine_df else set()
@@ -82,7 +97,7 @@ def cell_texts(table: Table, row: dict, style: Style, lang: str = "en") -> list[
                 cell = f"{c.symbol or t(c.label, lang)}({df}) = {cell}"
             if style.stars and c.stars and cell not in ("", "—"):
                 cell += stars_for(row.get(c.stars))
-        out.append(_clean(cell))
+        out.append(cell if c.kind in COMPUTED_KINDS and _is_number(v) else _clean(cell))
     return out
 
 
