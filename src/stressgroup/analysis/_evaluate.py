@@ -321,14 +321,16 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
     inst = load_instrument(instrument)
     if correction not in ("holm", "fdr_bh", "none"):
         raise ValueError(f"correction must be holm, fdr_bh or none, not {correction!r}")
-    data = as_frame(responses).copy()
+    # pandas >= 3 copies on write: a shallow copy keeps the caller's frame unchanged
+    data = as_frame(responses).copy(deep=int(pd.__version__.split(".")[0]) < 3)
     for col in ("id", "wave"):
         if col not in data.columns:
             raise DataError(f"the data has no {col!r} column; read it with read_survey() "
                             "or name the columns id and wave")
     no_id = (data["id"].isna() | data["id"].astype(str).str.strip().eq("")).to_numpy(bool)
     excluded_rows = [{"id": None, "reason": f"row {i}: no id"} for i in data.index[no_id]]
-    data = data[~no_id]
+    if no_id.any():
+        data = data[~no_id]
     data["id"] = data["id"].astype(str)
     wave_str = data["wave"].astype(str)
     for w in (pre, post):
@@ -405,8 +407,12 @@ def _evaluate_scored(data, scores, keyed, inst, labels, group, control, pre, pos
     with progress(len(labels), _PAIRED_LABEL) as bar:   # on a terminal only, after a delay
         for lab in bar.iterate(labels):
             in_g = (data["_group"] == lab).fillna(False).to_numpy(dtype=bool)
+            if in_g.all():   # one group: no copies of the frames
+                parts = (data, scores, keyed)
+            else:
+                parts = (data[in_g], scores[in_g], keyed[in_g])
             groups[lab if group is not None else None] = _evaluate_group(
-                lab if group is not None else None, data[in_g], scores[in_g], keyed[in_g],
+                lab if group is not None else None, *parts,
                 inst, pre, post, correction, confidence, absent, incomplete)
     from ._sections import Context, DesignResult, run_sections
 
