@@ -111,3 +111,14 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="criterion"):
         clinical_significance([1, 2, 3], [1, 2, 2], reliability=0.8, criterion=-1)
     assert np.isnan(jacobson_truax_cutoffs(2.0, 0.5)["c"])
+
+
+def test_to_dict_lists_people_with_their_ids():
+    from stressgroup.analysis import clinical_significance
+
+    res = clinical_significance([3.0, 3.5, 2.0, 4.0], [2.0, 3.6, 2.1, 1.0], reliability=0.8,
+                                ids=["b", "a", "c", "d"])
+    d = res.to_dict()
+    assert d["id"] == ["b", "a", "c", "d"]
+    assert len(d["rci"]) == len(d["category"]) == 4
+    assert d["category"][d["id"].index("d")] == "recovered"   # 4 -> 1: reliable, functional

@@ -119,6 +119,8 @@ class ClinicalSignificanceResult(Reportable):
             "norm_mean": self.norm_mean, "norm_sd": self.norm_sd, "r_xx": self.r_xx,
             "s_diff": self.s_diff, "criterion": self.criterion,
             "higher_is": self.higher_is, "targeted": list(self.targeted),
+            # per person, in the same order: id (pseudonymous), RCI, category
+            "id": self.table["id"].to_numpy(dtype=object),
             "rci": self.table["rci"].to_numpy(dtype=float),
             "category": self.table["category"].to_numpy(dtype=object),
             "notes": list(self.notes)})
