@@ -97,3 +97,18 @@ def test_a_skipped_section_says_why(sample_long_frame, five_level):
     assert "left out: no group has two complete pairs" in d["design"]["sections"]["small_groups"]
     assert "is left out: no group has two complete pairs" in ev.to_markdown()
     json.dumps(d, allow_nan=False)
+
+
+def test_individual_json_lists_the_ids_once_per_group():
+    from stressgroup import evaluate, read_survey
+
+    ev = evaluate(read_survey("data/sample/qcity_long.csv", instrument="five-level-stress"))
+    ind = ev.to_dict()["individual"]
+    for lab, entry in ind.items():
+        ids = entry["id"]
+        scales = {k: v for k, v in entry.items() if k != "id"}
+        assert scales and all("id" not in v for v in scales.values())
+        for v in scales.values():
+            if "left_out" not in v:
+                assert len(v["rci"]) == len(v["category"]) == len(ids)
+        assert ids == sorted(ids) and ev.groups[lab].n["paired"] == len(ids)

@@ -40,10 +40,23 @@ class IndividualChangeResult(Reportable):
     instrument: object = field(default=None, compare=False)
 
     def to_dict(self) -> dict:
-        return jsonable({("all" if lab is None else str(lab)): {
-            sid: ({**r.to_dict(), "targeted": _targeted(r)} if not isinstance(r, str)
-                  else {"left_out": r})
-            for sid, r in g.items()} for lab, g in self.groups.items()})
+        """Per group and scale the counts, cut-offs and per-person ``rci``/``category``
+        lists; the people's ``id`` list is given once per group when every scale lists
+        the same people in the same order (it does: the group's pairs), else per scale."""
+        out = {}
+        for lab, g in self.groups.items():
+            scales = {sid: ({**r.to_dict(), "targeted": _targeted(r)}
+                            if not isinstance(r, str) else {"left_out": r})
+                      for sid, r in g.items()}
+            ids = [d["id"] for d in scales.values() if "id" in d]
+            entry: dict = {}
+            if ids and all(i == ids[0] for i in ids[1:]):
+                entry["id"] = ids[0]
+                for d in scales.values():
+                    d.pop("id", None)
+            entry.update(scales)
+            out["all" if lab is None else str(lab)] = entry
+        return jsonable(out)
 
     def to_frame(self) -> pd.DataFrame:
         frames = []
