@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError
+from ..core.vocab import order_groups
 from ..core.results import jsonable
 from ..instruments._scoring import as_frame
 from ..report import Reportable
@@ -118,7 +119,8 @@ def _first_rows(data: pd.DataFrame, wave: "str | None") -> pd.DataFrame:
 
 
 def sample_description(responses, variables, group: "str | None" = None,
-                       wave: "str | None" = "pre", *, categorical=()) -> SampleDescription:
+                       wave: "str | None" = "pre", *, categorical=(),
+                       control: "str | None" = None) -> SampleDescription:
     """The sample description table (样本基本情况), per group and in total.
 
     Parameters
@@ -135,6 +137,9 @@ def sample_description(responses, variables, group: "str | None" = None,
         wave of everyone. One person is counted once.
     categorical : sequence of str
         Numeric columns to treat as categories (codes).
+    control : str, optional
+        The control group's label: its block comes last, as in the other tables
+        (by default a label such as "control", "waitlist" or 对照 is taken).
 
     Returns
     -------
@@ -171,9 +176,8 @@ def sample_description(responses, variables, group: "str | None" = None,
         raise DataError(f"the data has no column {', '.join(map(repr, missing))}")
     people = _first_rows(data, wave).reset_index(drop=True)
     if group is not None:
-        gcol = pd.Series([None if pd.isna(v) else str(v) for v in people[group]],
-                         dtype=object)
-        groups = sorted({g for g in gcol if g is not None})
+        gcol = pd.Series(text_values(people[group]), dtype=object)
+        groups = order_groups(pd.unique(gcol.dropna()), control)   # the control group last
     else:
         gcol = pd.Series([None] * len(people))
         groups = []

@@ -226,7 +226,7 @@ def _sample(ctx: Context) -> Reportable:
     from ._sample import sample_description
 
     return sample_description(ctx.data.drop(columns=["_group"]), variables=_demographics(ctx),
-                              group=ctx.group_column, wave=ctx.pre)
+                              group=ctx.group_column, wave=ctx.pre, control=ctx.control)
 
 
 def _profile(ctx: Context) -> Reportable:
