@@ -160,7 +160,7 @@ def sample_description(responses, variables, group: "str | None" = None,
     >>> data = pd.read_csv("data/sample/qcity_long.csv", dtype={"id": str})
     >>> res = sample_description(data, ["gender", "age"], group="group")
     >>> res.n
-    {'control': 24, 'intervention': 24, 'total': 48}
+    {'intervention': 24, 'control': 24, 'total': 48}
     >>> t = res.table
     >>> t[(t.variable == "gender") & (t.group == "total")][["category", "n"]].values.tolist()
     [['female', 10], ['male', 38]]
