@@ -168,7 +168,6 @@ def bench_score(repeat: int):
 
 
 def _wjx_files():
-    sys.path.insert(0, str(HERE))
     import bench_wjx
 
     folder = BENCH_DIR / "wjx_50000"

@@ -33,6 +33,17 @@ def sample_long_frame(sample_long_path) -> pd.DataFrame:
 
 
 @pytest.fixture
+def text_in_item_csv(tmp_path, sample_long_frame) -> Path:
+    """The sample with the text 'sometimes' in WORK2 of row 5 (spreadsheet numbering)."""
+    df = sample_long_frame.copy()
+    df["WORK2"] = df["WORK2"].astype("object")
+    df.loc[3, "WORK2"] = "sometimes"
+    path = tmp_path / "bad.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(20261127)
 

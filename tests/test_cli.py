@@ -89,13 +89,8 @@ def test_usage_error_exits_2(capsys):
     assert code == 2 and "invalid choice" in err
 
 
-def test_text_in_item_column_is_reported(capsys, tmp_path, sample_long_frame):
-    df = sample_long_frame.copy()
-    df["WORK2"] = df["WORK2"].astype("object")
-    df.loc[3, "WORK2"] = "sometimes"
-    path = tmp_path / "bad.csv"
-    df.to_csv(path, index=False)
-    code, _, err = run(capsys, path)
+def test_text_in_item_column_is_reported(capsys, text_in_item_csv):
+    code, _, err = run(capsys, text_in_item_csv)
     assert code == 0
     # row 5 in the spreadsheet (header = row 1), column WORK2, the raw value and why
     assert "bad.csv, row 5, column WORK2: 'sometimes' set to missing (not a number)" in err

@@ -72,13 +72,8 @@ def test_quiet_clean_load_prints_nothing_on_stderr(capsys, sample_long_path, tmp
     assert "94 rows read" in err_plain and "wrote" in err_plain
 
 
-def test_quiet_keeps_the_changed_answers(capsys, tmp_path, sample_long_frame):
-    df = sample_long_frame.copy()
-    df["WORK2"] = df["WORK2"].astype("object")
-    df.loc[3, "WORK2"] = "sometimes"
-    path = tmp_path / "bad.csv"
-    df.to_csv(path, index=False)
-    code, _, err = run(capsys, path, "--quiet")
+def test_quiet_keeps_the_changed_answers(capsys, text_in_item_csv):
+    code, _, err = run(capsys, text_in_item_csv, "--quiet")
     assert code == 0
     assert "1 cells set to missing" in err          # the summary that explains it
     assert "bad.csv, row 5, column WORK2: 'sometimes' set to missing (not a number)" in err

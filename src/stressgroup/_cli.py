@@ -378,25 +378,6 @@ def _internal_error(exc: BaseException, debug: bool) -> int:
     return 1
 
 
-def _return_freed_memory() -> None:
-    """Give the memory freed after loading back to the operating system (glibc only).
-
-    Reading a file builds its text and number arrays column by column and frees them;
-    glibc keeps the freed heap, so the analysis would then run on top of it. Trimming
-    it keeps the run's peak at the loader's own (benchmarks/run.py, row rss-300k).
-    """
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if not name or not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL(name).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
-        pass
-
-
 def _blas_single_threaded() -> None:
     """Run BLAS/LAPACK on one thread unless the user chose a thread count.
 
@@ -422,12 +403,12 @@ def _blas_single_threaded() -> None:
 def main(argv: "Sequence[str] | None" = None) -> int:
     """Run the command line; return the exit status (0 ok, 2 user error, 1 internal
     error: a bug)."""
-    _blas_single_threaded()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or usage error (2)
         return int(exc.code or 0)
+    _blas_single_threaded()
     from .core import progress
 
     shown = progress.set_enabled(False) if args.quiet else None
@@ -458,7 +439,6 @@ def _run(args) -> int:
             warnings.simplefilter("ignore", RuntimeWarning)
             args.instrument_obj = load_instrument(args.instrument or _DEFAULT_INSTRUMENT)
             responses = _load(args)
-        _return_freed_memory()
         report = responses.report
         # what happened to the rows is shown before the analysis, which may fail on it;
         # --quiet leaves out the summary of a load that changed nothing

@@ -12,7 +12,7 @@ import pandas as pd
 from ..core.document import Column, Document, Note, Table
 from ..core.errors import DegenerateDataWarning
 from ..core.results import jsonable, quiet_numpy
-from ..report import Reportable, label
+from ..report import Reportable
 
 __all__ = ["paired_effect_sizes", "PairedEffectSizes"]
 

@@ -15,6 +15,7 @@ from ..core.progress import progress
 from ..core.vocab import find_group_column, guess_control
 from ..instruments import Instrument, load_instrument, score
 from ..instruments._scoring import absent_items, as_frame, key_items
+from ..reliability._memo import shared_results
 from ..report import Reportable
 from ._change import ReliableChangeResult, adjust_p, reliable_change
 from ._paired import PairedTestResult, paired_test
@@ -236,6 +237,7 @@ def _group_values(data: pd.DataFrame, group: str) -> tuple[pd.Series, list[dict]
     return data["id"].map(mapping), excluded
 
 
+@shared_results()   # within one evaluation, alpha and omega of the same items once
 def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
              group: "str | None | Literal[False]" = None, control: "str | None" = None,
              pre: str = "pre", post: str = "post",
@@ -390,19 +392,6 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
     keyed = key_items(data, inst, absent=gone)
     absent = dict(scores.attrs.get("absent_items", {}))
     incomplete = tuple(scores.attrs.get("incomplete", ()))
-    from ..reliability._memo import shared_results
-
-    with shared_results():   # alpha and omega asked for twice are computed once
-        return _evaluate_scored(data, scores, keyed, inst, labels, group, control, pre,
-                                post, correction, confidence, seed, design, validity,
-                                allow_absent_items, absent, incomplete, gone, wave_str,
-                                excluded_global, responses)
-
-
-def _evaluate_scored(data, scores, keyed, inst, labels, group, control, pre, post,
-                     correction, confidence, seed, design, validity, allow_absent_items,
-                     absent, incomplete, gone, wave_str, excluded_global,
-                     responses) -> "Evaluation":
     groups: dict = {}
     with progress(len(labels), _PAIRED_LABEL) as bar:   # on a terminal only, after a delay
         for lab in bar.iterate(labels):
@@ -485,8 +474,7 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
     ids_pre = np.unique(pid[w == pre].astype(str)).tolist()
     ids_post = np.unique(pid[w == post].astype(str)).tolist()
     in_pre, in_post = set(ids_pre), set(ids_post)
-    order = [i for i in ids_pre if i in in_post]
-    paired_ids = order
+    order = [i for i in ids_pre if i in in_post]   # the pairs, sorted
     excluded = [{"id": i, "reason": f"no {post} wave (dropout)"}
                 for i in ids_pre if i not in in_post]
     excluded += [{"id": i, "reason": f"no {pre} wave"} for i in ids_post if i not in in_pre]
@@ -504,9 +492,9 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
         notes.append({"group": label, "subscale": subscale, "code": code,
                       "message": message})
 
-    if len(paired_ids) < MIN_PAIRS:
+    if len(order) < MIN_PAIRS:
         who = f"group {label!r}" if label is not None else "the sample"
-        note("small_group", f"{who} has {len(paired_ids)} complete pair(s), fewer than "
+        note("small_group", f"{who} has {len(order)} complete pair(s), fewer than "
              f"{MIN_PAIRS}: tests and effect sizes are unstable or undefined; read them as "
              "a description of these people, not as evidence")
     absent = absent or {}
@@ -582,7 +570,7 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
         if inst.total is not None:
             p_adj[rc_sub] = tests[rc_sub].p
     return GroupEvaluation(label=label, n={"pre": len(ids_pre), "post": len(ids_post),
-                                           "paired": len(paired_ids)},
+                                           "paired": len(order)},
                            tests=tests, p_adj=p_adj, alpha_pre=alpha_pre,
                            omega_pre=omega_pre, reliable_change=rc, excluded=excluded,
                            rc_subscale=rc_sub, notes=tuple(notes),

@@ -115,13 +115,8 @@ class Context:
         the stage functions read them."""
         from types import SimpleNamespace
 
-        # the scores of every row, when a stage would compute the very same ones again
-        # (no absent items: then score() of the rows gives exactly these)
-        same = not self.absent_items and not self.allow_absent_items
         return SimpleNamespace(data=self.data.drop(columns=["_group"]),
-                               absent_items=set(self.absent_items),
-                               scores=self.scores.drop(columns=["_group"]) if same else None,
-                               scores_instrument=self.instrument if same else None)
+                               absent_items=set(self.absent_items))
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,14 @@ def _check_usable(raw: RawTable, answers: Answers, rows: np.ndarray,
         if str(why).startswith(("unknown answer", "not a number")):
             key = mask_personal(str(shown(value)))
             texts[key] = texts.get(key, 0) + 1
+    raise DataError(unusable_message(file, len(problems), answered, raw.rows[i], c, v, r,
+                                     texts, "The failing cells"), problems=table)
+
+
+def unusable_message(file: str, n_problems: int, answered: int, row, column, value,
+                     reason, texts: dict, cells: str) -> str:
+    """The message of the "more than half of the answers cannot be used" refusal (shared
+    by read_survey and score_file): the first failing cell and the unmatched texts."""
     seen = ""
     if texts:
         top = sorted(texts, key=lambda t: -texts[t])
@@ -171,13 +179,11 @@ def _check_usable(raw: RawTable, answers: Answers, rows: np.ndarray,
                 "questionnaire's answer options, add them under response.labels of the "
                 "instrument file (e.g. 1: {zh: 从不}), or draft one: python -m "
                 "stressgroup.instruments draft FILE.")
-    raise DataError(
-        f"{file}: {len(problems)} of {answered} answers cannot be used "
-        f"(e.g. row {raw.rows[i]}, column {c!r}: "
-        f"{mask_personal(repr(shown(v)))}, {mask_personal(r)}). This is probably the wrong "
-        "instrument or the wrong columns; check instrument= and columns=." + seen
-        + " The failing cells are in this error's .problems table.",
-        problems=table)
+    return (f"{file}: {n_problems} of {answered} answers cannot be used "
+            f"(e.g. row {row}, column {column!r}: "
+            f"{mask_personal(repr(shown(value)))}, {mask_personal(reason)}). This is "
+            "probably the wrong instrument or the wrong columns; check instrument= and "
+            f"columns=.{seen} {cells} are in this error's .problems table.")
 
 
 def _times(raw: RawTable, kept: np.ndarray) -> dict[str, Any]:

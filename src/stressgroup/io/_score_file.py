@@ -45,7 +45,7 @@ from ._ids import find_id
 from ._layouts import LongLayout, WideLayout, column_layout
 from ._options import Job, Options, check_choice, resolve_instrument
 from ._pii import pseudonym
-from ._pipeline import _source_exclusions
+from ._pipeline import _source_exclusions, unusable_message
 from ._report import _reason_head, make_table
 from ._scale import Scale
 from ._sources import (
@@ -1489,21 +1489,9 @@ def _check_usable(tally: _Tally, file: str) -> None:
     if tally.n_problems <= answered / 2:
         return
     row, c, v, r = tally.first_problem  # type: ignore[misc]
-    seen = ""
-    if tally.texts:
-        top = sorted(tally.texts, key=lambda t: -tally.texts[t])
-        seen = (f" The text answers that match no label are: "
-                f"{', '.join(repr(t) for t in top[:12])}"
-                f"{f' and {len(top) - 12} more' if len(top) > 12 else ''}; if they are this "
-                "questionnaire's answer options, add them under response.labels of the "
-                "instrument file (e.g. 1: {zh: 从不}), or draft one: python -m "
-                "stressgroup.instruments draft FILE.")
     raise DataError(
-        f"{file}: {tally.n_problems} of {answered} answers cannot be used "
-        f"(e.g. row {row}, column {c!r}: {mask_personal(repr(shown(v)))}, "
-        f"{mask_personal(r)}). This is probably the wrong instrument or the wrong columns; "
-        "check instrument= and columns=." + seen
-        + " The first failing cells are in this error's .problems table.",
+        unusable_message(file, tally.n_problems, answered, row, c, v, r, tally.texts,
+                         "The first failing cells"),
         problems=make_table("cells", tally.problem_examples))
 
 
