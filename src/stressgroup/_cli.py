@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="table language")
     p.add_argument("--seed", type=int, default=None, help="seed for resampling methods")
     p.add_argument("--json", metavar="PATH", help="write the JSON result (- for stdout)")
+    p.add_argument("--persons", metavar="CSV",
+                   help="write each person's change per scale (pre, post, RCI, category, "
+                        "targeted) as a CSV table; the JSON result lists people only for "
+                        "groups of at most 10,000")
     p.add_argument("--out", metavar="REPORT", action="append", default=[],
                    help="write a report; the extension picks the format: .docx (Word, "
                         "three-line tables), .html (one self-contained page), .md, .xlsx, "
@@ -86,6 +90,24 @@ def _check_out(paths: "list[str]") -> None:
             raise SystemExit(_fail(
                 f"--out {path}: unknown report format {ext or '(no extension)'!r}; use .docx, "
                 ".html, .md, .xlsx or .tex"))
+
+
+def _write_persons(ev, args) -> None:
+    """``--persons CSV``: the individual section's per-person table (pseudonymous ids)."""
+    if not args.persons:
+        return
+    sec = ev.sections.get("individual")
+    if sec is None or sec.result is None:
+        why = sec.skipped if sec is not None else "the section was not run (--design)"
+        raise SystemExit(_fail(f"--persons {args.persons}: no per-person change to write: "
+                               f"{why}"))
+    import time
+
+    start = time.perf_counter()
+    # utf-8 with a byte-order mark: Excel then reads Chinese labels correctly
+    sec.result.to_frame().to_csv(args.persons, index=False, encoding="utf-8-sig")
+    if not args.quiet:
+        print(f"wrote {args.persons} ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
 
 
 def _design(args) -> "list[str] | None":
@@ -465,6 +487,7 @@ def _run(args) -> int:
         finally:  # the notes are shown before an error message too, outside the recording
             _print_notes(pending)
         _write_reports(ev, args)
+        _write_persons(ev, args)
         if args.json:
             result = ev.to_dict()
             result["load"] = report.to_dict()

@@ -160,3 +160,25 @@ def test_unknown_format_is_refused(doc, tmp_path):
 def test_figure_needs_a_known_kind():
     with pytest.raises(ValueError, match="unknown kind"):
         Figure("f", "pie", "T", {})
+
+
+@pytest.mark.parametrize("n_rows, groups", [(5, False), (31, False), (200, False), (200, True)])
+def test_max_rows_lays_out_only_the_shown_rows(n_rows, groups):
+    from stressgroup.core.document import Column, Document, Table
+    from stressgroup.report._layout import lay_out
+    from stressgroup.report._text import render_text
+
+    rows = [{"id": f"P{i:04d}", "v": i / 7, **({"_group": f"g{i // 20}"} if groups else {})}
+            for i in range(n_rows)]
+    doc = Document("T", [Table("t", "Long", [Column("id", "ID", "text"),
+                                             Column("v", "Value", "number")], rows)])
+    full = lay_out(doc, "en", terminal=True)[1].table
+    short = lay_out(doc, "en", terminal=True, max_rows=30)[1].table
+    assert short.rows == full.rows[:len(short.rows)]
+    assert short.omitted + len(short.body) == n_rows
+    text = render_text(doc, max_rows=30)
+    shown = sum(1 for k, _ in full.rows[:30] if k == "row")
+    if n_rows > 30 or len(full.rows) > 30:
+        assert f"... {n_rows - shown} more rows" in text
+    else:
+        assert "more rows" not in text

@@ -13,8 +13,8 @@ from ..core.results import jsonable, quiet_numpy
 from ..core.errors import DataError, DegenerateDataWarning
 from ..core.progress import progress
 from ..core.vocab import find_group_column, guess_control
-from ..instruments import Instrument, load_instrument, score
-from ..instruments._scoring import absent_items, as_frame, key_items
+from ..instruments import Instrument, load_instrument
+from ..instruments._scoring import absent_items, as_frame, score_and_key
 from ..reliability._memo import shared_results
 from ..report import Reportable
 from ._change import ReliableChangeResult, adjust_p, reliable_change
@@ -88,11 +88,12 @@ class GroupEvaluation(Reportable):
         d = {"n": dict(self.n), "subscales": self.subscale_dicts(),
              "excluded": list(self.excluded), "warnings": [dict(n) for n in self.notes]}
         if self.reliable_change is not None:
-            rc = self.reliable_change.to_dict()
+            rc = self.reliable_change   # its counts only: the per-person RCI stay out
             d["reliable_change"] = {"subscale": self.rc_subscale,
-                                    **{k: rc[k] for k in ("improved", "unchanged",
-                                                          "deteriorated", "sd_pre", "r_xx",
-                                                          "s_diff", "criterion")}}
+                                    **{k: getattr(rc, k) for k in ("improved", "unchanged",
+                                                                   "deteriorated", "sd_pre",
+                                                                   "r_xx", "s_diff",
+                                                                   "criterion")}}
         return jsonable(d)
 
     def to_frame(self) -> pd.DataFrame:
@@ -153,8 +154,13 @@ class Evaluation(Reportable):
     def grouped(self) -> bool:
         return self.group_column is not None
 
-    def to_dict(self) -> dict:
-        """The contract's JSON result (see README, "JSON result")."""
+    def to_dict(self, per_person: "bool | None" = None) -> dict:
+        """The contract's JSON result (see README, "JSON result").
+
+        ``per_person``: include the per-person lists of the ``individual`` section
+        (default: for groups of at most 10,000 people; see
+        :meth:`IndividualChangeResult.to_dict`).
+        """
         d: dict = {"instrument": self.instrument, "direction": "post - pre",
                    "higher_is": self.higher_is, "correction": self.correction}
         if self.grouped:
@@ -177,7 +183,7 @@ class Evaluation(Reportable):
         if self.design is not None:
             d["design"] = self.design.to_dict()
         for name, sec in self.sections.items():
-            d[name] = sec.to_dict()
+            d[name] = sec.to_dict(per_person=per_person)
         if self.seed is not None:
             d["seed"] = self.seed
         if self.load is not None:
@@ -329,7 +335,10 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         if col not in data.columns:
             raise DataError(f"the data has no {col!r} column; read it with read_survey() "
                             "or name the columns id and wave")
-    no_id = (data["id"].isna() | data["id"].astype(str).str.strip().eq("")).to_numpy(bool)
+    # blank ids tested once per distinct id (a screened province: millions of rows)
+    codes, uniq = pd.factorize(data["id"])
+    blank = np.fromiter((not str(v).strip() for v in uniq), dtype=bool, count=len(uniq))
+    no_id = (codes < 0) | np.append(blank, True)[codes]   # code -1: a missing id
     excluded_rows = [{"id": None, "reason": f"row {i}: no id"} for i in data.index[no_id]]
     if no_id.any():
         data = data[~no_id]
@@ -344,7 +353,15 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
     for pid, w in zip(data.loc[other.to_numpy(), "id"], wave_str[other]):
         excluded_rows.append({"id": str(pid), "reason": (
             f"a row with wave {w!r} is not part of the {pre!r}/{post!r} comparison")})
-    dup = data.duplicated(["id", "wave"], keep=False) & wave_str.isin([pre, post])
+    # one key per person and compared wave (rows of other waves get keys of their own)
+    if all(type(v) is str for v in uniq):   # else 1 and "1" became one id: count again
+        person = codes[~no_id] if no_id.any() else codes    # row-aligned with data
+    else:
+        person = pd.factorize(data["id"])[0]
+    w_arr = wave_str.to_numpy()
+    in_waves = (w_arr == pre) | (w_arr == post)
+    key = np.where(in_waves, person * 2 + (w_arr == post), -1 - np.arange(len(data)))
+    dup = pd.Series(key).duplicated(keep=False).to_numpy()
     if dup.any():
         ids = ", ".join(sorted(data.loc[dup, "id"].unique())[:10])
         raise DataError(f"some people have more than one row for the same wave ({ids}); "
@@ -387,9 +404,10 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
     from types import SimpleNamespace
 
     gone = absent_items(responses, inst)
-    scores = score(SimpleNamespace(data=data, absent_items=gone), inst, keep=["_group"],
-                   allow_absent_items=allow_absent_items)
-    keyed = key_items(data, inst, absent=gone)
+    # the keyed items the scores came from (the absent items as missing: gone is what
+    # the scoring found absent, whether allowed or not)
+    scores, keyed = score_and_key(SimpleNamespace(data=data, absent_items=gone), inst,
+                                  keep=["_group"], allow_absent_items=allow_absent_items)
     absent = dict(scores.attrs.get("absent_items", {}))
     incomplete = tuple(scores.attrs.get("incomplete", ()))
     groups: dict = {}
@@ -462,24 +480,43 @@ def _check_keying(res, sub, inst: Instrument, note) -> None:
              sub.id)
 
 
+def _sorted_codes(uniq: np.ndarray) -> np.ndarray:
+    """Positions of ``uniq`` (distinct str ids) in sorted order, as ``sorted()`` sorts."""
+    if pd.Index(uniq).is_monotonic_increasing:   # ids in file order are often sorted
+        return np.arange(len(uniq))
+    return pd.Index(uniq).get_indexer(sorted(uniq.tolist()))
+
+
 @quiet_numpy
 def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post: str,
                     correction: str, confidence: float, absent: "dict | None" = None,
                     incomplete: tuple = ()) -> GroupEvaluation:
     wave = data["wave"].astype(str)
     w = wave.to_numpy()
-    pid = data["id"].to_numpy(dtype=object)
-    # sorted ids per wave: fixed-width strings sort in C, in the order of sorted();
-    # numpy's set operations on object arrays are quadratic, so sets below
-    ids_pre = np.unique(pid[w == pre].astype(str)).tolist()
-    ids_post = np.unique(pid[w == post].astype(str)).tolist()
-    in_pre, in_post = set(ids_pre), set(ids_post)
-    order = [i for i in ids_pre if i in in_post]   # the pairs, sorted
+    is_pre, is_post = w == pre, w == post
+    # each person's row at each wave, by position, in the sorted order of the ids: one
+    # hash pass over the ids (no per-scale lookups, no sort when they come sorted)
+    codes, uniq = pd.factorize(data["id"].to_numpy(dtype=object))
+    perm = _sorted_codes(uniq)
+    row_pre = np.full(len(uniq), -1, dtype=np.int64)
+    row_post = row_pre.copy()
+    row_pre[codes[is_pre]] = np.flatnonzero(is_pre)
+    row_post[codes[is_post]] = np.flatnonzero(is_post)
+    row_pre, row_post, ids_sorted = row_pre[perm], row_post[perm], uniq[perm]
+    has_pre, has_post = row_pre >= 0, row_post >= 0
+    both = has_pre & has_post
+    order = ids_sorted[both].tolist()   # the pairs, sorted
+    at_pre, at_post = row_pre[both], row_post[both]
     excluded = [{"id": i, "reason": f"no {post} wave (dropout)"}
-                for i in ids_pre if i not in in_post]
-    excluded += [{"id": i, "reason": f"no {pre} wave"} for i in ids_post if i not in in_pre]
-    s_pre = scores[w == pre].set_index("id")
-    s_post = scores[w == post].set_index("id")
+                for i in ids_sorted[has_pre & ~has_post].tolist()]
+    excluded += [{"id": i, "reason": f"no {pre} wave"}
+                 for i in ids_sorted[has_post & ~has_pre].tolist()]
+    n_pre, n_post = int(has_pre.sum()), int(has_post.sum())
+
+    def pairs(scale: str) -> tuple[np.ndarray, np.ndarray]:
+        col = scores[scale].to_numpy(dtype=float)
+        return col[at_pre], col[at_post]
+
     tests: dict[str, PairedTestResult] = {}
     alpha_pre: dict[str, float] = {}
     omega_pre: dict[str, float] = {}
@@ -499,8 +536,7 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
              "a description of these people, not as evidence")
     absent = absent or {}
     for sub in inst.scored:
-        a = s_pre[sub.id].reindex(order)
-        b = s_post[sub.id].reindex(order)
+        a, b = pairs(sub.id)
         missing = absent.get(sub.id, [])
         if missing and sub.id not in incomplete:
             # structurally absent items: the scale is not scored, its row says why
@@ -509,14 +545,14 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
                  "--allow-absent-items, to score it from its present items)", sub.id)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DegenerateDataWarning)
-                tests[sub.id] = paired_test(a.to_numpy(), b.to_numpy(), confidence=confidence)
+                tests[sub.id] = paired_test(a, b, confidence=confidence)
             alpha_pre[sub.id] = omega_pre[sub.id] = float("nan")
             continue
         if missing:
             note("incomplete_scale", f"{sub.id} is incomplete: scored from "
                  f"{sub.k - len(missing)} of its {sub.k} items; absent: "
                  f"{', '.join(missing)}", sub.id)
-        na_pre, na_post = a.isna().to_numpy(), b.isna().to_numpy()
+        na_pre, na_post = np.isnan(a), np.isnan(b)
         for j in np.flatnonzero(na_pre | na_post):
             miss = " and ".join(v for v, m in ((pre, na_pre[j]), (post, na_post[j])) if m)
             excluded.append({"id": order[j], "subscale": sub.id,
@@ -524,7 +560,7 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
                                        f"{sub.k} items answered at {miss}"})
         with warnings.catch_warnings(record=True) as seen:
             warnings.simplefilter("always", DegenerateDataWarning)
-            tests[sub.id] = paired_test(a.to_numpy(), b.to_numpy(), confidence=confidence)
+            tests[sub.id] = paired_test(a, b, confidence=confidence)
         for w in seen:
             if issubclass(w.category, DegenerateDataWarning):
                 note("degenerate_test", f"{sub.id}: {w.message}", sub.id)
@@ -556,12 +592,10 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
         rc_sub = rc_scale.id
         r_xx = alpha_pre[rc_sub]
         if np.isfinite(r_xx) and 0 <= r_xx < 1:
-            base = s_pre[rc_sub].dropna()
+            base = pd.Series(scores[rc_sub].to_numpy(dtype=float)[is_pre]).dropna()
             sd_pre = float(base.std(ddof=1)) if len(base) > 1 else float("nan")
-            rc = reliable_change(s_pre[rc_sub].reindex(order).to_numpy(),
-                                 s_post[rc_sub].reindex(order).to_numpy(),
-                                 reliability=r_xx, sd_pre=sd_pre, higher_is=inst.higher_is,
-                                 ids=order)
+            rc = reliable_change(*pairs(rc_sub), reliability=r_xx, sd_pre=sd_pre,
+                                 higher_is=inst.higher_is, ids=order)
         else:
             rc_reason = (f"reliable change on {rc_sub!r} is left out: it needs the reliability "
                          f"at {pre} (alpha) between 0 and 1, and alpha is "
@@ -569,7 +603,7 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
             note("no_reliable_change", rc_reason, rc_sub)
         if inst.total is not None:
             p_adj[rc_sub] = tests[rc_sub].p
-    return GroupEvaluation(label=label, n={"pre": len(ids_pre), "post": len(ids_post),
+    return GroupEvaluation(label=label, n={"pre": n_pre, "post": n_post,
                                            "paired": len(order)},
                            tests=tests, p_adj=p_adj, alpha_pre=alpha_pre,
                            omega_pre=omega_pre, reliable_change=rc, excluded=excluded,

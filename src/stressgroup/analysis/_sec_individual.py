@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -38,18 +38,39 @@ class IndividualChangeResult(Reportable):
 
     groups: dict
     instrument: object = field(default=None, compare=False)
+    #: its to_dict takes ``per_person`` (see :meth:`SectionResult.to_dict`)
+    lists_people = True
 
-    def to_dict(self) -> dict:
-        """Per group and scale the counts, cut-offs and per-person ``rci``/``category``
-        lists; the people's ``id`` list is given once per group when every scale lists
-        the same people in the same order (it does: the group's pairs), else per scale."""
+    def to_dict(self, per_person: "bool | None" = None) -> dict:
+        """Per group and scale the counts, cut-offs, the targeted-intervention ids and
+        the per-person ``rci``/``category`` lists; the people's ``id`` list is given once
+        per group when every scale lists the same people in the same order (it does: the
+        group's pairs), else per scale.
+
+        Parameters
+        ----------
+        per_person : bool, optional
+            Include the per-person lists. Default: for a group of at most
+            :data:`PER_PERSON_JSON` people. Above that a group's entry says
+            ``"per_person": "left out ..."`` instead: a screened province's lists
+            (millions of values) belong in a table, :meth:`to_frame` or the command
+            line's ``--persons FILE``, not in a JSON result. The counts and the
+            ``targeted`` ids are always given.
+        """
         out = {}
         for lab, g in self.groups.items():
-            scales = {sid: ({**r.to_dict(), "targeted": _targeted(r)}
-                            if not isinstance(r, str) else {"left_out": r})
+            people = _people(g)
+            keep = per_person if per_person is not None else people <= PER_PERSON_JSON
+            scales = {sid: (_scale_dict(r, keep) if not isinstance(r, str)
+                            else {"left_out": r})
                       for sid, r in g.items()}
             ids = [d["id"] for d in scales.values() if "id" in d]
             entry: dict = {}
+            if not keep and people:
+                entry["per_person"] = (
+                    f"left out: {people:,} people (more than {PER_PERSON_JSON:,}); the "
+                    "per-person RCI and categories are in --persons FILE (command line) "
+                    "or IndividualChangeResult.to_frame()")
             if ids and all(i == ids[0] for i in ids[1:]):
                 entry["id"] = ids[0]
                 for d in scales.values():
@@ -118,6 +139,27 @@ class IndividualChangeResult(Reportable):
         return Document(label("ind.doc"), blocks)
 
 
+#: Largest group whose per-person lists (ids, RCI, category per scale) the JSON result holds
+#: by default (see :meth:`IndividualChangeResult.to_dict`).
+PER_PERSON_JSON = 10_000
+
+
+def _people(scales: dict) -> int:
+    """People in a group's per-person tables (the largest over its scales)."""
+    return max((len(r.table) for r in scales.values() if not isinstance(r, str)), default=0)
+
+
+def _scale_dict(r, per_person: bool) -> dict:
+    """One scale's JSON entry, with or without its per-person lists."""
+    if per_person:
+        return {**r.to_dict(), "targeted": _targeted(r)}
+    # converting a million-row table only to drop it costs seconds: convert an empty one
+    d = replace(r, table=r.table.iloc[:0]).to_dict()
+    for key in ("id", "rci", "category"):
+        d.pop(key, None)
+    return {**d, "targeted": _targeted(r)}
+
+
 def _targeted(r) -> list:
     """Who needs targeted help on one scale: everyone who deteriorated reliably, and, when
     the cut-off comes from norms (criterion b or c), everyone still beyond it after the
@@ -137,15 +179,16 @@ def run_individual(ctx: Context) -> IndividualChangeResult:
     for lab, g in ctx.groups.items():
         key = lab if ctx.group_column is not None else None
         per = {}
+        ids = list(ctx.pairs(key)[0])
+        sc = ctx.scores if key is None else ctx.scores[ctx.scores["_group"] == key]
+        sc = sc.loc[(sc["wave"].astype(str) == ctx.pre).to_numpy()]   # everyone at pre
         for sid in g.tests:
             r_xx = g.alpha_pre.get(sid, math.nan)
             if not (np.isfinite(r_xx) and 0 <= r_xx < 1):
                 per[sid] = "no reliability at the first wave (alpha undefined or outside 0-1)"
                 continue
             pre, post = _pairs(ctx, key, sid)
-            ids = list(ctx.pairs(key)[0])
-            sc = ctx.scores if key is None else ctx.scores[ctx.scores["_group"] == key]
-            base = sc.loc[(sc["wave"].astype(str) == ctx.pre).to_numpy(), sid].dropna()
+            base = sc[sid].dropna()
             if len(base) < 2:
                 per[sid] = "fewer than 2 people with a score at the first wave"
                 continue

@@ -127,9 +127,13 @@ class SectionResult:
     result: "Reportable | None" = None
     skipped: "str | None" = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self, per_person: "bool | None" = None) -> dict:
+        """The result's JSON entry; ``per_person`` reaches a result that lists people
+        (the ``individual`` section), see :meth:`IndividualChangeResult.to_dict`."""
         if self.result is None:
             return {"skipped": self.skipped}
+        if getattr(self.result, "lists_people", False):
+            return self.result.to_dict(per_person=per_person)
         return self.result.to_dict()
 
 

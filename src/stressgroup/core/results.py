@@ -88,6 +88,10 @@ def _sequence(values) -> list:
         elif t is _Scalars:
             append(v)
             nested = True
+        elif t is dict and set(map(type, v.values())) <= _PLAIN and all(
+                type(k) is str for k in v):   # an exclusion record: a copy is enough
+            append(dict(v))
+            nested = True
         else:
             v = jsonable(v)
             nested = nested or isinstance(v, (dict, list))

@@ -303,6 +303,15 @@ def score(responses: "_HasData | pd.DataFrame", instrument: "Instrument | str",
     >>> float(s.loc[0, "individual"]), int(s.loc[0, "individual_answered"])
     (4.0, 4)
     """
+    return score_and_key(responses, instrument, keep=keep,
+                         allow_absent_items=allow_absent_items)[0]
+
+
+def score_and_key(responses, instrument: "Instrument | str", *,
+                  keep: "list[str] | tuple[str, ...] | None" = None,
+                  allow_absent_items: bool = False) -> "tuple[pd.DataFrame, pd.DataFrame]":
+    """:func:`score` and the keyed items it scored (:func:`key_items` with the absent
+    items as missing), for a caller that needs both (keying a million rows twice costs)."""
     instrument = load_instrument(instrument)
     data = as_frame(responses)
     if not isinstance(allow_absent_items, bool):
@@ -338,4 +347,4 @@ def score(responses: "_HasData | pd.DataFrame", instrument: "Instrument | str",
         out[k] = v
     out.attrs["absent_items"] = absent_by
     out.attrs["incomplete"] = incomplete
-    return out
+    return out, keyed

@@ -54,9 +54,9 @@ def _table_text(item: Item, max_rows: "int | None" = None) -> str:
     tab = item.table
     body, groups = [], {}
     rows = tab.rows
-    cut = 0
+    cut = tab.omitted
     if max_rows is not None and len(rows) > max_rows:
-        cut = sum(1 for k, _ in rows[max_rows:] if k == "row")
+        cut += sum(1 for k, _ in rows[max_rows:] if k == "row")
         rows = rows[:max_rows]
     for kind, cells in rows:
         if kind == "group":
@@ -80,7 +80,7 @@ def render_text(doc: Document, lang: str = "en", style=None, *,
     rest is counted).
     """
     out: list[str] = []
-    for item in lay_out(doc, lang, style, terminal=True):
+    for item in lay_out(doc, lang, style, terminal=True, max_rows=max_rows):
         if item.kind == "title":
             out.append(item.text)
         elif item.kind == "subtitle":
