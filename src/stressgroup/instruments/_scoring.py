@@ -31,6 +31,10 @@ def as_frame(responses: "_HasData | pd.DataFrame") -> pd.DataFrame:
 
 
 def _numeric(data: pd.DataFrame, col: str, instrument: Instrument) -> np.ndarray:
+    """The column as floats (callers never write into the array returned)."""
+    column = data[col]
+    if column.dtype == np.float64:   # the loader's item columns: nothing to convert
+        return column.to_numpy()
     try:
         return np.array(pd.to_numeric(data[col], errors="raise").to_numpy(
             dtype=float, na_value=np.nan), dtype=float, copy=True)
@@ -204,17 +208,19 @@ def key_items(data: pd.DataFrame, instrument: Instrument,
             "columns= / read_survey, or pass allow_absent_items=True to score each scale "
             "from the items it has (marked incomplete)")
     rev = set(instrument.reverse_items)
-    out = {}
-    for it in items:
+    # one (item, row) block, handed to pandas without a copy: the frame's columns are
+    # its rows (a million people: no dict of columns consolidated afterwards)
+    block = np.empty((len(items), len(data)))
+    for j, it in enumerate(items):
         if it in absent:
-            out[it] = np.full(len(data), np.nan)
+            block[j] = np.nan
             continue
         x = _item_score(data, it, instrument)
         if it in rev:
             lo, hi = instrument.item_spec(it).score_range
             x = lo + hi - x
-        out[it] = x
-    return pd.DataFrame(out, index=data.index, columns=items, dtype=float)
+        block[j] = x
+    return pd.DataFrame(block.T, index=data.index, columns=items, copy=False)
 
 
 def _index_values(x: np.ndarray, idx) -> np.ndarray:
@@ -232,10 +238,18 @@ def _index_values(x: np.ndarray, idx) -> np.ndarray:
     return np.where(answered >= idx.min_items, v, np.nan)
 
 
-def _score_block(keyed: np.ndarray, sub: Subscale, n_absent: int = 0
+def _score_block(keyed: np.ndarray, cols: "list[int]", sub: Subscale, n_absent: int = 0
                  ) -> tuple[np.ndarray, np.ndarray]:
-    answered = (~np.isnan(keyed)).sum(axis=1)
-    total = np.nansum(keyed, axis=1)
+    # item by item, as numpy's nansum adds the columns of this (column-major) block:
+    # the same sums to the bit, without copying the block or its NaN mask
+    n = keyed.shape[0]
+    total = np.zeros(n)
+    answered = np.zeros(n, dtype=np.intp)
+    for j in cols:
+        col = keyed[:, j]
+        ok = ~np.isnan(col)
+        answered += ok
+        total += np.where(ok, col, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / answered
     # with absent items (allowed), the share that must be answered is of the present ones
@@ -332,7 +346,7 @@ def score_and_key(responses, instrument: "Instrument | str", *,
     incomplete: list[str] = []
     for sub in instrument.scored:
         missing = [i for i in sub.items if i in gone]
-        value, answered = _score_block(x[:, [idx[i] for i in sub.items]], sub, len(missing))
+        value, answered = _score_block(x, [idx[i] for i in sub.items], sub, len(missing))
         if missing:
             absent_by[sub.id] = missing
             if allow_absent_items and len(missing) < sub.k:
