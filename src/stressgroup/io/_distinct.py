@@ -52,11 +52,17 @@ def factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     checking that every value is a ``str``; here the table is used straight away, and the
     check comes after: that table codes any value that is no ``str`` as missing (-1),
     which text never is, so an array with a -1 is factorized by pandas instead.
+
+    A column of few distinct values is factorized by the objects' addresses first (see
+    :func:`_by_address`), then only its distinct objects by their text.
     """
     values = np.asarray(values, dtype=object)
     try:
         from pandas._libs import hashtable
 
+        fast = _by_address(values, hashtable)
+        if fast is not None:
+            return fast
         uniques, codes = hashtable.StringHashTable(len(values) or 1).factorize(
             values, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
         codes = np.asarray(codes, dtype=np.intp)
@@ -65,6 +71,54 @@ def factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if len(codes) == len(values) and not (codes < 0).any():
         return codes, np.asarray(uniques, dtype=object)
     return pd.factorize(values, sort=False)
+
+
+#: A column is factorized by address when its first values hold at most this many
+#: distinct objects (an id or time column has about as many as values: by text).
+_FEW = 256
+_SAMPLE = 4096
+
+
+def _addresses(values: np.ndarray) -> np.ndarray:
+    """The addresses of the objects of an object array, as an intp array (a view: it
+    lives only as long as ``values`` is kept)."""
+    import ctypes
+
+    return np.ctypeslib.as_array((ctypes.c_ssize_t * len(values)).from_address(
+        values.ctypes.data))
+
+
+def _by_address(values: np.ndarray, hashtable: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`factorize_text` of a column of few distinct values, or None.
+
+    The CSV parser gives one object to all equal cells of a chunk (and Python one to
+    every one-character text), so a column of answers holds a few distinct objects.
+    Hashing their addresses (integers) is several times faster than hashing their
+    text; the distinct objects, in order of first appearance, are then factorized by
+    text, and the two codings composed: the codes and the distinct values in order of
+    first appearance, exactly those of the text factorization.
+    """
+    n = len(values)
+    if n < 4 * _SAMPLE or not values.flags.c_contiguous:
+        return None
+    if len(pd.unique(_addresses(values[:_SAMPLE]))) > _FEW:
+        return None
+    import ctypes
+
+    addr = _addresses(values)
+    codes, objects = hashtable.Int64HashTable(_FEW).factorize(
+        addr, na_sentinel=-1, na_value=None, mask=None, ignore_na=False)
+    if len(objects) > n // 4:
+        return None
+    # each distinct address is that of an object ``values`` holds (and keeps alive)
+    first = np.empty(len(objects), dtype=object)
+    first[:] = [ctypes.cast(int(a), ctypes.py_object).value for a in objects]
+    uniques, text_codes = hashtable.StringHashTable(len(first) or 1).factorize(
+        first, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+    text_codes = np.asarray(text_codes, dtype=np.intp)
+    if (text_codes < 0).any():   # not every value is text: pandas decides
+        return None
+    return text_codes[codes], np.asarray(uniques, dtype=object)
 
 
 class Texts:

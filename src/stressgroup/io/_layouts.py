@@ -206,13 +206,14 @@ class LongLayout(_ColumnLayout):
         fixed = fixed_wave(self.job.opt)   # wave= given: every row's wave (see row_waves)
         wave = (wave_categorical_codes(np.zeros(len(idx), dtype=np.int64), [fixed])
                 if fixed is not None else wave_categorical(waves[idx]))
-        out: dict[str, Any] = {"id": pd.Series(ids[idx], dtype="str"), "wave": wave}
-        for item in self.item_ids:
-            arr = self.values.get((item, None))
-            out[item] = arr[idx] if arr is not None else np.full(len(idx), np.nan)
-        for name, series in extra_out.items():
-            out[name] = _take(series, idx)
-        return pd.DataFrame(out)
+        head: dict[str, Any] = {"id": pd.Series(ids[idx], dtype="str"), "wave": wave}
+        every = len(idx) == self.job.raw.n_rows
+        block = np.empty((len(self.item_ids), len(idx)))
+        for j, item in enumerate(self.item_ids):
+            arr = self.values.pop((item, None), None)   # freed once in the block
+            block[j] = np.nan if arr is None else arr if every else arr[idx]
+        tail = {name: _take(series, idx) for name, series in extra_out.items()}
+        return _frame(head, self.item_ids, block, tail)
 
 
 class WideLayout(_ColumnLayout):
@@ -258,33 +259,62 @@ class WideLayout(_ColumnLayout):
                              "row": raw.rows[absent_rows].tolist(),
                              "id": ids[absent_rows].tolist(),
                              "wave": labels[absent_wave].tolist()}
-        masks = {w: rec_wave == k for k, w in enumerate(waves_in)}
-        out: dict[str, Any] = {
+        head: dict[str, Any] = {
             "id": pd.Series(ids[sel].tolist() if len(sel) else [], dtype="str"),
             "wave": wave_categorical_codes(rec_wave, list(waves_in))}
-        # an item's answers in all waves end to end; a record's is at (its wave, its row)
-        at = rec_wave * raw.n_rows + sel
-        none = np.full(raw.n_rows, np.nan)
-        for item in self.item_ids:
-            parts = [self.values.get((item, w)) for w in waves_in]
-            if all(p is None for p in parts):
-                out[item] = np.full(len(sel), np.nan)
-                continue
-            out[item] = np.concatenate([none if p is None else p for p in parts])[at]
-        for name, series in extra_out.items():
-            out[name] = _take(series, sel)
+        # the records of wave k: where they are in the frame, and their rows in the file;
+        # when every kept row answers every wave they are every n_w-th record
+        every = bool(given.all())
+        at_wave = [slice(k, None, n_w) if every else np.flatnonzero(rec_wave == k)
+                   for k in range(n_w)]
+        rows_of = [(None if len(idx) == raw.n_rows else idx) if every else sel[at_wave[k]]
+                   for k in range(n_w)]
+        block = np.empty((len(self.item_ids), len(sel)))
+        for j, item in enumerate(self.item_ids):
+            for k, w in enumerate(waves_in):
+                p = self.values.pop((item, w), None)   # freed once in the block
+                block[j, at_wave[k]] = np.nan if p is None else \
+                    p if rows_of[k] is None else p[rows_of[k]]
+        tail = {name: _take(series, sel) for name, series in extra_out.items()}
         for stem, name in wave_extra_names.items():
             per_wave = {w: extras.values(c) for (s, w), c in self.wave_extras.items()
                         if s == stem}
-            vals: list[Any] = [np.nan] * len(sel)
-            for w, series in per_wave.items():
-                values = series._values   # what series.iloc[i] gives, element by element
-                rows = sel.tolist()
-                for pos in np.flatnonzero(masks[w]).tolist():
-                    vals[pos] = values[rows[pos]]
-            out[name] = pd.Series(vals, dtype=object).infer_objects() if vals else \
-                pd.Series([], dtype=object)
-        return pd.DataFrame(out)
+            tail[name] = _per_wave(per_wave, waves_in, sel, rec_wave)
+        return _frame(head, self.item_ids, block, tail)
+
+
+def _per_wave(per_wave: Mapping[str, pd.Series], waves_in: Sequence[str], sel: np.ndarray,
+              rec_wave: np.ndarray) -> pd.Series:
+    """A per-wave extra column (``pre_note``, ``post_note``) as one column of the records:
+    each record's value in its wave's column (NaN for a wave without one)."""
+    vals = np.full(len(sel), np.nan, dtype=object)
+    for k, w in enumerate(waves_in):
+        if w not in per_wave:
+            continue
+        values = per_wave[w]._values   # what series.iloc[i] gives, element by element
+        pos = np.flatnonzero(rec_wave == k)
+        if isinstance(values, np.ndarray):
+            vals[pos] = values[sel[pos]]
+        else:
+            rows = sel.tolist()
+            for q in pos.tolist():
+                vals[q] = values[rows[q]]
+    return pd.Series(vals, dtype=object).infer_objects() if len(vals) else \
+        pd.Series([], dtype=object)
+
+
+def _frame(head: Mapping[str, Any], items: Sequence[str], block: np.ndarray,
+           tail: Mapping[str, Any]) -> pd.DataFrame:
+    """``DataFrame({**head, item: block[j] ..., **tail})``, the answers' block used as it
+    is (``DataFrame`` of a dict copies every float column into a new block)."""
+    parts = [pd.DataFrame(dict(head))]
+    if len(items):
+        parts.append(pd.DataFrame(block.T, columns=list(items), copy=False))
+    if tail:
+        parts.append(pd.DataFrame(dict(tail)))
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat(parts, axis=1)
 
 
 def _take(series: pd.Series, rows: np.ndarray) -> pd.Series:
