@@ -106,7 +106,7 @@ def _by_address(values: np.ndarray, hashtable: Any) -> tuple[np.ndarray, np.ndar
     import ctypes
 
     addr = _addresses(values)
-    codes, objects = hashtable.Int64HashTable(_FEW).factorize(
+    objects, codes = hashtable.Int64HashTable(_FEW).factorize(
         addr, na_sentinel=-1, na_value=None, mask=None, ignore_na=False)
     if len(objects) > n // 4:
         return None
@@ -118,7 +118,7 @@ def _by_address(values: np.ndarray, hashtable: Any) -> tuple[np.ndarray, np.ndar
     text_codes = np.asarray(text_codes, dtype=np.intp)
     if (text_codes < 0).any():   # not every value is text: pandas decides
         return None
-    return text_codes[codes], np.asarray(uniques, dtype=object)
+    return text_codes[np.asarray(codes, dtype=np.intp)], np.asarray(uniques, dtype=object)
 
 
 class Texts:

@@ -23,7 +23,7 @@ from ._duplicates import DuplicateRule
 from ._extras import Extras
 from ._mapping import ColumnMap, map_columns
 from ._options import Job
-from ._sources import factorized
+from ._sources import factorized, release
 from ._waves import fixed_wave, wave_categorical, wave_categorical_codes
 
 __all__ = ["Answers", "Layout", "LongLayout", "WideLayout", "column_layout"]
@@ -147,16 +147,37 @@ class _ColumnLayout(Layout):
         parts = []
         n_labels = 0
         numbers = np.zeros(raw.n_rows, dtype=np.int64)
+        # every answer goes straight to its place in one block (item, row, wave): the
+        # rows of data as they are, when every row is kept and answers every wave
+        waves = list(self.map.waves_in)
+        self.block = np.empty((len(self.item_ids), raw.n_rows, len(waves)))
+        place = {(item, w): (j, k) for j, item in enumerate(self.item_ids)
+                 for k, w in enumerate(waves)}
+        for key in place.keys() - self.map.item_cols.keys():
+            j, k = place[key]
+            self.block[j, :, k] = np.nan
+        keep = _time_columns(raw)
         for key, c in self.map.item_cols.items():
             sentinels = {**missing_values.get("*", {}), **missing_values.get(c, {})}
+            at = place.get(key)
             conv = convert_items(raw.cells[c], scale.for_item(key[0]), checked=checked,
-                                 sentinels=sentinels, fact=factorized(raw, c))
+                                 sentinels=sentinels, fact=factorized(raw, c),
+                                 out=None if at is None else self.block[at[0], :, at[1]])
+            if c not in keep:   # its text is needed no more: free it (kept compact)
+                release(raw, c)
             self.values[key] = conv.numbers
             self.given[key] = conv.given
             n_labels += conv.n_labels
             numbers += ~np.isnan(conv.numbers)
             parts.append((c, conv))
         return Answers.of(parts, n_labels, numbers)
+
+    def _records(self, at: np.ndarray | None) -> np.ndarray:
+        """The answers' block of the records (items x records): the block's rows and waves
+        at the flat positions ``at`` (row * waves + wave), all of them when None."""
+        block, self.block = self.block, None   # the frame holds what it needs
+        flat = block.reshape(len(self.item_ids), block.shape[1] * block.shape[2])
+        return flat if at is None else np.take(flat, at, axis=1)
 
     def _extra_names(self, extras: Extras) -> tuple[dict[str, pd.Series], dict[str, str]]:
         """``({name in data: values}, {stem of a per-wave extra: name in data})``."""
@@ -207,11 +228,7 @@ class LongLayout(_ColumnLayout):
         wave = (wave_categorical_codes(np.zeros(len(idx), dtype=np.int64), [fixed])
                 if fixed is not None else wave_categorical(waves[idx]))
         head: dict[str, Any] = {"id": pd.Series(ids[idx], dtype="str"), "wave": wave}
-        every = len(idx) == self.job.raw.n_rows
-        block = np.empty((len(self.item_ids), len(idx)))
-        for j, item in enumerate(self.item_ids):
-            arr = self.values.pop((item, None), None)   # freed once in the block
-            block[j] = np.nan if arr is None else arr if every else arr[idx]
+        block = self._records(None if len(idx) == self.job.raw.n_rows else idx)
         tail = {name: _take(series, idx) for name, series in extra_out.items()}
         return _frame(head, self.item_ids, block, tail)
 
@@ -262,19 +279,8 @@ class WideLayout(_ColumnLayout):
         head: dict[str, Any] = {
             "id": pd.Series(ids[sel].tolist() if len(sel) else [], dtype="str"),
             "wave": wave_categorical_codes(rec_wave, list(waves_in))}
-        # the records of wave k: where they are in the frame, and their rows in the file;
-        # when every kept row answers every wave they are every n_w-th record
-        every = bool(given.all())
-        at_wave = [slice(k, None, n_w) if every else np.flatnonzero(rec_wave == k)
-                   for k in range(n_w)]
-        rows_of = [(None if len(idx) == raw.n_rows else idx) if every else sel[at_wave[k]]
-                   for k in range(n_w)]
-        block = np.empty((len(self.item_ids), len(sel)))
-        for j, item in enumerate(self.item_ids):
-            for k, w in enumerate(waves_in):
-                p = self.values.pop((item, w), None)   # freed once in the block
-                block[j, at_wave[k]] = np.nan if p is None else \
-                    p if rows_of[k] is None else p[rows_of[k]]
+        every = bool(given.all()) and len(idx) == raw.n_rows
+        block = self._records(None if every else sel * n_w + rec_wave)
         tail = {name: _take(series, sel) for name, series in extra_out.items()}
         for stem, name in wave_extra_names.items():
             per_wave = {w: extras.values(c) for (s, w), c in self.wave_extras.items()
@@ -315,6 +321,13 @@ def _frame(head: Mapping[str, Any], items: Sequence[str], block: np.ndarray,
     if len(parts) == 1:
         return parts[0]
     return pd.concat(parts, axis=1)
+
+
+def _time_columns(raw: Any) -> set[str]:
+    """The columns whose text the report still reads after the answers are converted."""
+    from ._columns import find_time_column
+
+    return {find_time_column(list(raw.columns), raw.meta.get("time_column"))} - {None}
 
 
 def _take(series: pd.Series, rows: np.ndarray) -> pd.Series:

@@ -210,6 +210,53 @@ def factorized(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray]:
     return codes, uniques
 
 
+class _Cells(dict):
+    """``RawTable.cells`` once a column was released (see :func:`release`): a released
+    column's cells are rebuilt from its codes when asked for."""
+
+    def __init__(self, cells: dict[str, np.ndarray]):
+        super().__init__(cells)
+        self.released: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __missing__(self, column: str) -> np.ndarray:
+        if column not in self.released:
+            raise KeyError(column)
+        codes, uniques = self.released.pop(column)
+        values = self[column] = np.asarray(uniques, dtype=object)[codes]
+        return values
+
+    def __contains__(self, column: object) -> bool:
+        return super().__contains__(column) or column in self.released
+
+    def get(self, column: str, default: Any = None) -> Any:
+        return self[column] if column in self else default
+
+
+def _small_codes(codes: np.ndarray, n: int) -> np.ndarray:
+    """``codes`` (0 to n - 1) in the smallest integer type that holds them."""
+    for kind in (np.int8, np.int16, np.int32):
+        if n < np.iinfo(kind).max:
+            return codes.astype(kind)
+    return codes
+
+
+def release(table: RawTable, column: str) -> None:
+    """Free the text of a column whose cells no step reads any more (an item column
+    once converted): one object per cell, 8 bytes each, and the cached codes, for a
+    column of a million answers. Its codes are kept in the smallest integer type, and
+    ``table.cells[column]`` rebuilds the cells from them if it is asked for after all."""
+    codes, uniques = factorized(table, column)
+    if len(codes) and codes.min() < 0:   # not all text (a DataFrame's): kept as it is
+        return
+    if not isinstance(table.cells, _Cells):
+        table.cells = _Cells(table.cells)
+    small = _small_codes(codes, len(uniques))
+    del table.cells[column]
+    table.meta.get("_factorized", {}).pop(column, None)
+    table.meta.get("_stripped", {}).pop(column, None)
+    table.cells.released[column] = (small, uniques)
+
+
 def stripped_distinct(table: RawTable, column: str) -> tuple[list[str], np.ndarray]:
     """The distinct values of a column (as :func:`factorized` gives them) stripped, and
     which are missing markers (``is_missing``); cached like the factorization."""
