@@ -496,14 +496,26 @@ def _utf8_body(data: bytes, encoding: str | None, used: str) -> bytes | None:
     return None
 
 
+#: Rows parsed at a time: the parser's buffers stay small, and each column is joined
+#: once from its pieces (pieces freed as it goes) instead of all columns twice at once.
+_CHUNK_ROWS = 100_000
+
+
 def _c_parse(source: Any, sep: str, encoding: str | None) -> list[np.ndarray]:
     """pandas' C parser, every cell as text, blank lines kept: one object array per column."""
-    frame = pd.read_csv(source, sep=sep, header=None, dtype=object, encoding=encoding,
-                        keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                        engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True)
+    reader = pd.read_csv(source, sep=sep, header=None, dtype=object, encoding=encoding,
+                         keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                         engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
+                         chunksize=_CHUNK_ROWS)
+    with reader:
+        pieces = [[frame[name].to_numpy() for name in frame.columns] for frame in reader]
     columns = []
-    for name in frame.columns:
-        col = frame[name].to_numpy()
+    for j in range(len(pieces[0]) if pieces else 0):
+        parts = [piece[j] for piece in pieces]
+        for piece in pieces:
+            piece[j] = None   # each piece freed once in its column
+        col = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        del parts
         if not col.flags.writeable:   # a view of the frame, which is dropped here
             try:
                 col.flags.writeable = True
