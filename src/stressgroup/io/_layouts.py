@@ -157,7 +157,12 @@ class _ColumnLayout(Layout):
             j, k = place[key]
             self.block[j, :, k] = np.nan
         keep = _time_columns(raw)
-        for key, c in self.map.item_cols.items():
+        done = {}
+        # in the block's order: an item's waves side by side are filled (and their text
+        # freed) together, so the block grows as the text shrinks
+        order = sorted(self.map.item_cols, key=lambda k: place.get(k, (len(place), 0)))
+        for key in order:
+            c = self.map.item_cols[key]
             sentinels = {**missing_values.get("*", {}), **missing_values.get(c, {})}
             at = place.get(key)
             conv = convert_items(raw.cells[c], scale.for_item(key[0]), checked=checked,
@@ -165,6 +170,9 @@ class _ColumnLayout(Layout):
                                  out=None if at is None else self.block[at[0], :, at[1]])
             if c not in keep:   # its text is needed no more: free it (kept compact)
                 release(raw, c)
+            done[key] = conv
+        for key, c in self.map.item_cols.items():   # the columns' order from here on
+            conv = done[key]
             self.values[key] = conv.numbers
             self.given[key] = conv.given
             n_labels += conv.n_labels

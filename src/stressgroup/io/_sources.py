@@ -496,39 +496,43 @@ def _utf8_body(data: bytes, encoding: str | None, used: str) -> bytes | None:
     return None
 
 
-#: Rows parsed at a time: the parser's buffers stay small, and each column is joined
-#: once from its pieces (pieces freed as it goes) instead of all columns twice at once.
+#: Rows parsed at a time: each piece is copied into its place in the columns and freed,
+#: so that the text of the file is held once (not the pieces and the joined columns).
 _CHUNK_ROWS = 100_000
 
 
-def _c_parse(source: Any, sep: str, encoding: str | None) -> list[np.ndarray]:
-    """pandas' C parser, every cell as text, blank lines kept: one object array per column."""
+def _c_parse(source: Any, sep: str, encoding: str | None,
+             n_lines: int | None = None) -> list[np.ndarray]:
+    """pandas' C parser, every cell as text, blank lines kept: one object array per column.
+
+    ``n_lines``: the number of lines of the text, if known (an upper bound of the rows:
+    the columns are made that long at once)."""
     reader = pd.read_csv(source, sep=sep, header=None, dtype=object, encoding=encoding,
                          keep_default_na=False, na_filter=False, skip_blank_lines=False,
                          engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
                          chunksize=_CHUNK_ROWS)
+    columns: list[np.ndarray] = []
+    at = 0
     with reader:
-        pieces = [[frame[name].to_numpy() for name in frame.columns] for frame in reader]
-    columns = []
-    for j in range(len(pieces[0]) if pieces else 0):
-        parts = [piece[j] for piece in pieces]
-        for piece in pieces:
-            piece[j] = None   # each piece freed once in its column
-        col = parts[0] if len(parts) == 1 else np.concatenate(parts)
-        del parts
-        if not col.flags.writeable:   # a view of the frame, which is dropped here
-            try:
-                col.flags.writeable = True
-            except ValueError:
-                col = col.copy()
-        columns.append(col)
+        for frame in reader:
+            n = len(frame)
+            if not columns:
+                size = max(n_lines or 0, n)
+                columns = [np.empty(size, dtype=object) for _ in frame.columns]
+            if at + n > len(columns[0]):   # more rows than lines counted: room for more
+                columns = [np.concatenate([c[:at], np.empty(max(at, n), dtype=object)])
+                           for c in columns]
+            for j, name in enumerate(frame.columns):
+                columns[j][at:at + n] = frame[name].to_numpy()
+            at += n
+            del frame
+    # quoted line breaks leave room unused: trimmed when it is worth a copy
+    columns = [c[:at] if len(c) - at <= at // 8 else c[:at].copy() for c in columns]
     if columns and pd.isna(columns[-1]).any():   # short rows padded with NaN at the end
-        for j, col in enumerate(columns):
+        for col in columns:
             missing = pd.isna(col)
             if missing.any():
-                col = col.copy()
                 col[missing] = ""
-                columns[j] = col
     return columns
 
 
@@ -556,7 +560,7 @@ def _utf8_columns(data: bytes, suffix: str, sep: str | None
             if sep is None:
                 return None
     try:
-        columns = _c_parse(io.BytesIO(body), sep, "utf-8")
+        columns = _c_parse(io.BytesIO(body), sep, "utf-8", n_lines=body.count(b"\n") + 1)
     except Exception:  # noqa: BLE001  (not UTF-8, ragged rows, a broken quote: the plain way says)
         return None
     return columns, "utf-8-sig" if bom else "utf-8", sep
@@ -569,8 +573,8 @@ def _csv_columns(text: str, sep: str, file: str,
     ``body``: the text as UTF-8 bytes, when at hand (parsed without encoding it again)."""
     try:  # fast path: pandas' C parser, every cell as text, blank lines kept
         if body is not None:
-            return _c_parse(io.BytesIO(body), sep, "utf-8")
-        return _c_parse(io.StringIO(text), sep, None)
+            return _c_parse(io.BytesIO(body), sep, "utf-8", n_lines=body.count(b"\n") + 1)
+        return _c_parse(io.StringIO(text), sep, None, n_lines=text.count("\n") + 1)
     except (pd.errors.ParserError, ValueError):
         pass   # ragged rows or a broken quote: the csv module says where
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
