@@ -275,19 +275,24 @@ class WideLayout(_ColumnLayout):
         given = (np.vstack([self.present[w][idx] for w in waves_in]).T.ravel() if n_w
                  else np.zeros(0, dtype=bool))
         row_of = np.repeat(idx, n_w)
-        wave_of = np.tile(np.arange(n_w), len(idx))
-        sel = row_of[given].astype(np.int64)
-        rec_wave = wave_of[given]
-        absent_rows, absent_wave = row_of[~given], wave_of[~given]
+        wave_of = np.tile(np.arange(n_w, dtype=np.int8 if n_w < 127 else np.int64), len(idx))
+        if given.all():   # every kept row answers every wave: every (row, wave) a record
+            sel, rec_wave = row_of.astype(np.int64, copy=False), wave_of
+            absent_rows, absent_wave = row_of[:0], wave_of[:0]
+        else:
+            sel = row_of[given].astype(np.int64)
+            rec_wave = wave_of[given]
+            absent_rows, absent_wave = row_of[~given], wave_of[~given]
+        del row_of, wave_of
         labels = np.array(list(waves_in), dtype=object)
         self.waves_absent = {"file": [file] * len(absent_rows),
                              "row": raw.rows[absent_rows].tolist(),
                              "id": ids[absent_rows].tolist(),
                              "wave": labels[absent_wave].tolist()}
         head: dict[str, Any] = {
-            "id": pd.Series(ids[sel].tolist() if len(sel) else [], dtype="str"),
+            "id": pd.Series(ids[sel] if len(sel) else [], dtype="str"),
             "wave": wave_categorical_codes(rec_wave, list(waves_in))}
-        every = bool(given.all()) and len(idx) == raw.n_rows
+        every = len(sel) == raw.n_rows * n_w
         block = self._records(None if every else sel * n_w + rec_wave)
         tail = {name: _take(series, sel) for name, series in extra_out.items()}
         for stem, name in wave_extra_names.items():
@@ -321,11 +326,11 @@ def _frame(head: Mapping[str, Any], items: Sequence[str], block: np.ndarray,
            tail: Mapping[str, Any]) -> pd.DataFrame:
     """``DataFrame({**head, item: block[j] ..., **tail})``, the answers' block used as it
     is (``DataFrame`` of a dict copies every float column into a new block)."""
-    parts = [pd.DataFrame(dict(head))]
+    parts = [pd.DataFrame(dict(head), copy=False)]
     if len(items):
         parts.append(pd.DataFrame(block.T, columns=list(items), copy=False))
     if tail:
-        parts.append(pd.DataFrame(dict(tail)))
+        parts.append(pd.DataFrame(dict(tail), copy=False))
     if len(parts) == 1:
         return parts[0]
     return pd.concat(parts, axis=1)
