@@ -12,6 +12,7 @@ them on tricky input).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -176,6 +177,9 @@ def _isin(values: list[str], words: frozenset[str]) -> np.ndarray:
     return np.asarray(pd.Index(values, dtype=object).isin(words), dtype=bool)
 
 
+_EDGE_SPACE = re.compile(r"(?:\A|\x00)\s|\s(?:\x00|\Z)")
+
+
 def missing(values: Sequence[str] | Texts) -> np.ndarray:
     """``[is_missing(v) for v in values]`` as a boolean array."""
     return stripped_missing(values)[1]
@@ -189,8 +193,11 @@ def stripped_missing(values: Sequence[str] | Texts) -> tuple[list[str], np.ndarr
     if texts.joined is None:
         return [v.strip() for v in texts.values], np.fromiter(
             (is_missing(v) for v in texts.values), dtype=bool, count=texts.n)
-    stripped = texts.values if texts.plain else [v.strip() for v in texts.values]
-    lengths = texts.lengths if texts.plain else Texts(stripped).lengths
+    # a value without whitespace at either end is its own strip (re's \s is str.strip's
+    # whitespace): most values of a column of times or free text
+    same = texts.plain or _EDGE_SPACE.search(texts.joined) is None
+    stripped = texts.values if same else [v.strip() for v in texts.values]
+    lengths = texts.lengths if same else Texts(stripped).lengths
     out = lengths == 0
     # an ASCII value is missing when stripped it is blank or a marker's spelling (at most
     # 4 characters); another may be a full-width marker: the rule itself looks

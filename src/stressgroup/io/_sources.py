@@ -502,11 +502,11 @@ _CHUNK_ROWS = 100_000
 
 
 def _c_parse(source: Any, sep: str, encoding: str | None,
-             n_lines: int | None = None) -> list[np.ndarray]:
+             n_lines: Callable[[], int] | None = None) -> list[np.ndarray]:
     """pandas' C parser, every cell as text, blank lines kept: one object array per column.
 
-    ``n_lines``: the number of lines of the text, if known (an upper bound of the rows:
-    the columns are made that long at once)."""
+    ``n_lines``: the number of lines of the text, if it can be counted (an upper bound
+    of the rows: a file of more than one piece gets its columns that long at once)."""
     reader = pd.read_csv(source, sep=sep, header=None, dtype=object, encoding=encoding,
                          keep_default_na=False, na_filter=False, skip_blank_lines=False,
                          engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
@@ -514,11 +514,18 @@ def _c_parse(source: Any, sep: str, encoding: str | None,
     columns: list[np.ndarray] = []
     at = 0
     with reader:
+        head = next(reader, None)
+        first = [] if head is None else [head[name].to_numpy() for name in head.columns]
+        del head
         for frame in reader:
             n = len(frame)
-            if not columns:
-                size = max(n_lines or 0, n)
-                columns = [np.empty(size, dtype=object) for _ in frame.columns]
+            if not columns:   # a second piece: the columns made at full length
+                at = len(first[0])
+                size = max(n_lines() if n_lines else 0, at + n)
+                columns = [np.empty(size, dtype=object) for _ in first]
+                for col, piece in zip(columns, first):
+                    col[:at] = piece
+                first = []
             if at + n > len(columns[0]):   # more rows than lines counted: room for more
                 columns = [np.concatenate([c[:at], np.empty(max(at, n), dtype=object)])
                            for c in columns]
@@ -526,6 +533,14 @@ def _c_parse(source: Any, sep: str, encoding: str | None,
                 columns[j][at:at + n] = frame[name].to_numpy()
             at += n
             del frame
+    if not columns:   # one piece: its columns as they are (views of the dropped frame)
+        columns, at = first, len(first[0]) if first else 0
+        for j, col in enumerate(columns):
+            if not col.flags.writeable:
+                try:
+                    col.flags.writeable = True
+                except ValueError:
+                    columns[j] = col.copy()
     # quoted line breaks leave room unused: trimmed when it is worth a copy
     columns = [c[:at] if len(c) - at <= at // 8 else c[:at].copy() for c in columns]
     if columns and pd.isna(columns[-1]).any():   # short rows padded with NaN at the end
@@ -560,7 +575,8 @@ def _utf8_columns(data: bytes, suffix: str, sep: str | None
             if sep is None:
                 return None
     try:
-        columns = _c_parse(io.BytesIO(body), sep, "utf-8", n_lines=body.count(b"\n") + 1)
+        columns = _c_parse(io.BytesIO(body), sep, "utf-8",
+                           n_lines=lambda: body.count(b"\n") + 1)
     except Exception:  # noqa: BLE001  (not UTF-8, ragged rows, a broken quote: the plain way says)
         return None
     return columns, "utf-8-sig" if bom else "utf-8", sep
@@ -573,8 +589,9 @@ def _csv_columns(text: str, sep: str, file: str,
     ``body``: the text as UTF-8 bytes, when at hand (parsed without encoding it again)."""
     try:  # fast path: pandas' C parser, every cell as text, blank lines kept
         if body is not None:
-            return _c_parse(io.BytesIO(body), sep, "utf-8", n_lines=body.count(b"\n") + 1)
-        return _c_parse(io.StringIO(text), sep, None, n_lines=text.count("\n") + 1)
+            return _c_parse(io.BytesIO(body), sep, "utf-8",
+                            n_lines=lambda: body.count(b"\n") + 1)
+        return _c_parse(io.StringIO(text), sep, None, n_lines=lambda: text.count("\n") + 1)
     except (pd.errors.ParserError, ValueError):
         pass   # ragged rows or a broken quote: the csv module says where
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
