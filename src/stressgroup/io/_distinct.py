@@ -12,7 +12,6 @@ them on tricky input).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,6 +25,8 @@ __all__ = ["Texts", "factorize_text", "masked", "missing", "normalised_ids", "pe
            "stripped_missing"]
 
 _SEP = "\x00"
+#: Every character ``str.strip`` takes for whitespace (none is above U+3000).
+_SPACE_CODES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
 #: The ASCII whitespace (what ``str.split``/``strip`` and ``re``'s ``\s`` take for
 #: whitespace among ASCII characters).
 ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
@@ -141,6 +142,8 @@ class Texts:
         self.plain = joined is not None and joined.isascii() and not any(
             ch in joined for ch in ASCII_SPACE)
         self._lengths: np.ndarray | None = None
+        self._units: np.ndarray | None = None
+        self._ends: np.ndarray | None = None
 
     @property
     def lengths(self) -> np.ndarray:
@@ -157,7 +160,22 @@ class Texts:
                          np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32))
                 ends = np.append(np.flatnonzero(units == 0), len(units))
                 self._lengths = ends - np.append(0, ends[:-1] + 1)
+                self._units, self._ends = units, ends
         return self._lengths
+
+    def edge_space(self) -> bool:
+        """Whether a value has whitespace (``str.strip``'s) at its start or end; only
+        the first and last character of each value are looked at."""
+        if self.joined is None:
+            return any(v != v.strip() for v in self.values)
+        if self.plain:
+            return False
+        lengths = self.lengths
+        units, ends = self._units, self._ends
+        full = lengths > 0
+        first = units[(ends - lengths)[full]]
+        last = units[ends[full] - 1]
+        return bool(np.isin(first, _SPACE_CODES).any() or np.isin(last, _SPACE_CODES).any())
 
     def has(self, ch: str) -> np.ndarray:
         """Boolean mask: the values holding the character ``ch``."""
@@ -177,9 +195,6 @@ def _isin(values: list[str], words: frozenset[str]) -> np.ndarray:
     return np.asarray(pd.Index(values, dtype=object).isin(words), dtype=bool)
 
 
-_EDGE_SPACE = re.compile(r"(?:\A|\x00)\s|\s(?:\x00|\Z)")
-
-
 def missing(values: Sequence[str] | Texts) -> np.ndarray:
     """``[is_missing(v) for v in values]`` as a boolean array."""
     return stripped_missing(values)[1]
@@ -193,9 +208,9 @@ def stripped_missing(values: Sequence[str] | Texts) -> tuple[list[str], np.ndarr
     if texts.joined is None:
         return [v.strip() for v in texts.values], np.fromiter(
             (is_missing(v) for v in texts.values), dtype=bool, count=texts.n)
-    # a value without whitespace at either end is its own strip (re's \s is str.strip's
-    # whitespace): most values of a column of times or free text
-    same = texts.plain or _EDGE_SPACE.search(texts.joined) is None
+    # a value without whitespace at either end is its own strip: most values of a
+    # column of times or free text
+    same = not texts.edge_space()
     stripped = texts.values if same else [v.strip() for v in texts.values]
     lengths = texts.lengths if same else Texts(stripped).lengths
     out = lengths == 0
