@@ -312,9 +312,9 @@ def _per_wave(per_wave: Mapping[str, pd.Series], waves_in: Sequence[str], sel: n
             continue
         values = per_wave[w]._values   # what series.iloc[i] gives, element by element
         pos = np.flatnonzero(rec_wave == k)
-        if isinstance(values, np.ndarray):
+        if isinstance(values, np.ndarray) and values.dtype == object:
             vals[pos] = values[sel[pos]]
-        else:
+        else:   # numbers: as numpy scalars, as element by element
             rows = sel.tolist()
             for q in pos.tolist():
                 vals[q] = values[rows[q]]

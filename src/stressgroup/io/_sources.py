@@ -229,7 +229,10 @@ class _Cells(dict):
         return super().__contains__(column) or column in self.released
 
     def get(self, column: str, default: Any = None) -> Any:
-        return self[column] if column in self else default
+        try:
+            return self[column]
+        except KeyError:
+            return default
 
 
 def _small_codes(codes: np.ndarray, n: int) -> np.ndarray:
