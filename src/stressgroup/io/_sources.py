@@ -508,12 +508,15 @@ def _c_parse(source: Any, sep: str, encoding: str | None,
              n_lines: Callable[[], int] | None = None) -> list[np.ndarray]:
     """pandas' C parser, every cell as text, blank lines kept: one object array per column.
 
-    ``n_lines``: the number of lines of the text, if it can be counted (an upper bound
-    of the rows: a file of more than one piece gets its columns that long at once)."""
+    ``n_lines``: counts the lines of the text, if it can (an upper bound of the rows: a
+    file of more than one piece gets its columns that long at once)."""
+    # a file of up to two pieces' lines is read as one piece (its columns as parsed)
+    lines = n_lines() if n_lines else None
+    one = lines is not None and lines <= 2 * _CHUNK_ROWS
     reader = pd.read_csv(source, sep=sep, header=None, dtype=object, encoding=encoding,
                          keep_default_na=False, na_filter=False, skip_blank_lines=False,
                          engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
-                         chunksize=_CHUNK_ROWS)
+                         chunksize=2 * _CHUNK_ROWS + 1 if one else _CHUNK_ROWS)
     columns: list[np.ndarray] = []
     at = 0
     with reader:
@@ -524,7 +527,7 @@ def _c_parse(source: Any, sep: str, encoding: str | None,
             n = len(frame)
             if not columns:   # a second piece: the columns made at full length
                 at = len(first[0])
-                size = max(n_lines() if n_lines else 0, at + n)
+                size = max(lines or 0, at + n)
                 columns = [np.empty(size, dtype=object) for _ in first]
                 for col, piece in zip(columns, first):
                     col[:at] = piece
