@@ -56,7 +56,8 @@ def factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     which text never is, so an array with a -1 is factorized by pandas instead.
 
     A column of few distinct values is factorized by the objects' addresses first (see
-    :func:`_by_address`), then only its distinct objects by their text.
+    :func:`_by_address`), then only its distinct objects by their text; its codes are
+    then of a small integer type (``int8`` for fewer than 127 values).
     """
     values = np.asarray(values, dtype=object)
     try:
@@ -120,7 +121,10 @@ def _by_address(values: np.ndarray, hashtable: Any) -> tuple[np.ndarray, np.ndar
     text_codes = np.asarray(text_codes, dtype=np.intp)
     if (text_codes < 0).any():   # not every value is text: pandas decides
         return None
-    return text_codes[np.asarray(codes, dtype=np.intp)], np.asarray(uniques, dtype=object)
+    # the codes in the smallest integer type that holds them (a byte per cell, not 8)
+    small = np.int8 if len(uniques) < 127 else np.int16 if len(uniques) < 32767 else np.intp
+    return (text_codes.astype(small)[np.asarray(codes, dtype=np.intp)],
+            np.asarray(uniques, dtype=object))
 
 
 class Texts:
