@@ -70,7 +70,9 @@ class RawTable:
     headers : list of str
         Header names as written (for messages).
     cells : dict of str to numpy.ndarray
-        Column name -> object array of ``str``, one per data row.
+        Column name -> object array of ``str``, one per data row. The loader frees an
+        item column's text once its answers are read (:func:`release`); asked for
+        after that, it is rebuilt from the column's codes.
     rows : numpy.ndarray
         Spreadsheet row number of each data row.
     encoding : str or None
