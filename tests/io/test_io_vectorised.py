@@ -752,3 +752,102 @@ def test_grid_reader_matches_the_table_it_made_before(k):
             if exact is not None:
                 assert exact[0].tolist() == fresh[0].tolist()
                 assert list(exact[1]) == list(fresh[1])
+
+
+# ---------------------------------------------------------------------------
+# large files: factorizing by address, the CSV read in pieces, released columns
+# ---------------------------------------------------------------------------
+
+def _few_valued(n: int, shared: bool, seed: int = 0) -> np.ndarray:
+    """``n`` answers of a few distinct texts; equal texts one object each (as the CSV
+    parser gives them) or not (built apart)."""
+    words = ["1", "2", "3", "10", "非常同意", "", " 3", "abc"]
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(words), n)
+    out = np.empty(n, dtype=object)
+    out[:] = [words[k] if shared or i % 3 else "".join(list(words[k]))
+              for i, k in enumerate(picks.tolist())]
+    return out
+
+
+@pytest.mark.parametrize("shared", [True, False])
+@pytest.mark.parametrize("odd", [None, "None", "NaN", "int"])
+def test_factorize_text_by_address_is_pandas_factorize(shared, odd):
+    values = _few_valued(40_000, shared)
+    if odd is not None:
+        values[len(values) // 2] = {"None": None, "NaN": np.nan, "int": 3}[odd]
+    codes, uniques = distinct.factorize_text(values)
+    want_codes, want_uniques = pd.factorize(values, sort=False)
+    assert codes.tolist() == want_codes.tolist()
+    assert list(uniques) == list(want_uniques)
+    if shared and odd is None:   # the fast path was taken, and its codes are small
+        from pandas._libs import hashtable
+
+        assert distinct._by_address(values, hashtable) is not None
+
+
+def test_stripped_missing_with_whitespace_at_the_ends():
+    import random
+
+    from stressgroup.io._text import is_missing
+
+    rnd = random.Random(0)
+    chars = ["a", " ", "\u3000", "x", "N", "A", "/", "-", "\t", "é", "\n", "\x85", "1", "Ｎ"]
+    for _ in range(2000):
+        values = ["".join(rnd.choice(chars) for _ in range(rnd.randint(0, 4)))
+                  for _ in range(rnd.randint(1, 6))]
+        stripped, miss = distinct.stripped_missing(values)
+        assert list(stripped) == [v.strip() for v in values]
+        assert miss.tolist() == [is_missing(v) for v in values]
+        assert distinct.Texts(values).edge_space() == any(v != v.strip() for v in values)
+
+
+def test_digit_numbers_are_float_of_each_value():
+    import random
+
+    from stressgroup.io._extras import _digit_numbers
+
+    rnd = random.Random(1)
+    for _ in range(1000):
+        values = ["".join(rnd.choice("0123456789") for _ in range(rnd.randint(1, 18)))
+                  for _ in range(rnd.randint(1, 8))]
+        assert _digit_numbers(distinct.Texts(values)).tolist() == [float(v) for v in values]
+    for bad in (["1", ""], ["1a"], ["+1"], ["1.5"], ["1" * 19], ["１"], ["-1"]):
+        assert _digit_numbers(distinct.Texts(bad)) is None
+
+
+def test_a_csv_read_in_pieces_is_the_csv_read_whole(tmp_path, monkeypatch):
+    from stressgroup.io import _sources
+
+    lines = ["id,wave,Q1,note"]
+    for i in range(60):
+        note = '"two\nlines"' if i % 7 == 0 else ("" if i % 5 else " x ")
+        lines.append(f"{i:03d},{'pre' if i % 2 else 'post'},{i % 6},{note}")
+        if i % 11 == 0:
+            lines.append("")   # a blank line
+    lines.append("999,pre")    # a short row
+    path = tmp_path / "pieces.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole = _sources.read_source(path)
+    for rows in (1, 4, 7, 50):
+        monkeypatch.setattr(_sources, "_CHUNK_ROWS", rows)
+        pieces = _sources.read_source(path)
+        assert pieces.columns == whole.columns and pieces.notes == whole.notes
+        np.testing.assert_array_equal(pieces.rows, whole.rows)
+        for c in whole.columns:
+            assert pieces.cells[c].tolist() == whole.cells[c].tolist()
+
+
+def test_a_released_column_is_rebuilt_when_asked_for(tmp_path):
+    from stressgroup.io import _sources
+
+    path = tmp_path / "r.csv"
+    path.write_text("id,Q1\n" + "".join(f"{i},{i % 3}\n" for i in range(50)), encoding="utf-8")
+    raw = _sources.read_source(path)
+    before = raw.cells["Q1"].tolist()
+    codes, uniques = _sources.factorized(raw, "Q1")
+    _sources.release(raw, "Q1")
+    assert "Q1" in raw.cells and raw.cells.get("Q1") is not None
+    assert raw.cells["Q1"].tolist() == before
+    again = _sources.factorized(raw, "Q1")
+    assert again[0].tolist() == codes.tolist() and list(again[1]) == list(uniques)

@@ -88,8 +88,12 @@ def _no_events() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 def convert_items(values: np.ndarray, scale: Scale, *, checked: bool,
                    sentinels: Mapping[str, str] | None = None,
-                   fact: tuple[np.ndarray, np.ndarray] | None = None) -> Converted:
-    """Text -> float, converting each distinct value once (vectorised over rows)."""
+                   fact: tuple[np.ndarray, np.ndarray] | None = None,
+                   out: np.ndarray | None = None) -> Converted:
+    """Text -> float, converting each distinct value once (vectorised over rows).
+
+    ``out``: a float64 array (a view) to write the numbers into, when given; it is then
+    ``numbers`` of the result."""
     codes, uniques = factorize(values, fact)
     k = len(uniques)
     nums = np.full(k + 1, np.nan)
@@ -111,13 +115,16 @@ def convert_items(values: np.ndarray, scale: Scale, *, checked: bool,
         else:
             nums[j] = number
             by_label[j] = label
-    numbers = nums[codes]
+    numbers = nums[codes]   # code -1 (a missing cell): the last, NaN
+    if out is not None:
+        out[...] = numbers
+        numbers = out
     bad = reasons != None   # elementwise
     if bad.any():
         idx = np.flatnonzero(bad[codes])
         at = codes[idx]
-        events = (idx.astype(np.int64), np.asarray(values, dtype=object)[idx], reasons[at],
-                  is_mark[at])
+        text = np.append(np.asarray(uniques, dtype=object), "")   # as the cells hold them
+        events = (idx.astype(np.int64), text[at], reasons[at], is_mark[at])
     else:
         events = _no_events()
     seen = codes[codes >= 0] if len(codes) and codes.min() < 0 else codes

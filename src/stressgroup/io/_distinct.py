@@ -25,6 +25,8 @@ __all__ = ["Texts", "factorize_text", "masked", "missing", "normalised_ids", "pe
            "stripped_missing"]
 
 _SEP = "\x00"
+#: Every character ``str.strip`` takes for whitespace (none is above U+3000).
+_SPACE_CODES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
 #: The ASCII whitespace (what ``str.split``/``strip`` and ``re``'s ``\s`` take for
 #: whitespace among ASCII characters).
 ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
@@ -52,11 +54,18 @@ def factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     checking that every value is a ``str``; here the table is used straight away, and the
     check comes after: that table codes any value that is no ``str`` as missing (-1),
     which text never is, so an array with a -1 is factorized by pandas instead.
+
+    A column of few distinct values is factorized by the objects' addresses first (see
+    :func:`_by_address`), then only its distinct objects by their text; its codes are
+    then of a small integer type (``int8`` for fewer than 127 values).
     """
     values = np.asarray(values, dtype=object)
     try:
         from pandas._libs import hashtable
 
+        fast = _by_address(values, hashtable)
+        if fast is not None:
+            return fast
         uniques, codes = hashtable.StringHashTable(len(values) or 1).factorize(
             values, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
         codes = np.asarray(codes, dtype=np.intp)
@@ -65,6 +74,57 @@ def factorize_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if len(codes) == len(values) and not (codes < 0).any():
         return codes, np.asarray(uniques, dtype=object)
     return pd.factorize(values, sort=False)
+
+
+#: A column is factorized by address when its first values hold at most this many
+#: distinct objects (an id or time column has about as many as values: by text).
+_FEW = 256
+_SAMPLE = 4096
+
+
+def _addresses(values: np.ndarray) -> np.ndarray:
+    """The addresses of the objects of an object array, as an intp array (a view: it
+    lives only as long as ``values`` is kept)."""
+    import ctypes
+
+    return np.ctypeslib.as_array((ctypes.c_ssize_t * len(values)).from_address(
+        values.ctypes.data))
+
+
+def _by_address(values: np.ndarray, hashtable: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`factorize_text` of a column of few distinct values, or None.
+
+    The CSV parser gives one object to all equal cells of a chunk (and Python one to
+    every one-character text), so a column of answers holds a few distinct objects.
+    Hashing their addresses (integers) is several times faster than hashing their
+    text; the distinct objects, in order of first appearance, are then factorized by
+    text, and the two codings composed: the codes and the distinct values in order of
+    first appearance, exactly those of the text factorization.
+    """
+    n = len(values)
+    if n < 4 * _SAMPLE or not values.flags.c_contiguous:
+        return None
+    if len(pd.unique(_addresses(values[:_SAMPLE]))) > _FEW:
+        return None
+    import ctypes
+
+    addr = _addresses(values)
+    objects, codes = hashtable.Int64HashTable(_FEW).factorize(
+        addr, na_sentinel=-1, na_value=None, mask=None, ignore_na=False)
+    if len(objects) > n // 4:
+        return None
+    # each distinct address is that of an object ``values`` holds (and keeps alive)
+    first = np.empty(len(objects), dtype=object)
+    first[:] = [ctypes.cast(int(a), ctypes.py_object).value for a in objects]
+    uniques, text_codes = hashtable.StringHashTable(len(first) or 1).factorize(
+        first, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
+    text_codes = np.asarray(text_codes, dtype=np.intp)
+    if (text_codes < 0).any():   # not every value is text: pandas decides
+        return None
+    # the codes in the smallest integer type that holds them (a byte per cell, not 8)
+    small = np.int8 if len(uniques) < 127 else np.int16 if len(uniques) < 32767 else np.intp
+    return (text_codes.astype(small)[np.asarray(codes, dtype=np.intp)],
+            np.asarray(uniques, dtype=object))
 
 
 class Texts:
@@ -86,6 +146,8 @@ class Texts:
         self.plain = joined is not None and joined.isascii() and not any(
             ch in joined for ch in ASCII_SPACE)
         self._lengths: np.ndarray | None = None
+        self._units: np.ndarray | None = None
+        self._ends: np.ndarray | None = None
 
     @property
     def lengths(self) -> np.ndarray:
@@ -102,7 +164,22 @@ class Texts:
                          np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32))
                 ends = np.append(np.flatnonzero(units == 0), len(units))
                 self._lengths = ends - np.append(0, ends[:-1] + 1)
+                self._units, self._ends = units, ends
         return self._lengths
+
+    def edge_space(self) -> bool:
+        """Whether a value has whitespace (``str.strip``'s) at its start or end; only
+        the first and last character of each value are looked at."""
+        if self.joined is None:
+            return any(v != v.strip() for v in self.values)
+        if self.plain:
+            return False
+        lengths = self.lengths
+        units, ends = self._units, self._ends
+        full = lengths > 0
+        first = units[(ends - lengths)[full]]
+        last = units[ends[full] - 1]
+        return bool(np.isin(first, _SPACE_CODES).any() or np.isin(last, _SPACE_CODES).any())
 
     def has(self, ch: str) -> np.ndarray:
         """Boolean mask: the values holding the character ``ch``."""
@@ -135,8 +212,11 @@ def stripped_missing(values: Sequence[str] | Texts) -> tuple[list[str], np.ndarr
     if texts.joined is None:
         return [v.strip() for v in texts.values], np.fromiter(
             (is_missing(v) for v in texts.values), dtype=bool, count=texts.n)
-    stripped = texts.values if texts.plain else [v.strip() for v in texts.values]
-    lengths = texts.lengths if texts.plain else Texts(stripped).lengths
+    # a value without whitespace at either end is its own strip: most values of a
+    # column of times or free text
+    same = not texts.edge_space()
+    stripped = texts.values if same else [v.strip() for v in texts.values]
+    lengths = texts.lengths if same else Texts(stripped).lengths
     out = lengths == 0
     # an ASCII value is missing when stripped it is blank or a marker's spelling (at most
     # 4 characters); another may be a full-width marker: the rule itself looks

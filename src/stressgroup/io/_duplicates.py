@@ -124,7 +124,12 @@ def _duplicated(columns: list[np.ndarray]) -> np.ndarray:
     values equal) occur in more than one row."""
     n = len(columns[0]) if columns else 0
     key = np.zeros(n, dtype=np.int64)
+    first = True
     for col in columns:
+        if first and col.dtype.kind == "i" and n and 0 <= col.min() and col.max() < 2 * n:
+            # codes already, and small: the key as they are (no hashing of a million ids)
+            key, first = col.astype(np.int64, copy=False), False
+            continue
         if col.dtype.kind == "i":   # codes already
             codes, uniques = pd.factorize(col, sort=False)
         else:
@@ -137,6 +142,7 @@ def _duplicated(columns: list[np.ndarray]) -> np.ndarray:
             continue   # the same value in every row
         # one code per pair of values seen, kept small
         key, _ = pd.factorize(key * size + codes, sort=False)
+        first = False
     if not n:
         return np.zeros(0, dtype=bool)
     return np.bincount(key)[key] > 1

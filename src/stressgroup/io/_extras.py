@@ -106,6 +106,27 @@ def extra_series(values: np.ndarray, *, as_text: bool,
     return pd.Series(obj_u[codes], dtype=object)
 
 
+def _digit_numbers(texts: Texts) -> np.ndarray | None:
+    """``[float(v) for v in texts.values]`` when every value is 1 to 18 ASCII digits (a
+    row number, an id), read from the digits at once; else None."""
+    joined = texts.joined
+    if joined is None or not texts.n or not joined.isascii() or any(
+            ch in joined for ch in "+-."):
+        return None
+    lengths = texts.lengths
+    if lengths.min() < 1 or lengths.max() > 18:
+        return None
+    units = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    digits = units[units != 0].astype(np.int64) - 48
+    if len(digits) != int(lengths.sum()) or digits.min() < 0 or digits.max() > 9:
+        return None
+    # each digit times ten to the power of its place from the value's end
+    ends = np.cumsum(lengths)
+    place = np.repeat(ends, lengths) - np.arange(len(digits)) - 1
+    values = np.add.reduceat(digits * 10 ** place, ends - lengths)
+    return values.astype(np.float64)   # exact below 2**53, rounded as float() rounds
+
+
 def _plain_numbers(answered: list[str]) -> np.ndarray | None:
     """The values as floats when every one is a plain number without a leading zero
     (``_NUMBER_RE``, ``_LEADING_ZERO_RE``), else None."""
@@ -114,10 +135,12 @@ def _plain_numbers(answered: list[str]) -> np.ndarray | None:
         # only digits, signs and points: float() reads exactly the _NUMBER_RE numbers
         if len(texts.joined.translate(_NUMBER_CHARS)) != texts.n - 1:
             return None
-        try:
-            numbers = np.array(answered, dtype=object).astype(np.float64)
-        except ValueError:
-            return None
+        numbers = _digit_numbers(texts)
+        if numbers is None:
+            try:
+                numbers = np.array(answered, dtype=object).astype(np.float64)
+            except ValueError:
+                return None
         joined = texts.joined
         if (joined[:1] == "0" or joined[:2] in ("+0", "-0") or any(
                 f"{_SEP}{p}" in joined for p in ("0", "+0", "-0"))) and any(

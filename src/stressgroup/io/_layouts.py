@@ -23,7 +23,7 @@ from ._duplicates import DuplicateRule
 from ._extras import Extras
 from ._mapping import ColumnMap, map_columns
 from ._options import Job
-from ._sources import factorized
+from ._sources import factorized, release
 from ._waves import fixed_wave, wave_categorical, wave_categorical_codes
 
 __all__ = ["Answers", "Layout", "LongLayout", "WideLayout", "column_layout"]
@@ -147,16 +147,45 @@ class _ColumnLayout(Layout):
         parts = []
         n_labels = 0
         numbers = np.zeros(raw.n_rows, dtype=np.int64)
-        for key, c in self.map.item_cols.items():
+        # every answer goes straight to its place in one block (item, row, wave): the
+        # rows of data as they are, when every row is kept and answers every wave
+        waves = list(self.map.waves_in)
+        self.block = np.empty((len(self.item_ids), raw.n_rows, len(waves)))
+        place = {(item, w): (j, k) for j, item in enumerate(self.item_ids)
+                 for k, w in enumerate(waves)}
+        for key in place.keys() - self.map.item_cols.keys():
+            j, k = place[key]
+            self.block[j, :, k] = np.nan
+        keep = _time_columns(raw)
+        done = {}
+        # in the block's order: an item's waves side by side are filled (and their text
+        # freed) together, so the block grows as the text shrinks
+        order = sorted(self.map.item_cols, key=lambda k: place.get(k, (len(place), 0)))
+        for key in order:
+            c = self.map.item_cols[key]
             sentinels = {**missing_values.get("*", {}), **missing_values.get(c, {})}
+            at = place.get(key)
             conv = convert_items(raw.cells[c], scale.for_item(key[0]), checked=checked,
-                                 sentinels=sentinels, fact=factorized(raw, c))
+                                 sentinels=sentinels, fact=factorized(raw, c),
+                                 out=None if at is None else self.block[at[0], :, at[1]])
+            if c not in keep:   # its text is needed no more: free it (kept compact)
+                release(raw, c)
+            done[key] = conv
+        for key, c in self.map.item_cols.items():   # the columns' order from here on
+            conv = done[key]
             self.values[key] = conv.numbers
             self.given[key] = conv.given
             n_labels += conv.n_labels
             numbers += ~np.isnan(conv.numbers)
             parts.append((c, conv))
         return Answers.of(parts, n_labels, numbers)
+
+    def _records(self, at: np.ndarray | None) -> np.ndarray:
+        """The answers' block of the records (items x records): the block's rows and waves
+        at the flat positions ``at`` (row * waves + wave), all of them when None."""
+        block, self.block = self.block, None   # the frame holds what it needs
+        flat = block.reshape(len(self.item_ids), block.shape[1] * block.shape[2])
+        return flat if at is None else np.take(flat, at, axis=1)
 
     def _extra_names(self, extras: Extras) -> tuple[dict[str, pd.Series], dict[str, str]]:
         """``({name in data: values}, {stem of a per-wave extra: name in data})``."""
@@ -206,13 +235,10 @@ class LongLayout(_ColumnLayout):
         fixed = fixed_wave(self.job.opt)   # wave= given: every row's wave (see row_waves)
         wave = (wave_categorical_codes(np.zeros(len(idx), dtype=np.int64), [fixed])
                 if fixed is not None else wave_categorical(waves[idx]))
-        out: dict[str, Any] = {"id": pd.Series(ids[idx], dtype="str"), "wave": wave}
-        for item in self.item_ids:
-            arr = self.values.get((item, None))
-            out[item] = arr[idx] if arr is not None else np.full(len(idx), np.nan)
-        for name, series in extra_out.items():
-            out[name] = _take(series, idx)
-        return pd.DataFrame(out)
+        head: dict[str, Any] = {"id": pd.Series(ids[idx], dtype="str"), "wave": wave}
+        block = self._records(None if len(idx) == self.job.raw.n_rows else idx)
+        tail = {name: _take(series, idx) for name, series in extra_out.items()}
+        return _frame(head, self.item_ids, block, tail)
 
 
 class WideLayout(_ColumnLayout):
@@ -249,42 +275,72 @@ class WideLayout(_ColumnLayout):
         given = (np.vstack([self.present[w][idx] for w in waves_in]).T.ravel() if n_w
                  else np.zeros(0, dtype=bool))
         row_of = np.repeat(idx, n_w)
-        wave_of = np.tile(np.arange(n_w), len(idx))
-        sel = row_of[given].astype(np.int64)
-        rec_wave = wave_of[given]
-        absent_rows, absent_wave = row_of[~given], wave_of[~given]
+        wave_of = np.tile(np.arange(n_w, dtype=np.int8 if n_w < 127 else np.int64), len(idx))
+        if given.all():   # every kept row answers every wave: every (row, wave) a record
+            sel, rec_wave = row_of.astype(np.int64, copy=False), wave_of
+            absent_rows, absent_wave = row_of[:0], wave_of[:0]
+        else:
+            sel = row_of[given].astype(np.int64)
+            rec_wave = wave_of[given]
+            absent_rows, absent_wave = row_of[~given], wave_of[~given]
+        del row_of, wave_of
         labels = np.array(list(waves_in), dtype=object)
         self.waves_absent = {"file": [file] * len(absent_rows),
                              "row": raw.rows[absent_rows].tolist(),
                              "id": ids[absent_rows].tolist(),
                              "wave": labels[absent_wave].tolist()}
-        masks = {w: rec_wave == k for k, w in enumerate(waves_in)}
-        out: dict[str, Any] = {
-            "id": pd.Series(ids[sel].tolist() if len(sel) else [], dtype="str"),
+        head: dict[str, Any] = {
+            "id": pd.Series(ids[sel] if len(sel) else [], dtype="str"),
             "wave": wave_categorical_codes(rec_wave, list(waves_in))}
-        # an item's answers in all waves end to end; a record's is at (its wave, its row)
-        at = rec_wave * raw.n_rows + sel
-        none = np.full(raw.n_rows, np.nan)
-        for item in self.item_ids:
-            parts = [self.values.get((item, w)) for w in waves_in]
-            if all(p is None for p in parts):
-                out[item] = np.full(len(sel), np.nan)
-                continue
-            out[item] = np.concatenate([none if p is None else p for p in parts])[at]
-        for name, series in extra_out.items():
-            out[name] = _take(series, sel)
+        every = len(sel) == raw.n_rows * n_w
+        block = self._records(None if every else sel * n_w + rec_wave)
+        tail = {name: _take(series, sel) for name, series in extra_out.items()}
         for stem, name in wave_extra_names.items():
             per_wave = {w: extras.values(c) for (s, w), c in self.wave_extras.items()
                         if s == stem}
-            vals: list[Any] = [np.nan] * len(sel)
-            for w, series in per_wave.items():
-                values = series._values   # what series.iloc[i] gives, element by element
-                rows = sel.tolist()
-                for pos in np.flatnonzero(masks[w]).tolist():
-                    vals[pos] = values[rows[pos]]
-            out[name] = pd.Series(vals, dtype=object).infer_objects() if vals else \
-                pd.Series([], dtype=object)
-        return pd.DataFrame(out)
+            tail[name] = _per_wave(per_wave, waves_in, sel, rec_wave)
+        return _frame(head, self.item_ids, block, tail)
+
+
+def _per_wave(per_wave: Mapping[str, pd.Series], waves_in: Sequence[str], sel: np.ndarray,
+              rec_wave: np.ndarray) -> pd.Series:
+    """A per-wave extra column (``pre_note``, ``post_note``) as one column of the records:
+    each record's value in its wave's column (NaN for a wave without one)."""
+    vals = np.full(len(sel), np.nan, dtype=object)
+    for k, w in enumerate(waves_in):
+        if w not in per_wave:
+            continue
+        values = per_wave[w]._values   # what series.iloc[i] gives, element by element
+        pos = np.flatnonzero(rec_wave == k)
+        if isinstance(values, np.ndarray) and values.dtype == object:
+            vals[pos] = values[sel[pos]]
+        else:   # numbers: as numpy scalars, as element by element
+            rows = sel.tolist()
+            for q in pos.tolist():
+                vals[q] = values[rows[q]]
+    return pd.Series(vals, dtype=object).infer_objects() if len(vals) else \
+        pd.Series([], dtype=object)
+
+
+def _frame(head: Mapping[str, Any], items: Sequence[str], block: np.ndarray,
+           tail: Mapping[str, Any]) -> pd.DataFrame:
+    """``DataFrame({**head, item: block[j] ..., **tail})``, the answers' block used as it
+    is (``DataFrame`` of a dict copies every float column into a new block)."""
+    parts = [pd.DataFrame(dict(head), copy=False)]
+    if len(items):
+        parts.append(pd.DataFrame(block.T, columns=list(items), copy=False))
+    if tail:
+        parts.append(pd.DataFrame(dict(tail), copy=False))
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat(parts, axis=1)
+
+
+def _time_columns(raw: Any) -> set[str]:
+    """The columns whose text the report still reads after the answers are converted."""
+    from ._columns import find_time_column
+
+    return {find_time_column(list(raw.columns), raw.meta.get("time_column"))} - {None}
 
 
 def _take(series: pd.Series, rows: np.ndarray) -> pd.Series:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from . import _distinct as distinct
 from ._columns import looks_like_pii, pii_header_reason, pii_reason
@@ -113,7 +114,7 @@ def private_ids(file: str, raw: RawTable, idc: str, ids_raw: np.ndarray, ids: np
             kinds = np.asarray(distinct.personal_kinds(norm.tolist()), dtype=object)[codes]
         else:
             kinds = map_uniques(ids, distinct.personal_kinds)
-        hit = np.array([k is not None for k in kinds], dtype=bool)
+        hit = ~pd.isna(kinds)   # a kind is a text or None
         hashed = hit if opt.pii != "keep" else np.zeros(len(ids), dtype=bool)
         if hit.any():
             idx = np.flatnonzero(hit)

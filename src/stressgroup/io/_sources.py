@@ -70,7 +70,9 @@ class RawTable:
     headers : list of str
         Header names as written (for messages).
     cells : dict of str to numpy.ndarray
-        Column name -> object array of ``str``, one per data row.
+        Column name -> object array of ``str``, one per data row. The loader frees an
+        item column's text once its answers are read (:func:`release`); asked for
+        after that, it is rebuilt from the column's codes.
     rows : numpy.ndarray
         Spreadsheet row number of each data row.
     encoding : str or None
@@ -208,6 +210,56 @@ def factorized(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray]:
     codes, uniques = factorize_text(values)
     cache[column] = (values, codes, uniques)
     return codes, uniques
+
+
+class _Cells(dict):
+    """``RawTable.cells`` once a column was released (see :func:`release`): a released
+    column's cells are rebuilt from its codes when asked for."""
+
+    def __init__(self, cells: dict[str, np.ndarray]):
+        super().__init__(cells)
+        self.released: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __missing__(self, column: str) -> np.ndarray:
+        if column not in self.released:
+            raise KeyError(column)
+        codes, uniques = self.released.pop(column)
+        values = self[column] = np.asarray(uniques, dtype=object)[codes]
+        return values
+
+    def __contains__(self, column: object) -> bool:
+        return super().__contains__(column) or column in self.released
+
+    def get(self, column: str, default: Any = None) -> Any:
+        try:
+            return self[column]
+        except KeyError:
+            return default
+
+
+def _small_codes(codes: np.ndarray, n: int) -> np.ndarray:
+    """``codes`` (0 to n - 1) in the smallest integer type that holds them."""
+    for kind in (np.int8, np.int16, np.int32):
+        if n < np.iinfo(kind).max:
+            return codes.astype(kind)
+    return codes
+
+
+def release(table: RawTable, column: str) -> None:
+    """Free the text of a column whose cells no step reads any more (an item column
+    once converted): one object per cell, 8 bytes each, and the cached codes, for a
+    column of a million answers. Its codes are kept in the smallest integer type, and
+    ``table.cells[column]`` rebuilds the cells from them if it is asked for after all."""
+    codes, uniques = factorized(table, column)
+    if len(codes) and codes.min() < 0:   # not all text (a DataFrame's): kept as it is
+        return
+    if not isinstance(table.cells, _Cells):
+        table.cells = _Cells(table.cells)
+    small = _small_codes(codes, len(uniques))
+    del table.cells[column]
+    table.meta.get("_factorized", {}).pop(column, None)
+    table.meta.get("_stripped", {}).pop(column, None)
+    table.cells.released[column] = (small, uniques)
 
 
 def stripped_distinct(table: RawTable, column: str) -> tuple[list[str], np.ndarray]:
@@ -449,27 +501,61 @@ def _utf8_body(data: bytes, encoding: str | None, used: str) -> bytes | None:
     return None
 
 
-def _c_parse(source: Any, sep: str, encoding: str | None) -> list[np.ndarray]:
-    """pandas' C parser, every cell as text, blank lines kept: one object array per column."""
-    frame = pd.read_csv(source, sep=sep, header=None, dtype=object, encoding=encoding,
-                        keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                        engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True)
-    columns = []
-    for name in frame.columns:
-        col = frame[name].to_numpy()
-        if not col.flags.writeable:   # a view of the frame, which is dropped here
-            try:
-                col.flags.writeable = True
-            except ValueError:
-                col = col.copy()
-        columns.append(col)
-    if columns and pd.isna(columns[-1]).any():   # short rows padded with NaN at the end
+#: Rows parsed at a time: each piece is copied into its place in the columns and freed,
+#: so that the text of the file is held once (not the pieces and the joined columns).
+_CHUNK_ROWS = 100_000
+
+
+def _c_parse(source: Any, sep: str, encoding: str | None,
+             n_lines: Callable[[], int] | None = None) -> list[np.ndarray]:
+    """pandas' C parser, every cell as text, blank lines kept: one object array per column.
+
+    ``n_lines``: counts the lines of the text, if it can (an upper bound of the rows: a
+    file of more than one piece gets its columns that long at once)."""
+    # a file of up to two pieces' lines is read as one piece (its columns as parsed)
+    lines = n_lines() if n_lines else None
+    one = lines is not None and lines <= 2 * _CHUNK_ROWS
+    reader = pd.read_csv(source, sep=sep, header=None, dtype=object, encoding=encoding,
+                         keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                         engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
+                         chunksize=2 * _CHUNK_ROWS + 1 if one else _CHUNK_ROWS)
+    columns: list[np.ndarray] = []
+    at = 0
+    with reader:
+        head = next(reader, None)
+        first = [] if head is None else [head[name].to_numpy() for name in head.columns]
+        del head
+        for frame in reader:
+            n = len(frame)
+            if not columns:   # a second piece: the columns made at full length
+                at = len(first[0])
+                size = max(lines or 0, at + n)
+                columns = [np.empty(size, dtype=object) for _ in first]
+                for col, piece in zip(columns, first):
+                    col[:at] = piece
+                first = []
+            if at + n > len(columns[0]):   # more rows than lines counted: room for more
+                columns = [np.concatenate([c[:at], np.empty(max(at, n), dtype=object)])
+                           for c in columns]
+            for j, name in enumerate(frame.columns):
+                columns[j][at:at + n] = frame[name].to_numpy()
+            at += n
+            del frame
+    if not columns:   # one piece: its columns as they are (views of the dropped frame)
+        columns, at = first, len(first[0]) if first else 0
         for j, col in enumerate(columns):
+            if not col.flags.writeable:
+                try:
+                    col.flags.writeable = True
+                except ValueError:
+                    columns[j] = col.copy()
+    # quoted line breaks leave room unused: trimmed when it is worth a copy
+    columns = [c[:at] if len(c) - at <= at // 8 else c[:at].copy() for c in columns]
+    if columns and pd.isna(columns[-1]).any():   # short rows padded with NaN at the end
+        for col in columns:
             missing = pd.isna(col)
             if missing.any():
-                col = col.copy()
                 col[missing] = ""
-                columns[j] = col
     return columns
 
 
@@ -497,7 +583,8 @@ def _utf8_columns(data: bytes, suffix: str, sep: str | None
             if sep is None:
                 return None
     try:
-        columns = _c_parse(io.BytesIO(body), sep, "utf-8")
+        columns = _c_parse(io.BytesIO(body), sep, "utf-8",
+                           n_lines=lambda: body.count(b"\n") + 1)
     except Exception:  # noqa: BLE001  (not UTF-8, ragged rows, a broken quote: the plain way says)
         return None
     return columns, "utf-8-sig" if bom else "utf-8", sep
@@ -510,8 +597,9 @@ def _csv_columns(text: str, sep: str, file: str,
     ``body``: the text as UTF-8 bytes, when at hand (parsed without encoding it again)."""
     try:  # fast path: pandas' C parser, every cell as text, blank lines kept
         if body is not None:
-            return _c_parse(io.BytesIO(body), sep, "utf-8")
-        return _c_parse(io.StringIO(text), sep, None)
+            return _c_parse(io.BytesIO(body), sep, "utf-8",
+                            n_lines=lambda: body.count(b"\n") + 1)
+        return _c_parse(io.StringIO(text), sep, None, n_lines=lambda: text.count("\n") + 1)
     except (pd.errors.ParserError, ValueError):
         pass   # ragged rows or a broken quote: the csv module says where
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)

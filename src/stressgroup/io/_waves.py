@@ -82,8 +82,9 @@ def wave_categorical(values: Sequence[str] | np.ndarray) -> pd.Categorical:
 
 def wave_categorical_codes(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical:
     """``wave_categorical([labels[c] for c in codes])``, from the codes (distinct labels)."""
-    seen = pd.unique(np.asarray(codes, dtype=np.int64)) if len(codes) else np.zeros(0, np.int64)
-    first = np.full(len(labels), -1, dtype=np.int64)
+    codes = np.asarray(codes)
+    seen = pd.unique(codes).astype(np.int64) if len(codes) else np.zeros(0, np.int64)
+    first = np.full(len(labels), -1, dtype=np.int8 if len(labels) < 127 else np.int64)
     first[seen] = np.arange(len(seen))
     return _ordered(first[codes] if len(codes) else np.zeros(0, dtype=np.int64),
                     [labels[c] for c in seen.tolist()])
@@ -95,7 +96,8 @@ def _ordered(codes: np.ndarray, present: list[str]) -> pd.Categorical:
     other = [w for w in present if w not in WAVE_ORDER]
     categories = known + other
     at = {w: k for k, w in enumerate(categories)}
-    recode = np.array([at[w] for w in present], dtype=np.int64)
+    recode = np.array([at[w] for w in present],
+                      dtype=np.int8 if len(categories) < 127 else np.int64)
     return pd.Categorical.from_codes(recode[codes] if len(codes) else codes, categories=categories,
                                      ordered=True)
 
