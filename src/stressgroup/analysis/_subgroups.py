@@ -17,7 +17,7 @@ from ..core.results import jsonable, quiet_numpy
 from ..instruments import Instrument, load_instrument
 from ..report import Reportable
 from ._change import adjust_p
-from ._paired import dz_confidence_interval, hedges_j
+from ._paired import average_ranks, dz_confidence_interval, hedges_j
 from ._profile import wave_scores
 from ._textvalues import text_values
 
@@ -284,9 +284,13 @@ def spearman_test(x, y) -> dict:
     x = np.asarray(x, float)
     y = np.asarray(y, float)
     n = x.size
-    rx, ry = stats.rankdata(x), stats.rankdata(y)
+    if np.isnan(x).any() or np.isnan(y).any():   # scipy's NaN propagation
+        rx, ry = stats.rankdata(x), stats.rankdata(y)
+        ties = len(np.unique(x)) < n or len(np.unique(y)) < n
+    else:
+        (rx, cx), (ry, cy) = average_ranks(x), average_ranks(y)
+        ties = len(cx) < n or len(cy) < n
     rho = float(np.corrcoef(rx, ry)[0, 1]) if n > 1 else float("nan")
-    ties = len(np.unique(x)) < n or len(np.unique(y)) < n
     q = (n**3 - n) * (1 - rho) / 6
     exact = not ties and n <= 1290
     if not np.isfinite(rho):
