@@ -524,8 +524,12 @@ def subgroup_differences(responses, instrument: "Instrument | str", by, wave: "s
         entry["n_missing"] = int(cat.isna().sum())
         if entry["n_missing"]:
             notes.append(f"{var}: {entry['n_missing']} people with no value left out")
-        present = [c for c in order if (cat == c).sum() > 0]
-        kept = [c for c in present if (cat == c).sum() >= 2]
+        # each person's category as a code (-1: no value): one hashing pass instead of
+        # comparing every row's text with each category, for every scale
+        codes = pd.Categorical(cat.to_numpy(), categories=order).codes
+        sizes = np.bincount(codes[codes >= 0], minlength=len(order))
+        present = [c for c, size in zip(order, sizes) if size > 0]
+        kept = [c for c, size in zip(order, sizes) if size >= 2]
         for c in present:
             if c not in kept:
                 entry["dropped"].append(c)
@@ -538,9 +542,11 @@ def subgroup_differences(responses, instrument: "Instrument | str", by, wave: "s
             variables[var] = entry
             continue
         entry["kind"] = "two_groups" if len(kept) == 2 else "anova"
+        members = [codes == order.index(c) for c in kept]
         for sc in scales:
             y = scores[sc].to_numpy(float)
-            gs = [y[(cat == c).to_numpy() & ~np.isnan(y)] for c in kept]
+            scored = ~np.isnan(y)
+            gs = [y[m & scored] for m in members]
             if any(g.size < 2 for g in gs):
                 notes.append(f"{var}, {sc}: a category has fewer than 2 scores; "
                              "not compared")
