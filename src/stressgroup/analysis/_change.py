@@ -47,7 +47,9 @@ class ReliableChangeResult(Reportable):
 
     def to_dict(self) -> dict:
         return jsonable({"improved": self.improved, "unchanged": self.unchanged,
-                         "deteriorated": self.deteriorated, "rci": list(self.rci),
+                         # an array: converted in bulk (NaN -> None), not float by float
+                         "deteriorated": self.deteriorated,
+                         "rci": np.asarray(self.rci, dtype=float),
                          "sd_pre": self.sd_pre, "r_xx": self.r_xx, "s_diff": self.s_diff,
                          "criterion": self.criterion, "higher_is": self.higher_is})
 
