@@ -49,13 +49,16 @@ def wave_scores(responses, instrument: Instrument, wave: "str | None",
             raise DataError("the data has no 'wave' column to select the wave "
                             f"{wave!r} from; pass wave=None to use every row")
         w = data["wave"].astype(str)
-        if not (w == str(wave)).any():
+        rows = (w == str(wave)).to_numpy()
+        if not rows.any():
             have = ", ".join(map(str, pd.unique(w)))
             raise DataError(f"no rows for wave {wave!r} (waves in the data: {have})")
-        rows = (w == str(wave)).to_numpy()
-        data = data[rows]
         if scored is not None:
             scored = scored[rows]
+            # only the ids are read from here on: copy no other column
+            data = data.loc[rows, [c for c in ("id",) if c in data.columns]]
+        else:
+            data = data[rows]
     if "id" in data.columns and data["id"].duplicated().any():
         dup = ", ".join(map(str, pd.unique(data.loc[data["id"].duplicated(), "id"])[:5]))
         raise DataError(f"some people have more than one row in wave {wave!r} ({dup}); "
