@@ -69,8 +69,8 @@ def band_values(values, cuts) -> pd.Series:
     x = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
     labs = band_labels(cuts)
     idx = np.searchsorted(np.array(cuts), x, side="right")
-    out = [labs[i] if not np.isnan(v) else np.nan for i, v in zip(idx, x)]
-    return pd.Series(pd.Categorical(out, categories=labs, ordered=True))
+    idx[np.isnan(x)] = -1                       # the code of a missing value
+    return pd.Series(pd.Categorical.from_codes(idx, categories=labs, ordered=True))
 
 
 # ----------------------------------------------------------------------------- tests
@@ -167,8 +167,11 @@ def many_group_tests(groups: "list[np.ndarray]") -> dict:
         warnings.warn("a group has no variance: Welch's ANOVA is undefined",
                       DegenerateDataWarning, stacklevel=3)
         out.update(welch_F=nan, welch_df1=float(k - 1), welch_df2=nan, welch_p=nan)
-    r = stats.rankdata(y)
-    _, t = np.unique(y, return_counts=True)
+    if np.isnan(y).any():   # scipy's NaN propagation
+        r = stats.rankdata(y)
+        _, t = np.unique(y, return_counts=True)
+    else:
+        r, t = average_ranks(y)
     corr = 1 - float((t**3 - t).sum()) / (n**3 - n)
     bounds = np.cumsum([0] + [g.size for g in groups])
     rs = np.array([r[bounds[i]:bounds[i + 1]].sum() for i in range(k)])
