@@ -47,7 +47,9 @@ class ReliableChangeResult(Reportable):
 
     def to_dict(self) -> dict:
         return jsonable({"improved": self.improved, "unchanged": self.unchanged,
-                         "deteriorated": self.deteriorated, "rci": list(self.rci),
+                         # an array: converted in bulk (NaN -> None), not float by float
+                         "deteriorated": self.deteriorated,
+                         "rci": np.asarray(self.rci, dtype=float),
                          "sd_pre": self.sd_pre, "r_xx": self.r_xx, "s_diff": self.s_diff,
                          "criterion": self.criterion, "higher_is": self.higher_is})
 
@@ -107,6 +109,48 @@ def reliable_change(pre, post, *, reliability: float, sd_pre: "float | None" = N
     >>> res.improved, res.unchanged, res.deteriorated
     (1, 2, 0)
     """
+    ch = change_arrays(pre, post, reliability=reliability, sd_pre=sd_pre,
+                       higher_is=higher_is, criterion=criterion, ids=ids)
+    table = pd.DataFrame({"pre": ch.pre, "post": ch.post, "change": ch.change,
+                          "rci": ch.rci, "category": RC_LABELS[ch.code]})
+    if ch.ids is not None:
+        table.insert(0, "id", list(ch.ids))
+    counts = np.bincount(ch.code, minlength=len(RC_LABELS))
+    return ReliableChangeResult(
+        improved=int(counts[IMPROVED]), unchanged=int(counts[UNCHANGED]),
+        deteriorated=int(counts[DETERIORATED]), rci=tuple(ch.rci.tolist()),
+        sd_pre=ch.sd_pre, r_xx=float(reliability), s_diff=ch.s_diff,
+        criterion=float(criterion), higher_is=higher_is, table=table)
+
+
+#: Category codes of :class:`ChangeArrays` and their labels (None: not classified).
+UNCHANGED, IMPROVED, DETERIORATED, MISSING = 0, 1, 2, 3
+RC_LABELS = np.array(["unchanged", "improved", "deteriorated", None], dtype=object)
+
+
+@dataclass(frozen=True)
+class ChangeArrays:
+    """The per-person arrays behind :func:`reliable_change` (no per-person objects).
+
+    ``code`` holds :data:`UNCHANGED`, :data:`IMPROVED`, :data:`DETERIORATED` or
+    :data:`MISSING` (the RCI is NaN) as int8; ``RC_LABELS[code]`` are the labels.
+    """
+
+    pre: np.ndarray
+    post: np.ndarray
+    change: np.ndarray
+    rci: np.ndarray
+    code: np.ndarray
+    ids: object
+    sd_pre: float
+    s_diff: float
+
+
+def change_arrays(pre, post, *, reliability: float, sd_pre: "float | None" = None,
+                  higher_is: str = "worse", criterion: float = 1.96,
+                  ids=None) -> ChangeArrays:
+    """Validate and align the scores and compute the RCI and its category codes (the
+    work of :func:`reliable_change`, shared with ``clinical_significance``)."""
     if higher_is not in ("worse", "better"):
         raise ValueError(f"higher_is must be 'worse' or 'better', not {higher_is!r}")
     if not 0 <= reliability < 1:
@@ -128,22 +172,11 @@ def reliable_change(pre, post, *, reliability: float, sd_pre: "float | None" = N
     with np.errstate(invalid="ignore", divide="ignore"):
         rci = change / s_diff
     sign = -1.0 if higher_is == "worse" else 1.0
-    cat = np.full(a.shape, None, dtype=object)
-    valid = ~np.isnan(rci)
-    cat[valid] = "unchanged"
-    cat[valid & (sign * rci > criterion)] = "improved"
-    cat[valid & (sign * rci < -criterion)] = "deteriorated"
-    table = pd.DataFrame({"pre": a, "post": b, "change": change, "rci": rci,
-                          "category": cat})
-    if ids is not None:
-        table.insert(0, "id", list(ids))
-    counts = pd.Series(cat[valid]).value_counts()
-    return ReliableChangeResult(
-        improved=int(counts.get("improved", 0)), unchanged=int(counts.get("unchanged", 0)),
-        deteriorated=int(counts.get("deteriorated", 0)),
-        rci=tuple(rci.astype(float).tolist()),
-        sd_pre=float(sd_pre), r_xx=float(reliability), s_diff=float(s_diff),
-        criterion=float(criterion), higher_is=higher_is, table=table)
+    signed = sign * rci
+    code = np.where(np.isnan(rci), np.int8(MISSING), np.int8(UNCHANGED))
+    code[signed > criterion] = IMPROVED        # NaN compares False: stays MISSING
+    code[signed < -criterion] = DETERIORATED
+    return ChangeArrays(a, b, change, rci, code, ids, float(sd_pre), float(s_diff))
 
 
 _METHODS = {"holm": "holm", "fdr_bh": "fdr_bh", "bh": "fdr_bh", "none": None}

@@ -218,6 +218,22 @@ _CUT_TEXT = {"a": {"en": "2 SD beyond the baseline (dysfunctional) mean",
                    "zh": "两个均值按标准差加权的中点"}}
 
 
+#: Codes of the per-person columns; the labels are what the table holds (None: not
+#: classified, or the score is missing).
+_RECOVERED, _IMPROVED, _UNCHANGED, _DETERIORATED, _NONE = range(5)
+_CAT_LABELS = np.array(list(CATEGORIES) + [None], dtype=object)
+_REL_LABELS = np.array(["none", "improvement", "deterioration", None], dtype=object)
+_FLAG_LABELS = np.array([False, True, None], dtype=object)
+_FROM_RC = np.array([_UNCHANGED, _IMPROVED, _DETERIORATED, _NONE], dtype=np.int8)  # by RC code
+
+
+def _flags(f: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """True / False, None where the score is missing (Python objects, shared)."""
+    code = f.astype(np.int8)
+    code[np.isnan(x)] = 2
+    return _FLAG_LABELS[code]
+
+
 def _num(x):
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
@@ -330,7 +346,7 @@ def clinical_significance(pre, post, *, reliability: float,
     >>> res.targeted
     ('B', 'C', 'D')
     """
-    from ._change import reliable_change
+    from ._change import DETERIORATED, IMPROVED, change_arrays
 
     if higher_is not in ("worse", "better"):
         raise ValueError(f"higher_is must be 'worse' or 'better', not {higher_is!r}")
@@ -348,12 +364,9 @@ def clinical_significance(pre, post, *, reliability: float,
     elif cutoff in ("b", "c") and not has_norms:
         raise ValueError(f"cutoff {cutoff!r} needs the functional population's mean and SD: "
                          "pass norms=... (or use cutoff='a', from the sample)")
-    rc = reliable_change(pre, post, reliability=reliability, sd_pre=sd_pre,
-                         higher_is=higher_is, criterion=criterion, ids=ids)
-    tab = rc.table.copy()
-    if "id" not in tab.columns:
-        tab.insert(0, "id", list(range(len(tab))))
-    a, b = tab["pre"].to_numpy(float), tab["post"].to_numpy(float)
+    rc = change_arrays(pre, post, reliability=reliability, sd_pre=sd_pre,
+                       higher_is=higher_is, criterion=criterion, ids=ids)
+    a, b = rc.pre, rc.post
     base = a[~np.isnan(a)]
     mean_pre = float(base.mean()) if base.size else math.nan
     cuts = jacobson_truax_cutoffs(mean_pre, rc.sd_pre, norm_mean, norm_sd, higher_is)
@@ -363,28 +376,25 @@ def clinical_significance(pre, post, *, reliability: float,
         fun_pre = toward_fun * (a - value) > 0
         fun_post = toward_fun * (b - value) > 0
     both = ~(np.isnan(a) | np.isnan(b))
-    cat = tab["category"].to_numpy(dtype=object).copy()   # strings; None if not classified
-    cat[pd.isna(cat)] = None
-    reliable = np.where(cat == "improved", "improvement",
-                        np.where(cat == "deteriorated", "deterioration", "none"))
-    reliable = np.where(both, reliable, None)
-    crossed = both & (cat == "improved") & ~fun_pre & fun_post
-    cat[crossed] = "recovered"
-    targeted = both & ((cat == "deteriorated") | ~fun_post)
-    def col(values) -> pd.Series:  # object dtype keeps None for "not classified"
-        return pd.Series(values, index=tab.index, dtype=object)
+    # Everything per person is a small-integer code; the object columns of the table
+    # are one take from a tiny label array (cells share its few objects).
+    improved = rc.code == IMPROVED
+    deteriorated = rc.code == DETERIORATED
+    cat = _FROM_RC[rc.code]
+    cat[improved & both & ~fun_pre & fun_post] = _RECOVERED
+    rel = np.where(improved, np.int8(1), np.int8(0))
+    rel[deteriorated] = 2
+    rel[~both] = 3
+    targeted = both & (deteriorated | ~fun_post)
+    def col(values) -> pd.Series:  # object dtype keeps None (no inference to str)
+        return pd.Series(values, dtype=object, copy=False)
 
-    def flags(f, x) -> np.ndarray:  # True / False, None where the score is missing
-        out = f.astype(object)
-        out[np.isnan(x)] = None
-        return out
-
-    tab["reliable"] = col(reliable)
-    tab["functional_pre"] = col(flags(fun_pre, a))
-    tab["functional_post"] = col(flags(fun_post, b))
-    tab["category"] = col(cat)
-    tab["targeted"] = targeted
-    counts = pd.Series(cat[both]).value_counts()
+    tab = pd.DataFrame({"pre": a, "post": b, "change": rc.change, "rci": rc.rci,
+                        "category": col(_CAT_LABELS[cat]), "reliable": col(_REL_LABELS[rel]),
+                        "functional_pre": col(_flags(fun_pre, a)),
+                        "functional_post": col(_flags(fun_post, b)), "targeted": targeted})
+    tab.insert(0, "id", list(rc.ids) if rc.ids is not None else list(range(len(tab))))
+    counts = np.bincount(cat[both], minlength=len(_CAT_LABELS))
     if has_norms:
         source = (f"norms ({population})" if population else "norms (as given)")
         source += f": functional M = {norm_mean:g}, SD = {norm_sd:g}; dysfunctional M, SD " \
@@ -399,11 +409,12 @@ def clinical_significance(pre, post, *, reliability: float,
                      "baseline mean: the sample does not look like a dysfunctional "
                      "population, so criteria b and c are hard to read")
     return ClinicalSignificanceResult(
-        recovered=int(counts.get("recovered", 0)), improved=int(counts.get("improved", 0)),
-        unchanged=int(counts.get("unchanged", 0)),
-        deteriorated=int(counts.get("deteriorated", 0)), n=int(both.sum()),
+        recovered=int(counts[_RECOVERED]), improved=int(counts[_IMPROVED]),
+        unchanged=int(counts[_UNCHANGED]), deteriorated=int(counts[_DETERIORATED]),
+        n=int(both.sum()),
         cutoff=cutoff, cutoff_value=float(value), cutoffs=cuts, cutoff_source=source,
         mean_pre=mean_pre, sd_pre=rc.sd_pre, norm_mean=norm_mean, norm_sd=norm_sd,
-        r_xx=rc.r_xx, s_diff=rc.s_diff, criterion=rc.criterion, higher_is=higher_is,
-        table=tab, targeted=tuple(tab.loc[targeted, "id"].tolist()), notes=tuple(notes),
+        r_xx=float(reliability), s_diff=rc.s_diff, criterion=float(criterion),
+        higher_is=higher_is,
+        table=tab, targeted=tuple(tab["id"][targeted].tolist()), notes=tuple(notes),
         norm_population=population)

@@ -49,13 +49,16 @@ def wave_scores(responses, instrument: Instrument, wave: "str | None",
             raise DataError("the data has no 'wave' column to select the wave "
                             f"{wave!r} from; pass wave=None to use every row")
         w = data["wave"].astype(str)
-        if not (w == str(wave)).any():
+        rows = (w == str(wave)).to_numpy()
+        if not rows.any():
             have = ", ".join(map(str, pd.unique(w)))
             raise DataError(f"no rows for wave {wave!r} (waves in the data: {have})")
-        rows = (w == str(wave)).to_numpy()
-        data = data[rows]
         if scored is not None:
             scored = scored[rows]
+            # only the ids are read from here on: copy no other column
+            data = data.loc[rows, [c for c in ("id",) if c in data.columns]]
+        else:
+            data = data[rows]
     if "id" in data.columns and data["id"].duplicated().any():
         dup = ", ".join(map(str, pd.unique(data.loc[data["id"].duplicated(), "id"])[:5]))
         raise DataError(f"some people have more than one row in wave {wave!r} ({dup}); "
@@ -114,6 +117,39 @@ def _tie_term(x: np.ndarray, block: int = 65536) -> float:
     return float(total)
 
 
+def _rank_sums_and_ties(x: np.ndarray, block: int = 262144) -> tuple[np.ndarray, float]:
+    """Column sums of the within-row average ranks of ``x`` and ``sum(t**3 - t)`` over
+    the groups of tied values within each row (as :func:`_tie_term`).
+
+    With ``lt`` the values of its row below an element and ``eq`` those equal to it
+    (itself included), its average rank is ``lt + (eq + 1) / 2`` (as
+    ``scipy.stats.rankdata(x, axis=1)``), and it contributes ``eq**2 - 1`` to the tie
+    term, so the sum over elements is the sum over groups of ``t**3 - t``. Counted per
+    pair of columns (two comparisons of two columns each) for blocks of rows, in
+    integers: the rank sums are exact half-integers, equal to summing rankdata's ranks,
+    without sorting each row.
+    """
+    n, k = x.shape
+    lt_sum = np.zeros(k, dtype=np.int64)    # per column: values of its rows below it
+    eq_sum = np.zeros(k, dtype=np.int64)    # ... and equal to it (itself included)
+    ties = 0
+    for start in range(0, n, block):
+        xb = np.asfortranarray(x[start:start + block])
+        eq = np.ones((k, xb.shape[0]), dtype=np.int64)
+        for i in range(k):
+            for j in range(i + 1, k):
+                same = xb[:, i] == xb[:, j]
+                below = np.count_nonzero(xb[:, i] < xb[:, j])   # i below j
+                tied = np.count_nonzero(same)
+                lt_sum[j] += below
+                lt_sum[i] += xb.shape[0] - below - tied
+                eq[i] += same
+                eq[j] += same
+        eq_sum += eq.sum(axis=1)
+        ties += int((eq * eq - 1).sum())
+    return lt_sum + (eq_sum + n) / 2, float(ties)
+
+
 def friedman_test(x: np.ndarray) -> dict:
     """Friedman rank-sum test of the columns of ``x`` (rows: complete people).
 
@@ -128,10 +164,12 @@ def friedman_test(x: np.ndarray) -> dict:
     if n < 2 or k < 2:
         return {"n": n, "k": k, "chisq": nan, "df": float(k - 1), "p": nan,
                 "kendall_w": nan}
-    r = stats.rankdata(x, axis=1)
-    ties = _tie_term(x)
+    if np.isnan(x).any():   # scipy's NaN propagation
+        colsum = stats.rankdata(x, axis=1).sum(axis=0)
+        ties = _tie_term(x)
+    else:
+        colsum, ties = _rank_sums_and_ties(x)
     denom = n * k * (k + 1) - ties / (k - 1)
-    colsum = r.sum(axis=0)
     if denom <= 0:
         warnings.warn("every person has the same score on every level: the Friedman test "
                       "is undefined", DegenerateDataWarning, stacklevel=3)

@@ -110,12 +110,21 @@ def _first_rows(data: pd.DataFrame, wave: "str | None") -> pd.DataFrame:
         if data["id"].duplicated().any():
             raise DataError("the data has no 'wave' column but ids repeat")
         return data
-    d = data.assign(_order=ordered_waves(data["wave"]).cat.codes.to_numpy())
+    order = ordered_waves(data["wave"]).cat.codes.to_numpy()
     if wave is not None:
         # the chosen wave first, then the others in wave order
-        d["_order"] = np.where(d["wave"].astype(str) == str(wave), -1, d["_order"])
-    d = d.sort_values("_order", kind="stable")
-    return d[~d["id"].duplicated()].drop(columns="_order").sort_index()
+        order = np.where(data["wave"].astype(str) == str(wave), -1, order)
+    if not (data.index.is_unique and data.index.is_monotonic_increasing):
+        d = data.assign(_order=order).sort_values("_order", kind="stable")
+        return d[~d["id"].duplicated()].drop(columns="_order").sort_index()
+    # Each person's first row in (wave order, position): a stable sort of the small wave
+    # codes (radix) and a hash pass over the ids find the rows; only those are copied,
+    # in their original order (= the index order here), instead of sorting the frame.
+    perm = np.argsort(order, kind="stable")
+    person = pd.factorize(data["id"], use_na_sentinel=False)[0]
+    first = perm[~pd.Series(person[perm]).duplicated().to_numpy()]
+    first.sort()
+    return data.iloc[first]
 
 
 def sample_description(responses, variables, group: "str | None" = None,

@@ -17,7 +17,7 @@ from ..core.results import jsonable, quiet_numpy
 from ..instruments import Instrument, load_instrument
 from ..report import Reportable
 from ._change import adjust_p
-from ._paired import dz_confidence_interval, hedges_j
+from ._paired import average_ranks, dz_confidence_interval, hedges_j
 from ._profile import wave_scores
 from ._textvalues import text_values
 
@@ -69,8 +69,8 @@ def band_values(values, cuts) -> pd.Series:
     x = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
     labs = band_labels(cuts)
     idx = np.searchsorted(np.array(cuts), x, side="right")
-    out = [labs[i] if not np.isnan(v) else np.nan for i, v in zip(idx, x)]
-    return pd.Series(pd.Categorical(out, categories=labs, ordered=True))
+    idx[np.isnan(x)] = -1                       # the code of a missing value
+    return pd.Series(pd.Categorical.from_codes(idx, categories=labs, ordered=True))
 
 
 # ----------------------------------------------------------------------------- tests
@@ -167,8 +167,11 @@ def many_group_tests(groups: "list[np.ndarray]") -> dict:
         warnings.warn("a group has no variance: Welch's ANOVA is undefined",
                       DegenerateDataWarning, stacklevel=3)
         out.update(welch_F=nan, welch_df1=float(k - 1), welch_df2=nan, welch_p=nan)
-    r = stats.rankdata(y)
-    _, t = np.unique(y, return_counts=True)
+    if np.isnan(y).any():   # scipy's NaN propagation
+        r = stats.rankdata(y)
+        _, t = np.unique(y, return_counts=True)
+    else:
+        r, t = average_ranks(y)
     corr = 1 - float((t**3 - t).sum()) / (n**3 - n)
     bounds = np.cumsum([0] + [g.size for g in groups])
     rs = np.array([r[bounds[i]:bounds[i + 1]].sum() for i in range(k)])
@@ -284,9 +287,13 @@ def spearman_test(x, y) -> dict:
     x = np.asarray(x, float)
     y = np.asarray(y, float)
     n = x.size
-    rx, ry = stats.rankdata(x), stats.rankdata(y)
+    if np.isnan(x).any() or np.isnan(y).any():   # scipy's NaN propagation
+        rx, ry = stats.rankdata(x), stats.rankdata(y)
+        ties = len(np.unique(x)) < n or len(np.unique(y)) < n
+    else:
+        (rx, cx), (ry, cy) = average_ranks(x), average_ranks(y)
+        ties = len(cx) < n or len(cy) < n
     rho = float(np.corrcoef(rx, ry)[0, 1]) if n > 1 else float("nan")
-    ties = len(np.unique(x)) < n or len(np.unique(y)) < n
     q = (n**3 - n) * (1 - rho) / 6
     exact = not ties and n <= 1290
     if not np.isfinite(rho):
@@ -520,8 +527,12 @@ def subgroup_differences(responses, instrument: "Instrument | str", by, wave: "s
         entry["n_missing"] = int(cat.isna().sum())
         if entry["n_missing"]:
             notes.append(f"{var}: {entry['n_missing']} people with no value left out")
-        present = [c for c in order if (cat == c).sum() > 0]
-        kept = [c for c in present if (cat == c).sum() >= 2]
+        # each person's category as a code (-1: no value): one hashing pass instead of
+        # comparing every row's text with each category, for every scale
+        codes = pd.Categorical(cat.to_numpy(), categories=order).codes
+        sizes = np.bincount(codes[codes >= 0], minlength=len(order))
+        present = [c for c, size in zip(order, sizes) if size > 0]
+        kept = [c for c, size in zip(order, sizes) if size >= 2]
         for c in present:
             if c not in kept:
                 entry["dropped"].append(c)
@@ -534,9 +545,11 @@ def subgroup_differences(responses, instrument: "Instrument | str", by, wave: "s
             variables[var] = entry
             continue
         entry["kind"] = "two_groups" if len(kept) == 2 else "anova"
+        members = [codes == order.index(c) for c in kept]
         for sc in scales:
             y = scores[sc].to_numpy(float)
-            gs = [y[(cat == c).to_numpy() & ~np.isnan(y)] for c in kept]
+            scored = ~np.isnan(y)
+            gs = [y[m & scored] for m in members]
             if any(g.size < 2 for g in gs):
                 notes.append(f"{var}, {sc}: a category has fewer than 2 scores; "
                              "not compared")

@@ -13,7 +13,7 @@ from ..core.errors import DegenerateDataWarning
 from ..core.results import jsonable, quiet_numpy
 from ._memo import memoised
 from ..report import Reportable
-from ._matrix import as_item_matrix, cov2cor, pairwise_cov, smc
+from ._matrix import as_item_matrix, cov2cor, cov_and_item_moments, smc
 
 __all__ = ["cronbach_alpha", "AlphaResult"]
 
@@ -201,8 +201,13 @@ def cronbach_alpha(items: pd.DataFrame, *, ci: Literal["feldt", "duhachek", "boo
         raise ValueError("confidence must lie between 0 and 1")
     df = as_item_matrix(items, "items")
     x = df.to_numpy(dtype=float)
-    sd_items = np.nanstd(x, axis=0, ddof=1) if x.shape[0] > 1 else np.zeros(x.shape[1])
-    bad = ~(sd_items > 0)
+    # covariances and the items' counts, means and SDs (np.nanmean / np.nanstd to the
+    # bit) from one pass over the data
+    if x.shape[0] > 1:
+        C, count, item_mean, item_sd = cov_and_item_moments(x)
+    else:
+        item_sd = np.zeros(x.shape[1])
+    bad = ~(item_sd > 0)
     if bad.any():
         warnings.warn(f"item(s) {', '.join(map(str, df.columns[bad]))} have no variance "
                       "and were left out of alpha", DegenerateDataWarning, stacklevel=2)
@@ -211,7 +216,8 @@ def cronbach_alpha(items: pd.DataFrame, *, ci: Literal["feldt", "duhachek", "boo
     n, k = x.shape
     if k < 2:
         raise ValueError("alpha needs at least two items with variance")
-    C = pairwise_cov(x)
+    if bad.any():
+        C, count, item_mean, item_sd = cov_and_item_moments(x)
     R = cov2cor(C)
     parts = _alpha_parts(C, R)
     ase = float(np.sqrt(parts["q"] / n))
@@ -246,9 +252,9 @@ def cronbach_alpha(items: pd.DataFrame, *, ci: Literal["feldt", "duhachek", "boo
             a_drop[j] = C[0, 1] / C[other, other]
             s_drop[j] = R[0, 1]
     item_stats = pd.DataFrame({
-        "n": (~np.isnan(x)).sum(axis=0),
+        "n": count,
         "raw_r": raw_r, "std_r": std_r, "r_cor": r_cor, "r_drop": r_drop,
-        "mean": np.nanmean(x, axis=0), "sd": np.nanstd(x, axis=0, ddof=1),
+        "mean": item_mean, "sd": item_sd,
         "alpha_if_dropped": a_drop, "std_alpha_if_dropped": s_drop,
     }, index=pd.Index(df.columns, name="item"))
 
