@@ -108,8 +108,10 @@ class ClinicalSignificanceResult(Reportable):
     norm_population: str = ""
     _title = "Clinically significant change (Jacobson & Truax, 1991)"
 
-    def to_dict(self) -> dict:
-        return jsonable({
+    def to_dict(self, per_person: bool = True) -> dict:
+        """Counts, cut-offs and the targeted ids; with ``per_person`` also the per-person
+        ``id``, ``rci`` and ``category`` lists (in the order of :attr:`table`)."""
+        d = {
             "recovered": self.recovered, "improved": self.improved,
             "unchanged": self.unchanged, "deteriorated": self.deteriorated, "n": self.n,
             "cutoff": self.cutoff, "cutoff_value": self.cutoff_value,
@@ -118,12 +120,13 @@ class ClinicalSignificanceResult(Reportable):
             "mean_pre": self.mean_pre, "sd_pre": self.sd_pre,
             "norm_mean": self.norm_mean, "norm_sd": self.norm_sd, "r_xx": self.r_xx,
             "s_diff": self.s_diff, "criterion": self.criterion,
-            "higher_is": self.higher_is, "targeted": list(self.targeted),
-            # per person, in the same order: id (pseudonymous), RCI, category
-            "id": self.table["id"].to_numpy(dtype=object),
-            "rci": self.table["rci"].to_numpy(dtype=float),
-            "category": self.table["category"].to_numpy(dtype=object),
-            "notes": list(self.notes)})
+            "higher_is": self.higher_is, "targeted": list(self.targeted)}
+        if per_person:   # per person, in the same order: id (pseudonymous), RCI, category
+            d.update(id=self.table["id"].to_numpy(dtype=object),
+                     rci=self.table["rci"].to_numpy(dtype=float),
+                     category=self.table["category"].to_numpy(dtype=object))
+        d["notes"] = list(self.notes)
+        return jsonable(d)
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()

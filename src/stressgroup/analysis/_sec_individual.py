@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -151,13 +151,7 @@ def _people(scales: dict) -> int:
 
 def _scale_dict(r, per_person: bool) -> dict:
     """One scale's JSON entry, with or without its per-person lists."""
-    if per_person:
-        return {**r.to_dict(), "targeted": _targeted(r)}
-    # converting a million-row table only to drop it costs seconds: convert an empty one
-    d = replace(r, table=r.table.iloc[:0]).to_dict()
-    for key in ("id", "rci", "category"):
-        d.pop(key, None)
-    return {**d, "targeted": _targeted(r)}
+    return {**r.to_dict(per_person=per_person), "targeted": _targeted(r)}
 
 
 def _targeted(r) -> list:
