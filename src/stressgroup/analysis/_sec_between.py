@@ -153,16 +153,16 @@ def _wide(ctx: Context, sid: str) -> pd.DataFrame:
 
 
 def run_between(ctx: Context) -> BetweenResult:
-    from ._ancova import ancova
-    from ._between_effects import change_effect_sizes
-    from ._equivalence import baseline_equivalence
-    from ._mixed import lmm, mixed_anova
-
     if ctx.group_column is None:
         raise Skip("the data have no group column (--group COL)")
     usable = [lab for lab in ctx.labels if ctx.groups[lab].n["paired"] >= 2]
     if len(usable) < 2:
         raise Skip("fewer than two groups with two or more people at both waves")
+    from ._ancova import ancova
+    from ._between_effects import change_effect_sizes
+    from ._equivalence import baseline_equivalence
+    from ._mixed import lmm, mixed_anova
+
     control = ctx.control if ctx.control in usable else None
     two = len(usable) == 2
     treatment = next((lab for lab in usable if lab != control), None) if two and control \
