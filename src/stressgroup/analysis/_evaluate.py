@@ -337,6 +337,7 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
                             "or name the columns id and wave")
     # blank ids tested once per distinct id (a screened province: millions of rows)
     codes, uniq = pd.factorize(data["id"])
+    uniq = np.asarray(uniq, dtype=object)   # a string array's own iterator is slow
     blank = np.fromiter((not str(v).strip() for v in uniq), dtype=bool, count=len(uniq))
     no_id = (codes < 0) | np.append(blank, True)[codes]   # code -1: a missing id
     excluded_rows = [{"id": None, "reason": f"row {i}: no id"} for i in data.index[no_id]]
@@ -354,7 +355,8 @@ def evaluate(responses, instrument: "Instrument | str" = "five-level-stress", *,
         excluded_rows.append({"id": str(pid), "reason": (
             f"a row with wave {w!r} is not part of the {pre!r}/{post!r} comparison")})
     # one key per person and compared wave (rows of other waves get keys of their own)
-    if all(type(v) is str for v in uniq):   # else 1 and "1" became one id: count again
+    # ids of mixed types: 1 and "1" became one id as text, so count them again
+    if pd.api.types.infer_dtype(uniq, skipna=False) == "string":
         person = codes[~no_id] if no_id.any() else codes    # row-aligned with data
     else:
         person = pd.factorize(data["id"])[0]

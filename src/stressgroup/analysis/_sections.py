@@ -112,11 +112,13 @@ class Context:
 
     def responses(self):
         """The data (without ``_group``) with the structurally absent items attached, as
-        the stage functions read them."""
+        the stage functions read them, and the keyed items when no item is absent (a
+        stage that keys items takes them instead of keying again)."""
         from types import SimpleNamespace
 
         return SimpleNamespace(data=self.data.drop(columns=["_group"]),
-                               absent_items=set(self.absent_items))
+                               absent_items=set(self.absent_items),
+                               keyed=None if self.absent_items else self.keyed)
 
 
 @dataclass(frozen=True)

@@ -125,8 +125,13 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
     """
     instrument = load_instrument(instrument)
     data = as_frame(responses)
+    # the keyed items when the caller has them (row-aligned with the data; the evaluation
+    # passes its own), so that they are not keyed again
+    known = getattr(responses, "keyed", None)
     if wave is not None and "wave" in data.columns:
-        data = data[data["wave"].astype(str) == str(wave)]
+        at = (data["wave"].astype(str) == str(wave)).to_numpy()
+        data = data[at]
+        known = None if known is None else known[at]
     recorded = set(getattr(responses, "absent_items", None) or ())
     gone = set(absent_items(responses, instrument))
     gcol = None if group is False else find_group_column(
@@ -138,14 +143,18 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
         from types import SimpleNamespace
 
         labels = order_groups(pd.unique(data[gcol].dropna()))
-        groups = {lab: reliability(
-            SimpleNamespace(data=data[data[gcol].astype(str) == lab], absent_items=recorded),
-            instrument, None, ci=ci, group=False, allow_absent_items=allow_absent_items)
-            for lab in labels}
+        groups = {}
+        for lab in labels:
+            at = (data[gcol].astype(str) == lab).to_numpy()
+            groups[lab] = reliability(
+                SimpleNamespace(data=data[at], absent_items=recorded,
+                                keyed=None if known is None else known[at]),
+                instrument, None, ci=ci, group=False, allow_absent_items=allow_absent_items)
         table = pd.concat({lab: g.table for lab, g in groups.items()}, names=["group"])
         return ReliabilityTable(instrument.id, wave, table, {}, instrument_obj=instrument,
                                 sample="per group", groups=groups, group_column=gcol)
-    keyed = key_items(data, instrument, absent=gone if allow_absent_items else recorded)
+    keyed = known if known is not None else key_items(
+        data, instrument, absent=gone if allow_absent_items else recorded)
     rows, alphas = [], {}
     nan = float("nan")
     for sub in instrument.scored:
