@@ -22,5 +22,24 @@ class _CallableModule(types.ModuleType):
 
 sys.modules[__name__].__class__ = _CallableModule
 
+
+def _exit(code: int) -> None:
+    """End the process without tearing the interpreter down: the exit handlers run and
+    the standard streams are flushed, but the objects of a large evaluation are not
+    freed one by one (0.1 to 0.3 s at 100,000 people); the system takes the memory
+    back at once. Every file the command line writes is closed before ``main`` returns.
+    """
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # a closed pipe or stream: nothing more to say
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _exit(main())
