@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -102,11 +103,28 @@ class ClinicalSignificanceResult(Reportable):
     s_diff: float
     criterion: float
     higher_is: str
-    table: pd.DataFrame
-    targeted: tuple
+    people: "PersonCodes" = field(repr=False, compare=False)
+    targeted: tuple = ()
     notes: tuple = ()
     norm_population: str = ""
     _title = "Clinically significant change (Jacobson & Truax, 1991)"
+
+    @functools.cached_property
+    def table(self) -> pd.DataFrame:
+        """One row per person (see the class's attributes), built when first asked for:
+        a screened province's evaluation keeps the people as small codes until a table,
+        a document or ``--persons`` needs them."""
+        return self.people.frame()
+
+    def ids_in(self, category: str) -> list:
+        """Ids of the people in one category (``"recovered"``, ..., ``"deteriorated"``),
+        in the table's order."""
+        return _ids_where(self.people, self.people.cat == CATEGORIES.index(category))
+
+    @property
+    def n_people(self) -> int:
+        """Rows of :attr:`table` (everyone given, classified or not)."""
+        return len(self.people.pre)
 
     def to_dict(self, per_person: bool = True) -> dict:
         """Counts, cut-offs and the targeted ids; with ``per_person`` also the per-person
@@ -122,9 +140,8 @@ class ClinicalSignificanceResult(Reportable):
             "s_diff": self.s_diff, "criterion": self.criterion,
             "higher_is": self.higher_is, "targeted": list(self.targeted)}
         if per_person:   # per person, in the same order: id (pseudonymous), RCI, category
-            d.update(id=self.table["id"].to_numpy(dtype=object),
-                     rci=self.table["rci"].to_numpy(dtype=float),
-                     category=self.table["category"].to_numpy(dtype=object))
+            pp = self.people
+            d.update(id=pp.id_array(), rci=pp.rci, category=_CAT_LABELS[pp.cat])
         d["notes"] = list(self.notes)
         return jsonable(d)
 
@@ -230,11 +247,70 @@ _FLAG_LABELS = np.array([False, True, None], dtype=object)
 _FROM_RC = np.array([_UNCHANGED, _IMPROVED, _DETERIORATED, _NONE], dtype=np.int8)  # by RC code
 
 
+@dataclass(frozen=True, repr=False)
+class PersonCodes:
+    """The per-person columns of :class:`ClinicalSignificanceResult` as arrays and small
+    integer codes (row-aligned); :meth:`frame` makes the table."""
+
+    ids: object            # sequence of ids, or None (positions)
+    pre: np.ndarray
+    post: np.ndarray
+    s_diff: float
+    cat: np.ndarray        # _RECOVERED ... _NONE (int8)
+    rel: np.ndarray        # 0 none, 1 improvement, 2 deterioration, 3 missing (int8)
+    fun_pre: np.ndarray    # bool
+    fun_post: np.ndarray   # bool
+    targeted: np.ndarray   # bool
+
+    @property
+    def change(self) -> np.ndarray:
+        return self.post - self.pre
+
+    @property
+    def rci(self) -> np.ndarray:   # as change_arrays computes it, to the bit
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.change / self.s_diff
+
+    def id_array(self) -> np.ndarray:
+        if self.ids is None:
+            return np.arange(len(self.pre)).astype(object)
+        return np.asarray(self.ids, dtype=object)
+
+    def frame(self) -> pd.DataFrame:
+        def col(values) -> pd.Series:  # object dtype keeps None (no inference to str)
+            return pd.Series(values, dtype=object, copy=False)
+
+        change = self.change
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rci = change / self.s_diff
+        tab = pd.DataFrame({"pre": self.pre, "post": self.post, "change": change,
+                            "rci": rci, "category": col(_CAT_LABELS[self.cat]),
+                            "reliable": col(_REL_LABELS[self.rel]),
+                            "functional_pre": col(_flags(self.fun_pre, self.pre)),
+                            "functional_post": col(_flags(self.fun_post, self.post)),
+                            "targeted": self.targeted})
+        tab.insert(0, "id", list(self.ids) if self.ids is not None else list(range(len(tab))))
+        return tab
+
+
 def _flags(f: np.ndarray, x: np.ndarray) -> np.ndarray:
     """True / False, None where the score is missing (Python objects, shared)."""
     code = f.astype(np.int8)
     code[np.isnan(x)] = 2
     return _FLAG_LABELS[code]
+
+
+def _ids_where(people: PersonCodes, mask: np.ndarray) -> list:
+    """The ids of the people where ``mask`` holds, as the table's ``id`` column gives them."""
+    at = np.flatnonzero(mask)
+    if people.ids is None:
+        return at.tolist()
+    ids = people.ids
+    if isinstance(ids, (pd.Index, pd.Series)):
+        return ids[at].tolist() if isinstance(ids, pd.Index) else ids.iloc[at].tolist()
+    if isinstance(ids, np.ndarray):
+        return ids[at].tolist()
+    return [ids[i] for i in at.tolist()]
 
 
 def _num(x):
@@ -389,14 +465,12 @@ def clinical_significance(pre, post, *, reliability: float,
     rel[deteriorated] = 2
     rel[~both] = 3
     targeted = both & (deteriorated | ~fun_post)
-    def col(values) -> pd.Series:  # object dtype keeps None (no inference to str)
-        return pd.Series(values, dtype=object, copy=False)
-
-    tab = pd.DataFrame({"pre": a, "post": b, "change": rc.change, "rci": rc.rci,
-                        "category": col(_CAT_LABELS[cat]), "reliable": col(_REL_LABELS[rel]),
-                        "functional_pre": col(_flags(fun_pre, a)),
-                        "functional_post": col(_flags(fun_post, b)), "targeted": targeted})
-    tab.insert(0, "id", list(rc.ids) if rc.ids is not None else list(range(len(tab))))
+    # the table is built later: its columns must not follow later changes to the inputs
+    own = [x if x.base is None and x is not pre and x is not post else x.copy()
+           for x in (a, b)]
+    ids_kept = rc.ids if rc.ids is None or isinstance(rc.ids, (tuple, pd.Index)) \
+        else tuple(rc.ids)
+    people = PersonCodes(ids_kept, *own, rc.s_diff, cat, rel, fun_pre, fun_post, targeted)
     counts = np.bincount(cat[both], minlength=len(_CAT_LABELS))
     if has_norms:
         source = (f"norms ({population})" if population else "norms (as given)")
@@ -419,5 +493,5 @@ def clinical_significance(pre, post, *, reliability: float,
         mean_pre=mean_pre, sd_pre=rc.sd_pre, norm_mean=norm_mean, norm_sd=norm_sd,
         r_xx=float(reliability), s_diff=rc.s_diff, criterion=float(criterion),
         higher_is=higher_is,
-        table=tab, targeted=tuple(tab["id"][targeted].tolist()), notes=tuple(notes),
+        people=people, targeted=tuple(_ids_where(people, targeted)), notes=tuple(notes),
         norm_population=population)

@@ -146,7 +146,7 @@ PER_PERSON_JSON = 10_000
 
 def _people(scales: dict) -> int:
     """People in a group's per-person tables (the largest over its scales)."""
-    return max((len(r.table) for r in scales.values() if not isinstance(r, str)), default=0)
+    return max((r.n_people for r in scales.values() if not isinstance(r, str)), default=0)
 
 
 def _scale_dict(r, per_person: bool) -> dict:
@@ -159,9 +159,8 @@ def _targeted(r) -> list:
     the cut-off comes from norms (criterion b or c), everyone still beyond it after the
     group. Criterion a is 2 SD from this group's own baseline, which almost nobody crosses:
     there only deterioration counts."""
-    t = r.table
     if r.cutoff == "a":
-        return list(t.loc[t["category"] == "deteriorated", "id"])
+        return r.ids_in("deteriorated")
     return list(r.targeted)
 
 
@@ -173,7 +172,7 @@ def run_individual(ctx: Context) -> IndividualChangeResult:
     for lab, g in ctx.groups.items():
         key = lab if ctx.group_column is not None else None
         per = {}
-        ids = list(ctx.pairs(key)[0])
+        ids = tuple(ctx.pairs(key)[0])   # shared by the scales' results
         sc = ctx.scores if key is None else ctx.scores[ctx.scores["_group"] == key]
         sc = sc.loc[(sc["wave"].astype(str) == ctx.pre).to_numpy()]   # everyone at pre
         for sid in g.tests:
