@@ -14,7 +14,7 @@ from ..core.errors import DataError, DegenerateDataWarning
 from ..core.progress import progress
 from ..core.vocab import find_group_column, guess_control
 from ..instruments import Instrument, load_instrument
-from ..instruments._scoring import absent_items, as_frame, score_and_key
+from ..instruments._scoring import absent_items, as_frame, rows_of, score_and_key
 from ..reliability._memo import shared_results
 from ..report import Reportable
 from ._change import ReliableChangeResult, adjust_p, reliable_change
@@ -524,7 +524,7 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
     omega_pre: dict[str, float] = {}
     from ..reliability import cronbach_alpha, omega
 
-    k_pre = keyed[(wave == pre).to_numpy()]
+    pre_items = rows_of(keyed, np.flatnonzero(is_pre))
     notes: list[dict] = []
 
     def note(code: str, message: str, subscale: "str | None" = None) -> None:
@@ -566,7 +566,7 @@ def _evaluate_group(label, data, scores, keyed, inst: Instrument, pre: str, post
         for w in seen:
             if issubclass(w.category, DegenerateDataWarning):
                 note("degenerate_test", f"{sub.id}: {w.message}", sub.id)
-        items = k_pre[[i for i in sub.items if i not in missing]]
+        items = pre_items([i for i in sub.items if i not in missing])
         alpha_pre[sub.id] = omega_pre[sub.id] = float("nan")
         try:
             with warnings.catch_warnings(record=True) as seen:

@@ -362,3 +362,17 @@ def score_and_key(responses, instrument: "Instrument | str", *,
     out.attrs["absent_items"] = absent_by
     out.attrs["incomplete"] = incomplete
     return out, keyed
+
+
+def rows_of(frame: pd.DataFrame, rows: np.ndarray):
+    """``cols -> frame.iloc[rows][cols]``: the block of those rows and columns, taken in
+    one copy (no copy of every column's rows first), laid out as pandas lays it out
+    (column-major), so that the numbers computed from it are the same to the bit."""
+    values = frame.to_numpy(dtype=float)   # a view when the items are one block
+    where = {c: j for j, c in enumerate(frame.columns)}
+
+    def take(cols: list) -> pd.DataFrame:
+        block = values.T[np.ix_([where[c] for c in cols], rows)]   # (items, rows)
+        return pd.DataFrame(block.T, index=frame.index[rows], columns=cols, copy=False)
+
+    return take

@@ -68,6 +68,10 @@ class Moments(NamedTuple):
     ss: np.ndarray
 
 
+#: Rows of the answered mask turned into numbers at a time by :func:`_pairwise_moments`.
+MASK_ROWS = 65_536
+
+
 @memoised
 def _pairwise_moments(x: np.ndarray) -> Moments:
     """Per pair of columns, over the rows where both are answered: ``n``, the sums of
@@ -79,12 +83,19 @@ def _pairwise_moments(x: np.ndarray) -> Moments:
     one matrix product, so the cost is BLAS over the rows, not a loop over pairs.
     """
     m, cnt, mu, z = column_moments(x)
-    mf = m.astype(float)
-    n = mf.T @ mf
-    sx = z.T @ mf              # [i, j]: sum of column i over rows with i and j
     sxy = z.T @ z
+    k = x.shape[1]
+    n, sx, sxx = np.zeros((k, k)), np.zeros((k, k)), np.zeros((k, k))
+    # the answered mask as numbers a block of rows at a time, not as a float copy of the
+    # whole matrix (a screened province: 8 bytes per answer); one block below
+    # MASK_ROWS rows, so a questionnaire's sums are those of one matrix product
+    for r0 in range(0, len(x), MASK_ROWS):
+        mf = m[r0:r0 + MASK_ROWS].astype(float)
+        zc = z[r0:r0 + MASK_ROWS]
+        n += mf.T @ mf
+        sx += zc.T @ mf        # [i, j]: sum of column i over rows with i and j
+        sxx += (zc * zc).T @ mf   # [i, j]: sum of squares of column i over those rows
     z *= z                     # z is ours: its squares in place
-    sxx = z.T @ mf             # [i, j]: sum of squares of column i over those rows
     return Moments(n, sx, sxy, sxx, cnt, mu, z.sum(axis=0))
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, DegenerateDataWarning, MeasurementWarning
 from ..core.results import jsonable
 from ..core.vocab import find_group_column, order_groups
 from ..instruments import Instrument, load_instrument
-from ..instruments._scoring import absent_items, as_frame, key_items
+from ..instruments._scoring import absent_items, as_frame, key_items, rows_of
 from ..report import Reportable
 from ._alpha import AlphaResult, cronbach_alpha
 from ._omega import omega
@@ -125,15 +126,26 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
     """
     instrument = load_instrument(instrument)
     data = as_frame(responses)
-    # the keyed items when the caller has them (row-aligned with the data; the evaluation
-    # passes its own), so that they are not keyed again
+    recorded = set(getattr(responses, "absent_items", None) or ())
+    # the keyed items when the caller has them (the evaluation passes its own, and a
+    # group's table the rows of the group: ``keyed_rows``), so that they are not keyed
+    # again; the items absent are then those without a column in them
     known = getattr(responses, "keyed", None)
+    if known is None:
+        rows = None
+        gone = set(absent_items(responses, instrument))
+    else:
+        rows = getattr(responses, "keyed_rows", None)
+        if rows is None:
+            rows = np.arange(len(known))    # positions of the data's rows in ``known``
+        gone = recorded | (set(instrument.item_ids) - set(map(str, known.columns)))
+        # the items come from ``known``: the rows below are taken without them
+        items = set(instrument.item_ids)
+        data = data[[c for c in data.columns if c not in items]]
     if wave is not None and "wave" in data.columns:
         at = (data["wave"].astype(str) == str(wave)).to_numpy()
         data = data[at]
-        known = None if known is None else known[at]
-    recorded = set(getattr(responses, "absent_items", None) or ())
-    gone = set(absent_items(responses, instrument))
+        rows = None if rows is None else rows[at]
     gcol = None if group is False else find_group_column(
         data, None if group in (None, True) else group)
     if group not in (None, False, True) and gcol is None:
@@ -147,19 +159,24 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
         for lab in labels:
             at = (data[gcol].astype(str) == lab).to_numpy()
             groups[lab] = reliability(
-                SimpleNamespace(data=data[at], absent_items=recorded,
-                                keyed=None if known is None else known[at]),
+                SimpleNamespace(data=data[at], absent_items=recorded, keyed=known,
+                                keyed_rows=None if rows is None else rows[at]),
                 instrument, None, ci=ci, group=False, allow_absent_items=allow_absent_items)
         table = pd.concat({lab: g.table for lab, g in groups.items()}, names=["group"])
         return ReliabilityTable(instrument.id, wave, table, {}, instrument_obj=instrument,
                                 sample="per group", groups=groups, group_column=gcol)
-    keyed = known if known is not None else key_items(
-        data, instrument, absent=gone if allow_absent_items else recorded)
+    if known is not None:
+        take = rows_of(known, rows)   # the items' block of these rows, scale by scale
+    else:
+        keyed = key_items(data, instrument, absent=gone if allow_absent_items else recorded)
+
+        def take(cols):
+            return keyed[cols]
     rows, alphas = [], {}
     nan = float("nan")
     for sub in instrument.scored:
         missing = [i for i in sub.items if i in gone]
-        x = keyed[[i for i in sub.items if i not in gone]]
+        x = take([i for i in sub.items if i not in gone])
         if sub.k < 3:
             warnings.warn(f"{sub.id}: alpha on {sub.k} item(s) is hardly informative (it "
                           "depends on the number of items); report the inter-item correlation "
