@@ -122,3 +122,26 @@ def test_to_dict_lists_people_with_their_ids():
     assert d["id"] == ["b", "a", "c", "d"]
     assert len(d["rci"]) == len(d["category"]) == 4
     assert d["category"][d["id"].index("d")] == "recovered"   # 4 -> 1: reliable, functional
+
+
+def test_table_built_on_demand_from_the_inputs_as_given():
+    import numpy as np
+
+    pre = np.array([2.6, 2.2, 3.0, 2.4, 1.9, 2.8])
+    post = np.array([1.5, 2.1, 2.9, 2.6, 1.2, 1.8])
+    ids = np.array(list("ABCDEF"), dtype=object)
+    res = clinical_significance(pre, post, reliability=0.9, norms={"mean": 1.44, "sd": 0.43},
+                                ids=ids)
+    pre[:] = 0.0
+    ids[0] = "Z"   # later changes to the inputs do not reach the result
+    t = res.table
+    assert t["id"].tolist() == list("ABCDEF")
+    assert t["pre"].tolist() == [2.6, 2.2, 3.0, 2.4, 1.9, 2.8]
+    assert res.n_people == 6
+    assert res.ids_in("recovered") == ["A", "F"]
+    assert res.ids_in("improved") == ["E"]
+    d = res.to_dict(per_person=True)
+    assert d["id"] == t["id"].tolist()
+    assert d["rci"] == t["rci"].tolist()
+    assert d["category"] == t["category"].tolist()
+    assert res.table is t   # built once

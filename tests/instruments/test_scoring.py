@@ -184,3 +184,19 @@ def test_unmapped_answer_is_an_error(ext):
     df = pd.DataFrame({"id": ["1"], "S1": [5], "S5": [7], "S6": [1]})
     with pytest.raises(DataError, match="answer 5 in column 'S1'"):
         score(df, ext)
+
+
+def test_rows_of_takes_the_block_as_pandas_does():
+    import numpy as np
+    import pandas as pd
+
+    from stressgroup.instruments._scoring import rows_of
+
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame(rng.normal(size=(50, 6)), columns=list("abcdef"),
+                         index=np.arange(100, 150))
+    rows = np.array([3, 0, 7, 7, 49, 12])
+    got = rows_of(frame, rows)(["e", "b", "c"])
+    want = frame.iloc[rows][["e", "b", "c"]]
+    pd.testing.assert_frame_equal(got, want)
+    assert got.to_numpy().flags.f_contiguous == want.to_numpy().flags.f_contiguous

@@ -41,3 +41,18 @@ def test_large_means_keep_precision():
     # centring first: scores around 1000 with unit spread lose nothing
     x = _likert(6, 500, 4, 0.1) + 1000.0
     assert_allclose(pairwise_cov(x), pd.DataFrame(x).cov().to_numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("block", [7, 64, 1000])
+def test_mask_in_row_blocks_gives_the_same_moments(monkeypatch, block):
+    from stressgroup.reliability import _matrix
+
+    x = _likert(9, 1000, 6, 0.1) + 0.37   # not integers: the sums are rounded
+    whole = _matrix._pairwise_moments.__wrapped__(x)
+    monkeypatch.setattr(_matrix, "MASK_ROWS", block)
+    parts = _matrix._pairwise_moments.__wrapped__(x)
+    np.testing.assert_array_equal(parts.n, whole.n)          # counts exact
+    np.testing.assert_array_equal(parts.sxy, whole.sxy)      # not blocked
+    np.testing.assert_array_equal(parts.ss, whole.ss)        # nanvar's, to the bit
+    assert_allclose(parts.sx, whole.sx, rtol=1e-12, atol=1e-9)
+    assert_allclose(parts.sxx, whole.sxx, rtol=1e-12)

@@ -73,3 +73,30 @@ def test_arrays_are_keyed_by_content():
         y = x.copy()
         y[0, 0] = 9.0
         assert _pairwise_moments(y) is not a
+
+
+def test_views_of_one_buffer_hashed_once(monkeypatch, items):
+    calls = []
+    real = _memo.hashlib.sha1
+
+    def counting(buf):
+        calls.append(1)
+        return real(buf)
+
+    monkeypatch.setattr(_memo.hashlib, "sha1", counting)
+    with shared_results():
+        cronbach_alpha(items)   # alpha, its moments and omega: one buffer
+        omega(items)
+        assert len(calls) == 1
+        other = items.copy()    # equal content, another buffer: hashed, and a hit
+        assert cronbach_alpha(other) is cronbach_alpha(items)
+        assert len(calls) == 2
+
+
+def test_freed_buffer_is_not_trusted(items):
+    with shared_results():
+        first = cronbach_alpha(items.copy()).raw_alpha   # its buffer is freed at once
+        changed = items.copy()
+        changed.iloc[:, 0] = changed.iloc[::-1, 0].to_numpy()
+        assert cronbach_alpha(changed).raw_alpha != first
+        assert cronbach_alpha(changed).raw_alpha == cronbach_alpha(changed.copy()).raw_alpha

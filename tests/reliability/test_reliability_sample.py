@@ -3,6 +3,7 @@ request, and the title says which."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from stressgroup import DataError, reliability
@@ -36,3 +37,16 @@ def test_without_a_group_column(sample_long_frame, five_level):
 def test_a_named_group_column_must_exist(sample_long_frame, five_level):
     with pytest.raises(DataError, match="group column 'arm' not found"):
         reliability(sample_long_frame, five_level, group="arm")
+
+
+@pytest.mark.parametrize("group", [None, False])
+def test_keyed_items_given_give_the_same_table(sample_long_frame, five_level, group):
+    from types import SimpleNamespace
+
+    from stressgroup.instruments import key_items
+
+    plain = reliability(sample_long_frame, five_level, group=group)
+    given = SimpleNamespace(data=sample_long_frame, absent_items=set(),
+                            keyed=key_items(sample_long_frame, five_level))
+    pd.testing.assert_frame_equal(reliability(given, five_level, group=group).table,
+                                  plain.table)

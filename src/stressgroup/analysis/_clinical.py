@@ -468,8 +468,9 @@ def clinical_significance(pre, post, *, reliability: float,
     # the table is built later: its columns must not follow later changes to the inputs
     own = [x if x.base is None and x is not pre and x is not post else x.copy()
            for x in (a, b)]
-    ids_kept = rc.ids if rc.ids is None or isinstance(rc.ids, (tuple, pd.Index)) \
-        else tuple(rc.ids)
+    ids_kept = rc.ids if rc.ids is None or isinstance(rc.ids, (tuple, pd.Index)) or (
+        isinstance(rc.ids, np.ndarray) and rc.ids.base is None and not rc.ids.flags.writeable
+    ) else np.array(rc.ids, dtype=object)   # a read-only array of its own: shared
     people = PersonCodes(ids_kept, *own, rc.s_diff, cat, rel, fun_pre, fun_post, targeted)
     counts = np.bincount(cat[both], minlength=len(_CAT_LABELS))
     if has_norms:

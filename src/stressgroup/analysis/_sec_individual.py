@@ -172,7 +172,8 @@ def run_individual(ctx: Context) -> IndividualChangeResult:
     for lab, g in ctx.groups.items():
         key = lab if ctx.group_column is not None else None
         per = {}
-        ids = tuple(ctx.pairs(key)[0])   # shared by the scales' results
+        ids = np.array(ctx.pairs(key)[0], dtype=object)   # shared by the scales' results
+        ids.flags.writeable = False
         sc = ctx.scores if key is None else ctx.scores[ctx.scores["_group"] == key]
         sc = sc.loc[(sc["wave"].astype(str) == ctx.pre).to_numpy()]   # everyone at pre
         for sid in g.tests:

@@ -371,8 +371,12 @@ def rows_of(frame: pd.DataFrame, rows: np.ndarray):
     values = frame.to_numpy(dtype=float)   # a view when the items are one block
     where = {c: j for j, c in enumerate(frame.columns)}
 
+    by_item = values.T   # (items, rows), each item's values contiguous
+
     def take(cols: list) -> pd.DataFrame:
-        block = values.T[np.ix_([where[c] for c in cols], rows)]   # (items, rows)
+        block = np.empty((len(cols), len(rows)))
+        for j, c in enumerate(cols):   # a gather per item, into its row of the block
+            np.take(by_item[where[c]], rows, out=block[j])
         return pd.DataFrame(block.T, index=frame.index[rows], columns=cols, copy=False)
 
     return take
