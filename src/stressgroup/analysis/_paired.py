@@ -148,13 +148,16 @@ def ncp_limits(t: float, df: float, confidence: float = 0.95) -> tuple[float, fl
     The limits of the noncentral-t interval (Steiger & Fouladi, 1997), found with
     Brent's method to 1e-14; shared by every noncentral-t effect-size interval.
     """
-    from scipy import optimize, stats
+    from scipy import optimize, special
     if not (np.isfinite(t) and df > 0):
         return (float("nan"), float("nan"))
     a = 1 - confidence
 
     def cdf(ncp: float) -> float:
-        p = stats.nct.cdf(t, df, ncp)
+        # scipy.stats.nct.cdf(t, df, ncp) is this function of scipy.special for a finite
+        # t and df > 0, without the distribution's per-call argument handling (the
+        # root-finding calls it a few dozen times per interval)
+        p = special.nctdtr(df, ncp, t)
         if np.isnan(p):  # far tails: scipy returns NaN where the cdf is ~0 or ~1
             p = 0.0 if ncp > t else 1.0
         return float(p)
