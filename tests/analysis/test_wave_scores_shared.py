@@ -1,7 +1,6 @@
 """The evaluation hands its scores to the profile and subgroup sections; they equal
 what score() computes for the same rows."""
 
-import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
@@ -32,7 +31,7 @@ def test_shared_scores_equal_fresh(sample, wave, keep):
 
 
 def test_evaluation_sections_unchanged(sample):
-    from stressgroup.analysis import profile, subgroup_differences
+    from stressgroup.analysis import profile
 
     ev = evaluate(sample, "five-level-stress")
     prof = ev.sections["profile"].result

@@ -9,7 +9,6 @@ from numpy.testing import assert_allclose
 
 from reftools import REFERENCE, load_reference
 from stressgroup import DataError, DegenerateDataWarning
-from stressgroup.instruments import key_items
 from stressgroup.reliability import omega_hierarchical, omega_hierarchical_items
 from stressgroup.reliability._omega_h import minres
 
