@@ -95,6 +95,17 @@ class AlphaResult(Reportable):
         ]
 
 
+def _row_means(x: np.ndarray, rows: int = 65_536) -> np.ndarray:
+    """``np.nanmean(x, axis=1)``, to the bit, a block of rows at a time (each row's mean
+    is its own reduction): no copy of the whole matrix at once."""
+    out = np.empty(x.shape[0])
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # a row with no answer: NaN
+        for r0 in range(0, x.shape[0], rows):
+            out[r0:r0 + rows] = np.nanmean(x[r0:r0 + rows], axis=1)
+    return out
+
+
 def _alpha_parts(C: np.ndarray, R: np.ndarray) -> dict:
     """psych ``alpha.1``: raw and standardised alpha, G6, r-bar, S/N, Q."""
     k = C.shape[0]
@@ -226,8 +237,7 @@ def cronbach_alpha(items: pd.DataFrame, *, ci: Literal["feldt", "duhachek", "boo
     feldt = feldt_interval(raw, n, k, confidence)
     duh = (raw - z * ase, raw + z * ase)
 
-    with np.errstate(invalid="ignore"):
-        total = np.nanmean(x, axis=1) if n else np.array([])
+    total = _row_means(x)
     valid_t = ~np.isnan(total)
     raw_r = np.empty(k)
     for j in range(k):
