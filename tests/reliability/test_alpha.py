@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -104,3 +106,17 @@ def test_constant_item_is_dropped_with_warning():
 def test_bad_input(bad, exc, msg):
     with pytest.raises(exc, match=msg):
         cronbach_alpha(bad)
+
+
+@pytest.mark.parametrize("rows", [1, 7, 64, 10_000])
+def test_row_means_in_blocks_equal_nanmean(rows):
+    from stressgroup.reliability._alpha import _row_means
+
+    rng = np.random.default_rng(8)
+    x = np.asfortranarray(rng.normal(size=(300, 6)) * 1.3 + 0.1)
+    x[rng.random(x.shape) < 0.2] = np.nan
+    x[4] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = np.nanmean(x, axis=1)
+    np.testing.assert_array_equal(_row_means(x, rows=rows), want)

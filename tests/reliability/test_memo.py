@@ -101,16 +101,3 @@ def test_freed_buffer_is_not_trusted(items):
         assert cronbach_alpha(changed).raw_alpha != first
         assert cronbach_alpha(changed).raw_alpha == cronbach_alpha(changed.copy()).raw_alpha
 
-
-@pytest.mark.parametrize("rows", [1, 7, 64, 10_000])
-def test_row_means_in_blocks_equal_nanmean(rows):
-    from stressgroup.reliability._alpha import _row_means
-
-    rng = np.random.default_rng(8)
-    x = np.asfortranarray(rng.normal(size=(300, 6)) * 1.3 + 0.1)
-    x[rng.random(x.shape) < 0.2] = np.nan
-    x[4] = np.nan
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        want = np.nanmean(x, axis=1)
-    np.testing.assert_array_equal(_row_means(x, rows=rows), want)
