@@ -377,12 +377,14 @@ _value_kind = personal_kind
 
 
 def looks_like_pii(values: np.ndarray,
-                   fact: tuple[np.ndarray, np.ndarray] | None = None) -> str | None:
+                   fact: tuple[np.ndarray, np.ndarray] | None = None,
+                   clean: tuple[list[str], np.ndarray] | None = None) -> str | None:
     """The kind of personal data most (> half) of the answered values look like, or None.
 
     Each distinct value is looked at once (at most the first 2000 distinct values,
     weighted by how often they occur). ``fact``: the ``pandas.factorize`` of ``values``
-    when it is known.
+    when it is known; ``clean``: its distinct values stripped and which are missing
+    (``stripped_missing`` of them), when known.
     """
     import pandas as pd
 
@@ -394,9 +396,11 @@ def looks_like_pii(values: np.ndarray,
     limit = min(len(uniques), 2000)
     kinds: dict[str, int] = {}
     answered = 0
-    head = np.asarray(uniques[:limit], dtype=object).tolist()
-    if all(isinstance(u, str) for u in head):   # the rules over all the values at once
-        blank = distinct.missing(head)
+    head_array = np.asarray(uniques[:limit], dtype=object)
+    head = head_array.tolist()
+    if pd.api.types.infer_dtype(head_array, skipna=False) == "string":   # all text: the
+        # rules over all the values at once
+        blank = clean[1][:limit] if clean is not None else distinct.missing(head)
         value_kinds = distinct.personal_kinds(head)
     else:
         blank = [is_missing(u) for u in head]
@@ -414,19 +418,23 @@ def looks_like_pii(values: np.ndarray,
 
 
 def pii_reason(column: str, values: np.ndarray, known: Iterable[str] = (),
-               fact: Any = None) -> str | None:
+               fact: Any = None, clean: Any = None) -> str | None:
     """Why a column holds personal data (``"header names a phone number"``), or None.
 
     ``known``: columns a reader declared personal (``meta["pii_columns"]``); ``fact``:
     a function giving the ``pandas.factorize`` of ``values`` (asked only when the
-    values are looked at).
+    values are looked at), or None; ``clean``: a function giving its distinct values
+    stripped and which are missing (asked only when ``fact`` gives a factorization).
     """
     kind = pii_header_reason(column) or pii_header_reason(strip_question_number(column))
     if kind is None and column in set(known):
         kind = "declared personal by the export format"
     if kind:
         return f"personal data ({kind}, by header)"
-    kind = looks_like_pii(values, fact=fact() if fact is not None else None)
+    known_fact = fact() if fact is not None else None
+    kind = looks_like_pii(values, fact=known_fact,
+                          clean=clean() if clean is not None and known_fact is not None
+                          else None)
     if kind:
         return f"personal data (values look like {kind}s)"
     return None

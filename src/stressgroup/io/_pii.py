@@ -15,7 +15,7 @@ from ._columns import looks_like_pii, pii_header_reason, pii_reason
 from ._convert import map_distinct, map_uniques
 from ._ids import normalised_distinct
 from ._options import Options
-from ._sources import RawTable, factorized_exactly
+from ._sources import RawTable, factorized_exactly, stripped_distinct
 from ._text import is_missing, nfkc
 
 __all__ = ["Personal", "personal_data", "pseudonym", "pseudonymized"]
@@ -45,7 +45,8 @@ def personal_data(raw: RawTable, idc: str, ids_raw: np.ndarray, ids: np.ndarray,
     pii_cols: dict[str, str] = {}
     for c in columns:
         reason = pii_reason(c, raw.cells[c], meta.get("pii_columns", ()),
-                            fact=lambda c=c: factorized_exactly(raw, c))
+                            fact=lambda c=c: factorized_exactly(raw, c),
+                            clean=lambda c=c: stripped_distinct(raw, c))
         if reason:
             pii_cols[c] = reason
     if opt.pii == "drop":
