@@ -404,7 +404,7 @@ def test_a_long_table_keeps_only_its_ends_together(tmp_path):
 
 
 def test_a_wide_table_narrows_margins_before_any_number_wraps(tmp_path):
-    from stressgroup.report._docx import _cell_twips, _column_widths, TABLE_PT
+    from stressgroup.report._docx import _cell_twips, _table_layout
 
     cols = [Column("s", "Subscale", "text")] + [
         Column(f"c{i}", f"A long column heading {i} [95% CI]", "estimate_ci") for i in range(3)]
@@ -417,12 +417,59 @@ def test_a_wide_table_narrows_margins_before_any_number_wraps(tmp_path):
     grid = [int(wattr(g, "w")) for g in root.findall(".//w:tblGrid/w:gridCol", NS)]
     assert sum(grid) <= 9072
     (laid,) = laid_tables(lay_out(Document("R", [tab])))
-    widths, tight = _column_widths(laid)
-    assert tight and widths == grid
+    widths, tight, size = _table_layout(laid)
+    assert tight and widths == grid and size == 10.5
     number = laid.body[0][1]
-    assert all(w >= _cell_twips(number, TABLE_PT, 2 * 57 + 40) - 1 for w in widths[1:])
+    assert all(w >= _cell_twips(number, size, 2 * 57 + 40) - 1 for w in widths[1:])
+
+
+def _cell_sizes(root) -> set:
+    return {wattr(sz, "val") for sz in root.findall(".//w:tc//w:r/w:rPr/w:sz", NS)}
+
+
+@pytest.mark.parametrize("ncols, size, half_points", [(5, 10.5, "21"), (6, 9.0, "18"),
+                                                      (8, 7.5, "15")])
+def test_a_table_too_wide_for_its_numbers_is_set_smaller(tmp_path, ncols, size, half_points):
+    """Numbers never wrap while a smaller size (小五, then 六号) lets them fit (an interval
+    may go under its estimate); headers wrap between words (or pairs of Chinese
+    characters) instead."""
+    from stressgroup.report._docx import _header_min_twips, _number_min_twips, _table_layout
+
+    cols = [Column("s", "维度", "text")] + [
+        Column(f"c{i}", f"g（变化值）[95% CI] {i}", "estimate_ci") for i in range(ncols)]
+    row = {"s": "组织层面", **{f"c{i}": (-0.7312, -1.2601, -0.2023) for i in range(ncols)}}
+    tab = Table("wide", "宽表", cols, [row, row])
+    (laid,) = laid_tables(lay_out(Document("R", [tab]), "zh"))
+    widths, tight, got = _table_layout(laid)
+    assert got == size and sum(widths) <= 9072
+    pad = 2 * 57 + 40 if tight else 2 * 108 + 60
+    number = laid.body[0][1]   # whole, or the estimate over its interval
+    assert all(w >= _number_min_twips(number, size, pad) - 1 for w in widths[1:])
+    assert all(w >= _header_min_twips(h, size, pad) - 1
+               for w, h in zip(widths, laid.header))
+    path = render_docx(Document("R", [tab]), tmp_path / "w.docx", lang="zh")
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    assert _cell_sizes(root) == {half_points}
 
 
 def test_a_narrow_table_keeps_the_default_margins(docx_rendered):
     _, _, root, _ = docx_rendered
     assert tables(root)[0].find("w:tblPr/w:tblCellMar", NS) is None
+
+
+def test_an_interval_goes_on_its_own_line_rather_than_break_at_a_minus(tmp_path):
+    """13 columns with English headers fit only with the intervals under their estimates:
+    the cell then holds an explicit line break before ``[`` (LibreOffice would otherwise
+    break at a minus sign inside the interval)."""
+    cols = [Column("s", "Subscale", "text")] + [
+        Column(f"p{i}", f"p (Welch, change) {i}", "p") for i in range(10)] + [
+        Column(f"c{i}", f"g (change) [95% CI] {i}", "estimate_ci") for i in range(2)]
+    row = {"s": "Organization", **{f"p{i}": 0.0004 for i in range(10)},
+           **{f"c{i}": (-0.7312, -1.2601, -0.2023) for i in range(2)}}
+    path = render_docx(Document("R", [Table("wide", "Wide", cols, [row, row])]),
+                       tmp_path / "w.docx")
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    body = root.findall(".//w:tr", NS)[1]
+    ci = body.findall("w:tc", NS)[-1]
+    texts = [t.text for t in ci.findall(".//w:t", NS)]
+    assert ci.find(".//w:br", NS) is not None and texts == ["-0.73", "[-1.26, -0.20]"]

@@ -15,7 +15,9 @@ body text                 12 pt (小四), line spacing 1.25, 6 pt after; Chinese
                           left
 title / headings          the Title style, 16 pt bold centred; Heading 1 14 pt bold,
                           Heading 2 12 pt bold, Heading 3 12 pt bold italic; all black
-tables                    10.5 pt (五号) in every cell, single line spacing; top and bottom
+tables                    10.5 pt (五号) in every cell (a table whose numbers do not fit
+                          the text width at that size: 9 pt 小五, then 7.5 pt 六号),
+                          single line spacing; top and bottom
                           rules 1.5 pt (``w:sz="12"``), 0.75 pt (``w:sz="6"``) under the
                           header row, no other rule (the table's own borders are ``none``,
                           the rules are cell borders); header cells and numbers centred,
@@ -23,8 +25,10 @@ tables                    10.5 pt (五号) in every cell, single line spacing; t
                           (the widths are estimated and written, so LibreOffice, which
                           ignores Word's autofit, agrees), the table centred; a table wider
                           than the 16 cm text width narrows its cell margins, then breaks
-                          its headers on two lines, then wraps its text columns, before
-                          any number wraps; the header row repeats after a page break;
+                          its headers on two lines, then wraps its headers and text cells
+                          between words (or pairs of Chinese characters) as far as they
+                          need, then takes a smaller size, before any number wraps; the
+                          header row repeats after a page break;
                           rows never split; a table that fits on a page is kept on one
                           page (every row keeps with the next), a longer one keeps its
                           first and last rows with the header and the notes
@@ -256,7 +260,12 @@ def _two_line_twips(s: str, size_pt: float, pad: float) -> float:
                                  _text_twips(" ".join(words[k:]), size_pt)))
     elif len(s) > 1 and all(unicodedata.east_asian_width(c) in "WF" for c in s):
         best = _text_twips(s[:-(-len(s) // 2)], size_pt)
-    return best + pad
+    return best * _WRAP_SLACK + pad
+
+
+#: A line that must not break any further (a header's part, a word) gets this much more
+#: room than its estimate: LibreOffice breaks inside a word that misses by a hair.
+_WRAP_SLACK = 1.08
 
 
 def _grouped(tab: LaidTable) -> list[bool]:
@@ -268,12 +277,96 @@ def _grouped(tab: LaidTable) -> list[bool]:
     return out
 
 
-def _column_widths(tab: LaidTable, indent: int = 0) -> tuple[list[int], bool]:
+def _header_min_twips(s: str, size_pt: float, pad: float) -> float:
+    """The narrowest a header may be: its widest unbreakable piece (a Latin word, or two
+    Chinese characters, so that no heading is stacked a character a line)."""
+    pieces, word = [], ""
+    for ch in s:
+        if ch.isspace() or unicodedata.east_asian_width(ch) in "WF":
+            if word:
+                pieces.append(word)
+            word = ""
+            if not ch.isspace():
+                pieces.append(ch * 2)
+        else:
+            word += ch
+    if word:
+        pieces.append(word)
+    return max((_text_twips(w, size_pt) for w in pieces), default=0.0) * _WRAP_SLACK + pad
+
+
+def _number_min_twips(s: str, size_pt: float, pad: float) -> float:
+    """The narrowest a number cell may be: the whole cell, or for ``0.36 [0.20, 0.52]``
+    the wider of the estimate and its bracketed interval (one line each)."""
+    parts = []
+    for line in s.split("\n"):
+        head, bracket, tail = line.partition(" [")
+        parts += [head, "[" + tail] if bracket else [line]
+    return max(_text_twips(part, size_pt) for part in parts) * _WRAP_SLACK + pad
+
+
+def _fitted_widths(tab: LaidTable, indent: int, size_pt: float, *,
+                   header_words: bool = True) -> "tuple[list[int], bool] | None":
+    """Widths at ``size_pt`` where no number wraps (headers and text cells wrap onto as
+    many lines as they need, never inside a word), or None when even that is too wide."""
+    widths, tight = _column_widths(tab, indent, size_pt)
+    n = len(tab.header)
+    pad = _CELL_PAD_TIGHT_TWIPS if tight else _CELL_PAD_TWIPS
+    body = [0.0] * n
+    words = [0.0] * n     # a text column's widest unbreakable piece (its cells may wrap)
+    for (kind, cells), grouped in zip(tab.rows, _grouped(tab)):
+        if kind != "row":
+            continue
+        for i, c in enumerate(cells):
+            extra = indent if grouped and i == 0 else 0
+            body[i] = max(body[i], _cell_twips(c, size_pt, pad) + extra)
+            if tab.align[i] == "l":
+                words[i] = max(words[i], _header_min_twips(c, size_pt, pad) + extra)
+            else:   # an estimate and its interval may take a line each, no number wraps
+                words[i] = max(words[i], _number_min_twips(c, size_pt, pad))
+    low = [max(words[i], _header_min_twips(h, size_pt, pad) if header_words else 0.0)
+           for i, h in enumerate(tab.header)]
+    if all(w >= lo - 1 for w, lo in zip(widths, low)):
+        return widths, tight          # the plain layout wraps no number
+    if sum(low) > _TEXT_WIDTH_TWIPS:
+        return None
+    # every column at least its floor; the room left goes to the columns whose headers
+    # (or text) wrap most, in proportion to what they would need on one line
+    natural = [max(b, _cell_twips(h, size_pt, pad)) for b, h in zip(body, tab.header)]
+    want = [max(0.0, nat - lo) for nat, lo in zip(natural, low)]
+    room = _TEXT_WIDTH_TWIPS - sum(low)
+    share = min(1.0, room / sum(want)) if sum(want) else 0.0
+    out = [int(lo + w * share) for lo, w in zip(low, want)]
+    return out, tight
+
+
+#: Cell sizes a table too wide for 五号 (10.5 pt) may use before a number wraps: 小五, 六号.
+_SMALLER_PT = (9.0, 7.5)
+
+
+def _table_layout(tab: LaidTable) -> tuple[list[int], bool, float]:
+    """``(widths, tight, size_pt)``: the table at 五号 if its numbers fit unwrapped, else
+    at the first smaller size where they do (小五, then 六号), else at 六号 with headers
+    that may break inside words, else at 六号 with every column shrunk in proportion."""
+    for size in (TABLE_PT, *_SMALLER_PT):
+        fitted = _fitted_widths(tab, round(size * 20), size)
+        if fitted is not None:
+            return (*fitted, size)
+    size = _SMALLER_PT[-1]
+    # still too wide: a header may break inside a word rather than a number wrap
+    fitted = _fitted_widths(tab, round(size * 20), size, header_words=False)
+    if fitted is not None:
+        return (*fitted, size)
+    return (*_column_widths(tab, round(size * 20), size), size)
+
+
+def _column_widths(tab: LaidTable, indent: int = 0, size_pt: float = TABLE_PT
+                   ) -> tuple[list[int], bool]:
     """Widths (twips) that fit the contents, and whether the cell margins are narrowed.
 
     A table wider than the text width first narrows its cell margins to 0.1 cm, then lets
     its headers take two lines, then lets its text columns wrap (down to 2.5 cm), and only
-    then shrinks every column in proportion: numbers are the last to wrap.
+    then shrinks every column in proportion (:func:`_table_layout` tries more first).
     """
     n = len(tab.header)
     body_rows = [(cells, grouped) for (kind, cells), grouped in zip(tab.rows, _grouped(tab))
@@ -284,15 +377,15 @@ def _column_widths(tab: LaidTable, indent: int = 0) -> tuple[list[int], bool]:
         for cells, grouped in body_rows:
             for i, c in enumerate(cells):
                 extra = indent if grouped and i == 0 else 0
-                body[i] = max(body[i], _cell_twips(c, TABLE_PT, pad) + extra)
-        head = [_cell_twips(h, TABLE_PT, pad) for h in tab.header]
+                body[i] = max(body[i], _cell_twips(c, size_pt, pad) + extra)
+        head = [_cell_twips(h, size_pt, pad) for h in tab.header]
         widths = [max(b, h) for b, h in zip(body, head)]
         if sum(widths) <= _TEXT_WIDTH_TWIPS:
             break
     if sum(widths) > _TEXT_WIDTH_TWIPS:                  # headers on two lines
-        widths = [max(b, _two_line_twips(h, TABLE_PT, pad))
+        widths = [max(b, _two_line_twips(h, size_pt, pad))
                   for b, h in zip(body, tab.header)]
-    group_w = max((_cell_twips(g, TABLE_PT, pad) for g in groups), default=0)
+    group_w = max((_cell_twips(g, size_pt, pad) for g in groups), default=0)
     if group_w > sum(widths):                          # a long group heading: widen column 1
         widths[0] += min(group_w, _TEXT_WIDTH_TWIPS) - sum(widths)
     total = sum(widths)
@@ -400,7 +493,8 @@ def _table_borders_none(table) -> None:
 
 
 def _write_cell(cell, text: str, align: str, *, keep_next: bool, italic: bool = False,
-                width: "int | None" = None, indent: int = 0) -> None:
+                width: "int | None" = None, indent: int = 0,
+                size_pt: float = TABLE_PT) -> None:
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.shared import Twips
 
@@ -408,16 +502,16 @@ def _write_cell(cell, text: str, align: str, *, keep_next: bool, italic: bool = 
         cell.width = Twips(width)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     par = cell.paragraphs[0]
-    _para_format(par, size_pt=TABLE_PT, align="center" if align == "c" else "left",
+    _para_format(par, size_pt=size_pt, align="center" if align == "c" else "left",
                  before=1.5, after=1.5, keep_next=keep_next)
     _indent(par, indent)
-    _run(par, text, TABLE_PT, italic=italic)
+    _run(par, text, size_pt, italic=italic)
 
 
 _PAGE_PT = (29.7 - 2 * 2.5) / 2.54 * 72      # text height of the page
 
 
-def _fits_on_a_page(tab: LaidTable, widths: list[int]) -> bool:
+def _fits_on_a_page(tab: LaidTable, widths: list[int], size_pt: float = TABLE_PT) -> bool:
     """Whether the table (caption, rows with their wrapped lines, notes) will fit on a
     page: 17 pt a line of a row (10.5 pt CJK text with the cell spacing), 11 pt a note
     line."""
@@ -426,7 +520,7 @@ def _fits_on_a_page(tab: LaidTable, widths: list[int]) -> bool:
         if kind == "group":
             lines += 1
             continue
-        lines += max(1, max(-(-int(_cell_twips(c, TABLE_PT)) // max(w, 1))
+        lines += max(1, max(-(-int(_cell_twips(c, size_pt)) // max(w, 1))
                             for c, w in zip(cells, widths)))
     note_lines = sum(1 + int(_text_twips(n, NOTE_PT) // _TEXT_WIDTH_TWIPS) for n in tab.notes)
     return 40 + 17 * lines + 11 * note_lines <= 0.9 * _PAGE_PT
@@ -437,9 +531,10 @@ def _table(document, tab: LaidTable, lang: str) -> None:
     from docx.shared import Twips
 
     OxmlElement, qn = _ox()
-    indent = round(TABLE_PT * 20)                 # one character: rows under a group
     ncol = len(tab.header)
-    widths, tight = _column_widths(tab, indent)
+    widths, tight, size = _table_layout(tab)
+    pad = _CELL_PAD_TIGHT_TWIPS if tight else _CELL_PAD_TWIPS
+    indent = round(size * 20)                     # one character: rows under a group
     inset = max(0, (_TEXT_WIDTH_TWIPS - sum(widths)) // 2)
     _caption(document, tab.caption, tab.title, lang, keep_next=True, inset=inset)
     table = document.add_table(rows=1 + len(tab.rows), cols=ncol)
@@ -458,7 +553,7 @@ def _table(document, tab: LaidTable, lang: str) -> None:
     has_notes = bool(tab.notes)
     rows = table.rows
     last = len(rows) - 1
-    keep_all = _fits_on_a_page(tab, widths)
+    keep_all = _fits_on_a_page(tab, widths, size)
     for r, row in enumerate(rows):
         trpr = row._tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:cantSplit"))
@@ -467,7 +562,7 @@ def _table(document, tab: LaidTable, lang: str) -> None:
     # header: a heavy rule above, a light one below (heavy when there is no body)
     for i, cell in enumerate(rows[0].cells):
         _write_cell(cell, tab.header[i], "c", keep_next=last > 0 or has_notes,
-                    width=widths[i])
+                    width=widths[i], size_pt=size)
         _cell_border(cell, top=RULE_HEAVY, bottom=RULE_LIGHT if last > 0 else RULE_HEAVY)
     # body: no rules but the heavy one under the last row
     for r, ((kind, cells), grouped) in enumerate(zip(tab.rows, _grouped(tab)), start=1):
@@ -480,14 +575,20 @@ def _table(document, tab: LaidTable, lang: str) -> None:
             merged = row.cells[0].merge(row.cells[-1]) if ncol > 1 else row.cells[0]
             # Chinese has no italics (slanted characters are a fault): upright there
             _write_cell(merged, cells, "l", keep_next=keep, italic=lang != "zh",
-                        width=sum(widths))
+                        width=sum(widths), size_pt=size)
             targets = [merged]
         else:
             targets = row.cells
             for i, cell in enumerate(targets):
-                _write_cell(cell, cells[i], tab.align[i], keep_next=keep, width=widths[i],
+                text = cells[i]
+                if tab.align[i] == "c" and " [" in text and "\n" not in text and \
+                        _text_twips(text, size) / 1.05 + pad > widths[i]:
+                    # too narrow for the whole cell (without the estimate's slack): the
+                    # interval on a line of its own, never broken at a minus sign
+                    text = text.replace(" [", "\n[", 1)
+                _write_cell(cell, text, tab.align[i], keep_next=keep, width=widths[i],
                             indent=indent if grouped and i == 0 and tab.align[0] == "l"
-                            else 0)
+                            else 0, size_pt=size)
         if r == last:
             for cell in targets:
                 _cell_border(cell, bottom=RULE_HEAVY)
