@@ -838,6 +838,34 @@ def test_a_csv_read_in_pieces_is_the_csv_read_whole(tmp_path, monkeypatch):
             assert pieces.cells[c].tolist() == whole.cells[c].tolist()
 
 
+
+def test_lines_counted_only_when_the_file_may_need_pieces():
+    from stressgroup.io._sources import _CHUNK_ROWS, _lines_of
+
+    small = b"id,Q1\n" + b"".join(b"%d,1\n" % i for i in range(100))
+    assert _lines_of(small) == small.count(b"\n") + 1       # under 64 KiB: counted
+    many = b"id,Q1\n" + b"1,2\n" * (3 * _CHUNK_ROWS)
+    assert _lines_of(many) == many.count(b"\n") + 1        # may need pieces: counted
+    few = b"id,Q1\n" + b"1,2345678901234567890123456789\n" * 20_000
+    assert _lines_of(few) is None                          # clearly one piece
+    assert _lines_of(few.decode()) is None
+
+
+def test_a_file_whose_lines_were_underestimated_is_read_whole(tmp_path, monkeypatch):
+    """A long header makes the first 64 KiB look sparse: the file is read in pieces after
+    all, every row kept."""
+    from stressgroup.io import _sources
+
+    header = "id," + ",".join(f"Q{j} " + "long question text " * 200 for j in range(20))
+    body = "".join(f"{i}," + ",".join(str((i + j) % 5) for j in range(20)) + "\n"
+                   for i in range(3000))
+    path = tmp_path / "sparse.csv"
+    path.write_text(header + "\n" + body, encoding="utf-8")
+    monkeypatch.setattr(_sources, "_CHUNK_ROWS", 500)
+    assert _sources._lines_of(path.read_bytes()) is None
+    raw = _sources.read_source(path)
+    assert raw.n_rows == 3000 and raw.cells[raw.columns[0]][-1] == "2999"
+
 def test_a_released_column_is_rebuilt_when_asked_for(tmp_path):
     from stressgroup.io import _sources
 

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -55,6 +56,7 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
 
 
+@functools.lru_cache(maxsize=8192)   # headers and item texts, asked for again and again
 def name_key(text: str) -> str:
     """A column name reduced for matching: NFKC, casefolded, no spaces, ``_`` or ``-``."""
     return re.sub(r"[\s_\-]+", "", nfkc(text).casefold())

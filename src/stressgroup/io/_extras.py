@@ -106,6 +106,9 @@ def extra_series(values: np.ndarray, *, as_text: bool,
     return pd.Series(obj_u[codes], dtype=object)
 
 
+_POW10 = 10 ** np.arange(18, dtype=np.int64)   # a digit's place value, by look-up
+
+
 def _digit_numbers(texts: Texts) -> np.ndarray | None:
     """``[float(v) for v in texts.values]`` when every value is 1 to 18 ASCII digits (a
     row number, an id), read from the digits at once; else None."""
@@ -123,7 +126,7 @@ def _digit_numbers(texts: Texts) -> np.ndarray | None:
     # each digit times ten to the power of its place from the value's end
     ends = np.cumsum(lengths)
     place = np.repeat(ends, lengths) - np.arange(len(digits)) - 1
-    values = np.add.reduceat(digits * 10 ** place, ends - lengths)
+    values = np.add.reduceat(digits * _POW10[place], ends - lengths)
     return values.astype(np.float64)   # exact below 2**53, rounded as float() rounds
 
 

@@ -506,15 +506,31 @@ def _utf8_body(data: bytes, encoding: str | None, used: str) -> bytes | None:
 _CHUNK_ROWS = 100_000
 
 
+def _lines_of(text: "bytes | str") -> "int | None":
+    """The number of lines of ``text`` (counted), or None when its first 64 KiB show it
+    has far fewer than two pieces' lines (a survey export of some thousand rows is not
+    counted through). Should the estimate be wrong, :func:`_c_parse` still reads every
+    row: its columns grow as pieces come."""
+    nl = b"\n" if isinstance(text, bytes) else "\n"
+    head = text[:65_536]
+    if len(text) > len(head):
+        estimate = head.count(nl) * (len(text) / len(head))
+        if estimate < _CHUNK_ROWS:   # half the one-piece limit
+            return None
+    return text.count(nl) + 1
+
+
 def _c_parse(source: Any, sep: str, encoding: str | None,
              n_lines: Callable[[], int] | None = None) -> list[np.ndarray]:
     """pandas' C parser, every cell as text, blank lines kept: one object array per column.
 
     ``n_lines``: counts the lines of the text, if it can (an upper bound of the rows: a
-    file of more than one piece gets its columns that long at once)."""
+    file of more than one piece gets its columns that long at once), or returns None for
+    a text that clearly has no more than two pieces' lines (see :func:`_lines_of`)."""
     # a file of up to two pieces' lines is read as one piece (its columns as parsed)
     lines = n_lines() if n_lines else None
-    one = lines is not None and lines <= 2 * _CHUNK_ROWS
+    one = (n_lines is not None and lines is None) or (
+        lines is not None and lines <= 2 * _CHUNK_ROWS)
     reader = pd.read_csv(source, sep=sep, header=None, dtype=object, encoding=encoding,
                          keep_default_na=False, na_filter=False, skip_blank_lines=False,
                          engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
@@ -584,7 +600,7 @@ def _utf8_columns(data: bytes, suffix: str, sep: str | None
                 return None
     try:
         columns = _c_parse(io.BytesIO(body), sep, "utf-8",
-                           n_lines=lambda: body.count(b"\n") + 1)
+                           n_lines=lambda: _lines_of(body))
     except Exception:  # noqa: BLE001  (not UTF-8, ragged rows, a broken quote: the plain way says)
         return None
     return columns, "utf-8-sig" if bom else "utf-8", sep
@@ -598,8 +614,8 @@ def _csv_columns(text: str, sep: str, file: str,
     try:  # fast path: pandas' C parser, every cell as text, blank lines kept
         if body is not None:
             return _c_parse(io.BytesIO(body), sep, "utf-8",
-                            n_lines=lambda: body.count(b"\n") + 1)
-        return _c_parse(io.StringIO(text), sep, None, n_lines=lambda: text.count("\n") + 1)
+                            n_lines=lambda: _lines_of(body))
+        return _c_parse(io.StringIO(text), sep, None, n_lines=lambda: _lines_of(text))
     except (pd.errors.ParserError, ValueError):
         pass   # ragged rows or a broken quote: the csv module says where
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)

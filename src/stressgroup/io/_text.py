@@ -8,6 +8,7 @@ reader (CSV, Excel, and the survey-platform readers to come) agrees.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 import unicodedata
@@ -107,6 +108,7 @@ def normalise_id(text: str) -> str:
     return "".join(nfkc(text).split())
 
 
+@functools.lru_cache(maxsize=8192)   # headers and item texts, asked for again and again
 def text_key(text: str) -> str:
     """Item text reduced for matching: NFKC, casefolded, punctuation and spaces removed."""
     return "".join(
