@@ -383,6 +383,22 @@ def test_duplicates_latest_by_submit_time(dup_frame, inst3, check_counts):
     assert r.data.loc[(r["id"] == "1") & (r["wave"] == "pre"), "A1"].tolist() == [1.0]
 
 
+
+@pytest.mark.parametrize("times, kept", [
+    # an unreadable time counts as earliest; equal times keep file order (the last)
+    (["?", "2024/3/1 11:00:00", "2024/2/28 09:00:00"], 4),
+    (["2024/3/1 10:00:00", "2024/3/1 11:00:00", "?"], 2),
+    (["2024/3/1 10:00:00", "2024/3/1 11:00:00", "2024/3/1 10:00:00"], 4),
+    (["?", "2024/3/1 11:00:00", "?"], 4),
+])
+def test_duplicates_latest_with_unreadable_or_equal_times(dup_frame, inst3, times, kept):
+    frame = dup_frame.copy()
+    frame.loc[[0, 2], "提交答卷时间"] = [times[0], times[2]]
+    r = read_survey(frame, instrument=inst3)
+    gone = [row for row in (2, 4) if row != kept]
+    assert r.report.excluded[["row", "reason"]].values.tolist() == [
+        [gone[0], f"duplicate submission (kept row {kept})"]]
+
 def test_duplicates_latest_by_file_order(dup_frame, inst3, check_counts):
     r = read_survey(dup_frame.drop(columns="提交答卷时间"), instrument=inst3)
     check_counts(r.report)

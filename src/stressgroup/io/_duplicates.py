@@ -83,13 +83,12 @@ def resolve_duplicates(raw: RawTable, reason: np.ndarray, ids: np.ndarray,
             notes.append(f"{file}: submit-time column {tcol!r} could not be read as dates; "
                          "duplicates resolved by file order")
     superseded: list[dict[str, Any]] = []
+    # each row's time as an integer: NaT is the smallest, so a row without a readable
+    # time counts as earliest; ties keep file order (a group's rows are in file order)
+    stamp = None if times is None else dict(zip(at.tolist(), times[at].view("i8").tolist()))
     for key, idx in groups.items():
-        if times is not None:
-            # submission order: rows without a readable time count as earliest,
-            # ties keep file order
-            unknown = [i for i in idx if np.isnat(times[i])]
-            known = sorted((i for i in idx if not np.isnat(times[i])), key=lambda i: (times[i], i))
-            order = unknown + known
+        if stamp is not None:
+            order = sorted(idx, key=lambda i: (stamp[i], i))
         else:
             order = list(idx)
         keep = order[-1] if opt.duplicates == "latest" else order[0]
