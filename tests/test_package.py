@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import stressgroup
 
 HEAVY = ("statsmodels", "pingouin", "matplotlib", "factor_analyzer", "scipy", "sklearn",
@@ -12,12 +14,29 @@ HEAVY = ("statsmodels", "pingouin", "matplotlib", "factor_analyzer", "scipy", "s
          "pyarrow.parquet")   # pandas itself imports pyarrow when it is installed
 
 
+def fresh(code: str) -> str:
+    """What ``code`` prints in a fresh interpreter (pytest has imported much already)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
 def test_import_leaves_heavy_modules_out():
-    code = ("import sys, stressgroup; "
-            f"print([m for m in {HEAVY!r} if m in sys.modules])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.strip() == "[]"
+    assert fresh("import sys, stressgroup; "
+                 f"print([m for m in {HEAVY!r} if m in sys.modules])") == "[]"
+
+
+def test_import_loads_no_analysis():
+    assert fresh("import sys, stressgroup; print(sorted(m for m in sys.modules "
+                 "if m.startswith('stressgroup.analysis.')))") == "[]"
+
+
+@pytest.mark.parametrize("first", ["import stressgroup.reliability",
+                                   "import stressgroup.analysis._evaluate",
+                                   "import stressgroup.analysis as a; a.evaluate"])
+def test_reliability_stays_the_function(first):
+    # the subpackage of that name, imported later, must not shadow the function
+    assert fresh(f"import stressgroup; {first}; "
+                 "print(callable(stressgroup.reliability))") == "True"
 
 
 def test_all_names_exist():
@@ -27,11 +46,8 @@ def test_all_names_exist():
 
 def test_evaluate_attribute_is_the_function():
     # in a fresh process (pytest's doctest collection imports the CLI module)
-    code = ("import stressgroup, stressgroup.analysis as a; "
-            "print(stressgroup.evaluate is a.evaluate)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.strip() == "True"
+    assert fresh("import stressgroup, stressgroup.analysis as a; "
+                 "print(stressgroup.evaluate is a.evaluate)") == "True"
 
 
 def test_cli_module_import_keeps_evaluate_callable(sample_long_frame, five_level):

@@ -433,7 +433,7 @@ def test_a_table_too_wide_for_its_numbers_is_set_smaller(tmp_path, ncols, size, 
     """Numbers never wrap while a smaller size (小五, then 六号) lets them fit (an interval
     may go under its estimate); headers wrap between words (or pairs of Chinese
     characters) instead."""
-    from stressgroup.report._docx import _header_min_twips, _number_min_twips, _table_layout
+    from stressgroup.report._docx import _unbreakable_twips, _number_min_twips, _table_layout
 
     cols = [Column("s", "维度", "text")] + [
         Column(f"c{i}", f"g（变化值）[95% CI] {i}", "estimate_ci") for i in range(ncols)]
@@ -445,7 +445,7 @@ def test_a_table_too_wide_for_its_numbers_is_set_smaller(tmp_path, ncols, size, 
     pad = 2 * 57 + 40 if tight else 2 * 108 + 60
     number = laid.body[0][1]   # whole, or the estimate over its interval
     assert all(w >= _number_min_twips(number, size, pad) - 1 for w in widths[1:])
-    assert all(w >= _header_min_twips(h, size, pad) - 1
+    assert all(w >= _unbreakable_twips(h, size, pad) - 1
                for w, h in zip(widths, laid.header))
     path = render_docx(Document("R", [tab]), tmp_path / "w.docx", lang="zh")
     root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))

@@ -303,14 +303,12 @@ def _flags(f: np.ndarray, x: np.ndarray) -> np.ndarray:
 def _ids_where(people: PersonCodes, mask: np.ndarray) -> list:
     """The ids of the people where ``mask`` holds, as the table's ``id`` column gives them."""
     at = np.flatnonzero(mask)
-    if people.ids is None:
+    ids = people.ids   # None, a tuple, an Index or an array (see clinical_significance)
+    if ids is None:
         return at.tolist()
-    ids = people.ids
-    if isinstance(ids, (pd.Index, pd.Series)):
-        return ids[at].tolist() if isinstance(ids, pd.Index) else ids.iloc[at].tolist()
-    if isinstance(ids, np.ndarray):
-        return ids[at].tolist()
-    return [ids[i] for i in at.tolist()]
+    if isinstance(ids, tuple):
+        return [ids[i] for i in at.tolist()]
+    return ids[at].tolist()
 
 
 def _num(x):
@@ -470,7 +468,8 @@ def clinical_significance(pre, post, *, reliability: float,
            for x in (a, b)]
     ids_kept = rc.ids if rc.ids is None or isinstance(rc.ids, (tuple, pd.Index)) or (
         isinstance(rc.ids, np.ndarray) and rc.ids.base is None and not rc.ids.flags.writeable
-    ) else np.array(rc.ids, dtype=object)   # a read-only array of its own: shared
+    ) else np.fromiter(rc.ids, dtype=object, count=len(rc.ids))   # a copy (an id each,
+    # a tuple id too); a read-only array of its own, as the individual section gives, is shared
     people = PersonCodes(ids_kept, *own, rc.s_diff, cat, rel, fun_pre, fun_post, targeted)
     counts = np.bincount(cat[both], minlength=len(_CAT_LABELS))
     if has_norms:

@@ -521,7 +521,7 @@ def _lines_of(text: "bytes | str") -> "int | None":
 
 
 def _c_parse(source: Any, sep: str, encoding: str | None,
-             n_lines: Callable[[], int] | None = None) -> list[np.ndarray]:
+             n_lines: Callable[[], int | None] | None = None) -> list[np.ndarray]:
     """pandas' C parser, every cell as text, blank lines kept: one object array per column.
 
     ``n_lines``: counts the lines of the text, if it can (an upper bound of the rows: a

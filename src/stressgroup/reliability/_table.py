@@ -132,20 +132,20 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
     # again; the items absent are then those without a column in them
     known = getattr(responses, "keyed", None)
     if known is None:
-        rows = None
+        known_rows = None
         gone = set(absent_items(responses, instrument))
     else:
-        rows = getattr(responses, "keyed_rows", None)
-        if rows is None:
-            rows = np.arange(len(known))    # positions of the data's rows in ``known``
-        gone = recorded | (set(instrument.item_ids) - set(map(str, known.columns)))
-        # the items come from ``known``: the rows below are taken without them
+        known_rows = getattr(responses, "keyed_rows", None)
+        if known_rows is None:
+            known_rows = np.arange(len(known))    # the data's rows' positions in ``known``
         items = set(instrument.item_ids)
+        gone = recorded | (items - set(map(str, known.columns)))
+        # the items come from ``known``: the rows below are taken without them
         data = data[[c for c in data.columns if c not in items]]
     if wave is not None and "wave" in data.columns:
         at = (data["wave"].astype(str) == str(wave)).to_numpy()
         data = data[at]
-        rows = None if rows is None else rows[at]
+        known_rows = None if known_rows is None else known_rows[at]
     gcol = None if group is False else find_group_column(
         data, None if group in (None, True) else group)
     if group not in (None, False, True) and gcol is None:
@@ -160,13 +160,13 @@ def reliability(responses, instrument: "Instrument | str", wave: "str | None" = 
             at = (data[gcol].astype(str) == lab).to_numpy()
             groups[lab] = reliability(
                 SimpleNamespace(data=data[at], absent_items=recorded, keyed=known,
-                                keyed_rows=None if rows is None else rows[at]),
+                                keyed_rows=None if known_rows is None else known_rows[at]),
                 instrument, None, ci=ci, group=False, allow_absent_items=allow_absent_items)
         table = pd.concat({lab: g.table for lab, g in groups.items()}, names=["group"])
         return ReliabilityTable(instrument.id, wave, table, {}, instrument_obj=instrument,
                                 sample="per group", groups=groups, group_column=gcol)
     if known is not None:
-        take = rows_of(known, rows)   # the items' block of these rows, scale by scale
+        take = rows_of(known, known_rows)   # the items' block of these rows, by scale
     else:
         keyed = key_items(data, instrument, absent=gone if allow_absent_items else recorded)
 

@@ -268,6 +268,17 @@ def _two_line_twips(s: str, size_pt: float, pad: float) -> float:
 _WRAP_SLACK = 1.08
 
 
+def _widest_cells(tab: LaidTable, indent: int, width) -> list[float]:
+    """Per column, the largest ``width(cell)`` over the body rows (plus ``indent`` for
+    the first cell of a row under a group heading)."""
+    out = [0.0] * len(tab.header)
+    for (kind, cells), grouped in zip(tab.rows, _grouped(tab)):
+        if kind == "row":
+            for i, c in enumerate(cells):
+                out[i] = max(out[i], width(c) + (indent if grouped and i == 0 else 0))
+    return out
+
+
 def _grouped(tab: LaidTable) -> list[bool]:
     """For each row of ``tab.rows``: is it a row under a group heading (indented)?"""
     out, seen = [], False
@@ -277,9 +288,9 @@ def _grouped(tab: LaidTable) -> list[bool]:
     return out
 
 
-def _header_min_twips(s: str, size_pt: float, pad: float) -> float:
-    """The narrowest a header may be: its widest unbreakable piece (a Latin word, or two
-    Chinese characters, so that no heading is stacked a character a line)."""
+def _unbreakable_twips(s: str, size_pt: float, pad: float) -> float:
+    """The narrowest a header or text cell may be: its widest unbreakable piece (a Latin
+    word, or two Chinese characters, so that nothing is stacked a character a line)."""
     pieces, word = [], ""
     for ch in s:
         if ch.isspace() or unicodedata.east_asian_width(ch) in "WF":
@@ -310,21 +321,14 @@ def _fitted_widths(tab: LaidTable, indent: int, size_pt: float, *,
     """Widths at ``size_pt`` where no number wraps (headers and text cells wrap onto as
     many lines as they need, never inside a word), or None when even that is too wide."""
     widths, tight = _column_widths(tab, indent, size_pt)
-    n = len(tab.header)
     pad = _CELL_PAD_TIGHT_TWIPS if tight else _CELL_PAD_TWIPS
-    body = [0.0] * n
-    words = [0.0] * n     # a text column's widest unbreakable piece (its cells may wrap)
-    for (kind, cells), grouped in zip(tab.rows, _grouped(tab)):
-        if kind != "row":
-            continue
-        for i, c in enumerate(cells):
-            extra = indent if grouped and i == 0 else 0
-            body[i] = max(body[i], _cell_twips(c, size_pt, pad) + extra)
-            if tab.align[i] == "l":
-                words[i] = max(words[i], _header_min_twips(c, size_pt, pad) + extra)
-            else:   # an estimate and its interval may take a line each, no number wraps
-                words[i] = max(words[i], _number_min_twips(c, size_pt, pad))
-    low = [max(words[i], _header_min_twips(h, size_pt, pad) if header_words else 0.0)
+    body = _widest_cells(tab, indent, lambda c: _cell_twips(c, size_pt, pad))
+    # the narrowest each column may be: a text cell wraps between words, a number cell
+    # not at all (an estimate and its interval may take a line each)
+    text_min = _widest_cells(tab, indent, lambda c: _unbreakable_twips(c, size_pt, pad))
+    number_min = _widest_cells(tab, 0, lambda c: _number_min_twips(c, size_pt, pad))
+    words = [t if a == "l" else v for a, t, v in zip(tab.align, text_min, number_min)]
+    low = [max(words[i], _unbreakable_twips(h, size_pt, pad) if header_words else 0.0)
            for i, h in enumerate(tab.header)]
     if all(w >= lo - 1 for w, lo in zip(widths, low)):
         return widths, tight          # the plain layout wraps no number
@@ -368,16 +372,9 @@ def _column_widths(tab: LaidTable, indent: int = 0, size_pt: float = TABLE_PT
     its headers take two lines, then lets its text columns wrap (down to 2.5 cm), and only
     then shrinks every column in proportion (:func:`_table_layout` tries more first).
     """
-    n = len(tab.header)
-    body_rows = [(cells, grouped) for (kind, cells), grouped in zip(tab.rows, _grouped(tab))
-                 if kind == "row"]
     groups = [g for kind, g in tab.rows if kind == "group"]
     for pad, tight in ((_CELL_PAD_TWIPS, False), (_CELL_PAD_TIGHT_TWIPS, True)):
-        body = [0.0] * n
-        for cells, grouped in body_rows:
-            for i, c in enumerate(cells):
-                extra = indent if grouped and i == 0 else 0
-                body[i] = max(body[i], _cell_twips(c, size_pt, pad) + extra)
+        body = _widest_cells(tab, indent, lambda c: _cell_twips(c, size_pt, pad))
         head = [_cell_twips(h, size_pt, pad) for h in tab.header]
         widths = [max(b, h) for b, h in zip(body, head)]
         if sum(widths) <= _TEXT_WIDTH_TWIPS:
@@ -393,7 +390,7 @@ def _column_widths(tab: LaidTable, indent: int = 0, size_pt: float = TABLE_PT
         # text columns give way first (down to 2.5 cm), then every column in proportion
         excess = total - _TEXT_WIDTH_TWIPS
         floor = 2.5 / 2.54 * 1440
-        text_cols = [i for i in range(n) if tab.align[i] == "l" and widths[i] > floor]
+        text_cols = [i for i, a in enumerate(tab.align) if a == "l" and widths[i] > floor]
         room = sum(widths[i] - floor for i in text_cols)
         if room > 0:
             take = min(excess, room)
