@@ -130,3 +130,30 @@ def test_small_group_subprocess_finishes_without_warnings(tmp_path, sample_long_
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Warning" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _malloc_probe(env_extra: dict) -> str:
+    """Run ``_keep_freed_memory`` in a fresh process (it changes that process's malloc)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_",
+                        "MALLOC_TOP_PAD_", "GLIBC_TUNABLES")}
+    env.update(env_extra)
+    code = ("from stressgroup.evaluate import _keep_freed_memory; import numpy as np; "
+            "done = _keep_freed_memory(); a = np.ones(2**22); del a; b = np.ones(2**22); "
+            "print(done, float(b.sum()))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_command_line_keeps_freed_memory_unless_the_user_tuned_malloc():
+    import platform
+
+    done, total = _malloc_probe({})
+    assert total == str(float(2**22))   # arrays still work after the change
+    assert done == str(platform.libc_ver()[0] == "glibc")
+    # a user's own malloc settings are left alone
+    assert _malloc_probe({"MALLOC_TRIM_THRESHOLD_": "1000000"})[0] == "False"
+    assert _malloc_probe({"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=1000000"})[0] == "False"

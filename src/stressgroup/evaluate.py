@@ -41,5 +41,39 @@ def _exit(code: int) -> None:
     os._exit(code)
 
 
+#: glibc's mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4
+_MALLOC_SETTINGS = ("MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_",
+                    "MALLOC_TOP_PAD_", "GLIBC_TUNABLES")
+
+
+def _keep_freed_memory() -> bool:
+    """Have glibc's malloc keep the memory the process frees, for its next arrays.
+
+    By default every array of more than a few MB is mapped afresh and handed back to
+    the system when freed, so the next one faults its pages in again (and the system
+    zeroes them). A large evaluation makes and drops many such arrays: at 1,000,000
+    people that was a third of the run spent in the kernel. Here large blocks come
+    from the heap and the heap is not trimmed (below 2 GB of free top), so freed
+    memory is reused; the peak resident size grows by a few percent
+    (benchmarks/run.py; the README gives the figures). Only the command line does
+    this, for its own process, and only when the user set none of glibc's malloc
+    variables; True when it did.
+    """
+    import os
+
+    if not sys.platform.startswith("linux") or any(v in os.environ for v in _MALLOC_SETTINGS):
+        return False
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):   # not glibc (musl has a stub that does nothing)
+        return False
+    mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
+    return bool(mallopt(_M_MMAP_MAX, 0)) and bool(mallopt(_M_TRIM_THRESHOLD, 2**31 - 1))
+
+
 if __name__ == "__main__":
+    _keep_freed_memory()
     _exit(main())
