@@ -481,7 +481,7 @@ def test_utf8_bytes_parse_as_the_decoded_text(tmp_path, body):
 
     fast = _utf8_columns(body, ".csv", None)
     assert fast is not None
-    columns, used, sep = fast
+    columns, used, sep, _ = fast
     text, used_text = _decode(body, "f", None)
     assert used == used_text
     slow = _csv_columns(text, sep, "f")
@@ -838,6 +838,63 @@ def test_a_csv_read_in_pieces_is_the_csv_read_whole(tmp_path, monkeypatch):
             assert pieces.cells[c].tolist() == whole.cells[c].tolist()
 
 
+@pytest.mark.parametrize("coded_max", [2, 5, 4096])
+@pytest.mark.parametrize("title", [False, True])
+@pytest.mark.parametrize("blank", [False, True])
+def test_a_csv_read_in_pieces_is_factorized_as_the_csv_read_whole(tmp_path, monkeypatch,
+                                                                  coded_max, title, blank):
+    """Pieces coded as they are read give each column the codes and distinct values that
+    factorizing the whole column gives (title rows above the header, the header's own
+    text recurring below it, short rows padded, a column turning to text midway)."""
+    from stressgroup.io import _sources
+    from stressgroup.io._distinct import factorize_text
+
+    lines = ["2024 survey,,,,"] if title else []
+    lines.append("id,wave,1,note,Q2")
+    for i in range(80):
+        note = "note" if i % 9 == 0 else ("" if i % 4 else f"n{i % 7}")
+        q2 = "" if i == 70 else str(i // 10)   # a new value in a late piece
+        lines.append(f"{i:03d},{'pre' if i % 2 else 'post'},{i % 3},{note},{q2}")
+        if blank and i % 13 == 0:
+            lines.append("")
+    lines.append("999,pre")   # a short row
+    path = tmp_path / "coded.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole = _sources.read_source(path)
+    monkeypatch.setattr(_sources, "_CODED_MAX", coded_max)
+    for rows in (3, 8, 25):
+        monkeypatch.setattr(_sources, "_CHUNK_ROWS", rows)
+        pieces = _sources.read_source(path)
+        assert pieces.columns == whole.columns and pieces.notes == whole.notes
+        np.testing.assert_array_equal(pieces.rows, whole.rows)
+        exact = not pieces.meta.get("_factorized_before_blank_rows")
+        assert exact != blank
+        for c in whole.columns:
+            assert pieces.cells[c].tolist() == whole.cells[c].tolist()
+            codes, uniques = _sources.factorized(pieces, c)
+            if exact:
+                want_codes, want_uniques = factorize_text(whole.cells[c])
+                assert list(uniques) == list(want_uniques), c
+                assert codes.tolist() == want_codes.tolist(), c
+            else:   # blank rows dropped after coding: the codes still name the cells
+                assert np.asarray(uniques, dtype=object)[codes].tolist() == \
+                    whole.cells[c].tolist()
+
+
+def test_body_codes_from_the_whole_column():
+    from stressgroup.io._distinct import factorize_text
+    from stressgroup.io._sources import _body_fact
+
+    rnd = np.random.default_rng(5)
+    for _ in range(300):
+        values = rnd.choice(list("abcde"), size=rnd.integers(2, 12)).astype(object)
+        codes, uniques = factorize_text(values)
+        for start in range(len(values)):
+            got_codes, got_uniques = _body_fact((codes, uniques), start)
+            want_codes, want_uniques = factorize_text(values[start:])
+            assert list(got_uniques) == list(want_uniques)
+            assert got_codes.tolist() == want_codes.tolist()
+
 
 def test_lines_counted_only_when_the_file_may_need_pieces():
     from stressgroup.io._sources import _CHUNK_ROWS, _lines_of
@@ -879,3 +936,23 @@ def test_a_released_column_is_rebuilt_when_asked_for(tmp_path):
     assert raw.cells["Q1"].tolist() == before
     again = _sources.factorized(raw, "Q1")
     assert again[0].tolist() == codes.tolist() and list(again[1]) == list(uniques)
+
+
+@pytest.mark.parametrize("released", [False, True])
+def test_new_cells_drop_the_codes_cached_of_the_old(tmp_path, released):
+    """A reader that changes a column (REDCap's carried demographics) gets the codes of
+    the new cells, whether the old were cached as text or held as codes only."""
+    from stressgroup.io import _sources
+
+    path = tmp_path / "r.csv"
+    path.write_text("id,sex\n" + "".join(f"{i},{'' if i % 2 else 'f'}\n" for i in range(40)),
+                    encoding="utf-8")
+    raw = _sources.read_source(path)
+    _sources.factorized(raw, "sex")
+    if released:
+        _sources.release(raw, "sex")
+    new = np.array(["m"] * 40, dtype=object)
+    _sources.replace_cells(raw, "sex", new)
+    codes, uniques = _sources.factorized(raw, "sex")
+    assert list(uniques) == ["m"] and codes.tolist() == [0] * 40
+    assert raw.cells["sex"] is new

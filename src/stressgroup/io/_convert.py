@@ -24,7 +24,7 @@ __all__ = ["Converted", "convert_by_item", "convert_items", "factorize", "map_di
            "map_uniques", "shown"]
 
 
-def factorize(values: np.ndarray, fact: tuple[np.ndarray, np.ndarray] | None
+def factorize(values: np.ndarray | None, fact: tuple[np.ndarray, np.ndarray] | None
                ) -> tuple[np.ndarray, np.ndarray]:
     if fact is not None:
         return fact
@@ -86,12 +86,13 @@ def _no_events() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
             np.zeros(0, dtype=bool))
 
 
-def convert_items(values: np.ndarray, scale: Scale, *, checked: bool,
+def convert_items(values: np.ndarray | None, scale: Scale, *, checked: bool,
                    sentinels: Mapping[str, str] | None = None,
                    fact: tuple[np.ndarray, np.ndarray] | None = None,
                    out: np.ndarray | None = None) -> Converted:
     """Text -> float, converting each distinct value once (vectorised over rows).
 
+    ``values`` may be None when ``fact`` (their codes and distinct values) is given.
     ``out``: a float64 array (a view) to write the numbers into, when given; it is then
     ``numbers`` of the result."""
     codes, uniques = factorize(values, fact)

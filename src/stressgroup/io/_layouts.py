@@ -165,7 +165,8 @@ class _ColumnLayout(Layout):
             c = self.map.item_cols[key]
             sentinels = {**missing_values.get("*", {}), **missing_values.get(c, {})}
             at = place.get(key)
-            conv = convert_items(raw.cells[c], scale.for_item(key[0]), checked=checked,
+            # the codes alone: a column a large file's parser coded stays codes
+            conv = convert_items(None, scale.for_item(key[0]), checked=checked,
                                  sentinels=sentinels, fact=factorized(raw, c),
                                  out=None if at is None else self.block[at[0], :, at[1]])
             if c not in keep:   # its text is needed no more: free it (kept compact)

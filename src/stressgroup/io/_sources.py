@@ -169,15 +169,29 @@ class _Filled:
     cell by cell. The whole table is never looked at unless a question needs it.
     """
 
-    def __init__(self, columns: list[np.ndarray]):
+    def __init__(self, columns: list[np.ndarray],
+                 known: dict[int, tuple[np.ndarray, np.ndarray]] | None = None):
         self.columns = columns
         self.facts: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        #: codes and distinct values the parser gave (their blank mask made when asked)
+        self.known = known or {}
 
     def fact(self, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         hit = self.facts.get(j)
         if hit is None:
-            hit = self.facts[j] = _factorize_nonblank(self.columns[j])
+            if j in self.known:
+                codes, uniques = self.known.pop(j)
+                keep = np.append(_nonblank_uniques(uniques), False)
+                hit = self.facts[j] = (keep[codes], codes, uniques)
+            else:
+                hit = self.facts[j] = _factorize_nonblank(self.columns[j])
         return hit
+
+    def factorization(self, j: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """The codes and distinct values of column ``j``, when known (no work done)."""
+        if j in self.facts:
+            return self.facts[j][1], self.facts[j][2]
+        return self.known.get(j)
 
     def at(self, j: int, rows: np.ndarray) -> np.ndarray:
         """Non-blank mask of column ``j`` at ``rows``."""
@@ -196,13 +210,35 @@ class _Filled:
         return rows
 
 
+def _body_fact(fact: tuple[np.ndarray, np.ndarray], start: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The codes and distinct values of a column's rows from ``start`` on, as factorizing
+    those rows gives them (in order of first appearance there), from the whole column's."""
+    codes, uniques = fact
+    rest = codes[start:]
+    # the values first seen above ``start`` have the lowest codes (0 to m - 1): when
+    # none recurs below, the others keep their order there
+    m = int(codes[:start].max()) + 1 if start else 0
+    if not m or not (rest < m).any():
+        return (rest - m).astype(rest.dtype, copy=False) if m else rest, uniques[m:]
+    present = pd.unique(rest)   # the codes in order of first appearance
+    renumber = np.zeros(len(uniques), dtype=rest.dtype)
+    renumber[present] = np.arange(len(present))
+    return renumber[rest], uniques[present]
+
+
 def factorized(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray]:
     """``pandas.factorize`` of a column's cells, cached in ``meta["_factorized"]``.
 
     The cache is used only while ``table.cells[column]`` is the very array it was
     computed from (a reader that replaces a column gets a fresh factorization).
     """
-    values = table.cells[column]
+    cells = table.cells
+    if isinstance(cells, _Cells):
+        known = cells.codes(column)
+        if known is not None:
+            return known
+    values = cells[column]
     cache = table.meta.setdefault("_factorized", {})
     hit = cache.get(column)
     if hit is not None and hit[0] is values:
@@ -213,19 +249,42 @@ def factorized(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _Cells(dict):
-    """``RawTable.cells`` once a column was released (see :func:`release`): a released
-    column's cells are rebuilt from its codes when asked for."""
+    """``RawTable.cells`` with columns held as codes: released ones (see :func:`release`)
+    and those a large file's parser coded (see :func:`_c_parse`). Such a column's cells
+    are rebuilt from its codes when asked for; :func:`factorized` gives its codes
+    without rebuilding them (and those of a rebuilt column while it is not replaced)."""
 
-    def __init__(self, cells: dict[str, np.ndarray]):
+    def __init__(self, cells: dict[str, np.ndarray],
+                 released: dict[str, tuple[np.ndarray, np.ndarray]] | None = None):
         super().__init__(cells)
-        self.released: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.released: dict[str, tuple[np.ndarray, np.ndarray]] = dict(released or {})
+        self.rebuilt: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def __missing__(self, column: str) -> np.ndarray:
         if column not in self.released:
             raise KeyError(column)
         codes, uniques = self.released.pop(column)
-        values = self[column] = np.asarray(uniques, dtype=object)[codes]
+        values = np.asarray(uniques, dtype=object)[codes]
+        dict.__setitem__(self, column, values)
+        self.rebuilt[column] = (values, codes, uniques)
         return values
+
+    def __setitem__(self, column: str, values: np.ndarray) -> None:
+        # new cells: the codes held for the column no longer describe them
+        self.released.pop(column, None)
+        self.rebuilt.pop(column, None)
+        dict.__setitem__(self, column, values)
+
+    def codes(self, column: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The codes and distinct values of a column held as codes (or rebuilt from them
+        and still the array rebuilt), else None."""
+        hit = self.released.get(column)
+        if hit is not None:
+            return hit
+        rebuilt = self.rebuilt.get(column)
+        if rebuilt is not None and dict.get(self, column) is rebuilt[0]:
+            return rebuilt[1], rebuilt[2]
+        return None
 
     def __contains__(self, column: object) -> bool:
         return super().__contains__(column) or column in self.released
@@ -235,6 +294,13 @@ class _Cells(dict):
             return self[column]
         except KeyError:
             return default
+
+
+def replace_cells(table: RawTable, column: str, values: np.ndarray) -> None:
+    """Give a column new cells (a reader's change): what was cached of it is dropped."""
+    table.cells[column] = values
+    table.meta.get("_factorized", {}).pop(column, None)
+    table.meta.get("_stripped", {}).pop(column, None)
 
 
 def _small_codes(codes: np.ndarray, n: int) -> np.ndarray:
@@ -250,6 +316,8 @@ def release(table: RawTable, column: str) -> None:
     once converted): one object per cell, 8 bytes each, and the cached codes, for a
     column of a million answers. Its codes are kept in the smallest integer type, and
     ``table.cells[column]`` rebuilds the cells from them if it is asked for after all."""
+    if isinstance(table.cells, _Cells) and column in table.cells.released:
+        return   # held as codes already
     codes, uniques = factorized(table, column)
     if len(codes) and codes.min() < 0:   # not all text (a DataFrame's): kept as it is
         return
@@ -257,6 +325,7 @@ def release(table: RawTable, column: str) -> None:
         table.cells = _Cells(table.cells)
     small = _small_codes(codes, len(uniques))
     del table.cells[column]
+    table.cells.rebuilt.pop(column, None)
     table.meta.get("_factorized", {}).pop(column, None)
     table.meta.get("_stripped", {}).pop(column, None)
     table.cells.released[column] = (small, uniques)
@@ -284,6 +353,8 @@ def factorized_exactly(table: RawTable, column: str) -> tuple[np.ndarray, np.nda
     reader dropped blank rows after factorizing (its distinct values are those of the
     rows before)."""
     if table.meta.get("_factorized_before_blank_rows"):
+        if isinstance(table.cells, _Cells) and table.cells.codes(column) is not None:
+            return None
         hit = table.meta.get("_factorized", {}).get(column)
         if hit is not None and hit[0] is table.cells[column]:
             return None
@@ -308,7 +379,8 @@ def _find_header(filled: np.ndarray, counts: np.ndarray) -> int:
 
 def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
                encoding: str | None = None,
-               columns: list[np.ndarray] | None = None) -> RawTable:
+               columns: list[np.ndarray] | None = None,
+               facts: list[Any] | None = None) -> RawTable:
     """Build a RawTable from rows of text.
 
     ``grid`` is a list of rows of ``str`` or a 2-D object array (or None when
@@ -319,6 +391,8 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
     neither a header nor a value are dropped, and footer lines (text only in the first
     one or two cells, such as "制表人：张三  2024年6月") are kept as rows but listed in
     ``meta["exclude"]`` with the reason "footer/notes line, not a response".
+    ``facts``: per column of ``columns``, its codes and distinct values when the parser
+    made them (see :func:`_c_parse`), else None; the body's are derived from them.
     """
     if columns is None:
         arr = _as_grid(grid)
@@ -348,10 +422,14 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
         notes.append(f"{file}: the header is row {first_row + start}; row(s) {rows_text} above "
                      "it (a title or group headers) were skipped")
     header = [col[start].replace("\ufeff", "").strip() for col in columns]
-    body = [np.ascontiguousarray(col[start + 1:]) for col in columns]
+    known = {} if facts is None else {
+        j: _body_fact(f, start + 1) for j, f in enumerate(facts) if f is not None}
+    # a coded column's body stays codes (see _c_parse): no object per cell
+    body = [_Coded(*known[j]) if isinstance(col, _Coded) else
+            np.ascontiguousarray(col[start + 1:]) for j, col in enumerate(columns)]
     n_body = n_all - start - 1
     row_numbers = np.arange(n_body, dtype=np.int64) + first_row + start + 1
-    look = _Filled(body)
+    look = _Filled(body, known)
     blank_rows = look.all_blank(range(width), np.arange(n_body))
     blank = np.zeros(n_body, dtype=bool)
     blank[blank_rows] = True
@@ -359,7 +437,7 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
         notes.append(f"{file}: {int(blank.sum())} blank rows skipped (not counted as rows read)")
         # every column's distinct values as in the whole body, then the blank rows dropped
         facts = [look.fact(j) for j in range(width)]
-        body = [col[~blank] for col in body]
+        body = [np.asarray(col)[~blank] for col in body]
         look = _Filled(body)
         look.facts = {j: (f[0][~blank], f[1][~blank], f[2]) for j, f in enumerate(facts)}
     row_numbers = row_numbers[~blank]
@@ -399,17 +477,22 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
         names.append(name)
         keep.append(j)
     headers = [header[j] for j in keep]
-    cells = {name: body[j] for name, j in zip(names, keep)}
+    cells: dict[str, Any] = {name: body[j] for name, j in zip(names, keep)
+                             if not isinstance(body[j], _Coded)}
+    coded = {name: (body[j].codes, body[j].uniques) for name, j in zip(names, keep)
+             if isinstance(body[j], _Coded)}
     meta: dict[str, Any] = {"letters": {nm: _column_letter(j) for nm, j in zip(names, keep)},
                             "positions": dict(zip(names, keep)),
                             "header_row": first_row + start,
-                            "_factorized": {nm: (cells[nm], look.facts[j][1], look.facts[j][2])
-                                            for nm, j in zip(names, keep) if j in look.facts}}
+                            "_factorized": {nm: (cells[nm], *fact) for nm, j in zip(names, keep)
+                                            if nm in cells and
+                                            (fact := look.factorization(j)) is not None}}
     if blank.any():
         meta["_factorized_before_blank_rows"] = True
     if footer.any():
         meta["exclude"] = {int(r): FOOTER_REASON for r in row_numbers[footer]}
-    return RawTable(file=file, source=source, columns=names, headers=headers, cells=cells,
+    return RawTable(file=file, source=source, columns=names, headers=headers,
+                    cells=_Cells(cells, released=coded) if coded else cells,
                     rows=row_numbers, encoding=encoding, notes=notes, meta=meta)
 
 
@@ -520,13 +603,74 @@ def _lines_of(text: "bytes | str") -> "int | None":
     return text.count(nl) + 1
 
 
+#: A column whose pieces hold more distinct values than this is kept as text, not codes.
+_CODED_MAX = 4096
+
+
+class _Coded:
+    """A column as codes and distinct values, indexed like the object array it stands
+    for (an int gives a cell's text, a slice or an index array an object array)."""
+
+    __slots__ = ("codes", "uniques")
+
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray):
+        self.codes, self.uniques = codes, uniques
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, at: Any) -> Any:
+        return self.uniques[self.codes[at]]
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.uniques[self.codes]
+
+
+class _Coder:
+    """One column's codes, piece by piece: each piece factorized (few distinct objects:
+    by address), its distinct values numbered in order of first appearance in the whole
+    column. Gives up (``None``) once the column holds more than ``_CODED_MAX`` values."""
+
+    def __init__(self, size: int):
+        self.index: dict[str, int] = {}
+        self.codes: np.ndarray | None = np.empty(size, dtype=np.int16)
+
+    def add(self, piece: np.ndarray, at: int) -> bool:
+        codes, uniques = factorize_text(piece)
+        if len(uniques) > _CODED_MAX or (len(codes) and codes.min() < 0):
+            return False
+        index = self.index
+        mapped = np.empty(len(uniques), dtype=np.int16)
+        for k, u in enumerate(uniques.tolist()):
+            code = index.get(u)
+            if code is None:
+                code = index[u] = len(index)
+            mapped[k] = code
+        if len(index) > _CODED_MAX:
+            return False
+        self.codes[at:at + len(codes)] = mapped[codes]
+        return True
+
+    def uniques(self) -> np.ndarray:
+        out = np.empty(len(self.index), dtype=object)
+        out[:] = list(self.index)
+        return out
+
+
 def _c_parse(source: Any, sep: str, encoding: str | None,
-             n_lines: Callable[[], int | None] | None = None) -> list[np.ndarray]:
+             n_lines: Callable[[], int | None] | None = None,
+             facts: list[Any] | None = None) -> list[np.ndarray]:
     """pandas' C parser, every cell as text, blank lines kept: one object array per column.
 
     ``n_lines``: counts the lines of the text, if it can (an upper bound of the rows: a
     file of more than one piece gets its columns that long at once), or returns None for
-    a text that clearly has no more than two pieces' lines (see :func:`_lines_of`)."""
+    a text that clearly has no more than two pieces' lines (see :func:`_lines_of`).
+
+    ``facts``: a list to fill, for a text of more than one piece, with each column's
+    codes and distinct values (in order of first appearance, as :func:`factorize_text`
+    of the column gives them), or None for a column of many distinct values. Such a
+    column is then made in one gather of its distinct values (every equal cell one
+    object), not copied piece by piece."""
     # a file of up to two pieces' lines is read as one piece (its columns as parsed)
     lines = n_lines() if n_lines else None
     one = (n_lines is not None and lines is None) or (
@@ -535,6 +679,8 @@ def _c_parse(source: Any, sep: str, encoding: str | None,
                          keep_default_na=False, na_filter=False, skip_blank_lines=False,
                          engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
                          chunksize=2 * _CHUNK_ROWS + 1 if one else _CHUNK_ROWS)
+    if not one and facts is not None:
+        return _c_parse_coded(reader, lines, facts)
     columns: list[np.ndarray] = []
     at = 0
     with reader:
@@ -575,11 +721,68 @@ def _c_parse(source: Any, sep: str, encoding: str | None,
     return columns
 
 
+def _c_parse_coded(reader: Any, lines: int | None, facts: list[Any]) -> list[np.ndarray]:
+    """:func:`_c_parse` of a text of many pieces, columns of few distinct values coded
+    as the pieces come (``facts`` filled; the column a :class:`_Coded`), the others
+    copied into their place."""
+    columns: list[Any] = []   # per column: a _Coder, or an object array
+    at = 0
+    with reader:
+        for frame in reader:
+            n = len(frame)
+            if not columns:
+                size = max(lines or 0, 2 * n)
+                columns = [_Coder(size) for _ in frame.columns]
+            size = len(columns[0].codes) if isinstance(columns[0], _Coder) else len(columns[0])
+            if at + n > size:   # more rows than lines counted: room for more
+                grow = max(at, n)
+                columns = [_grown(c, at, grow) for c in columns]
+            pieces = [frame[name].to_numpy() for name in frame.columns]
+            if pd.isna(pieces[-1]).any():   # short rows padded with NaN at the end
+                for piece in pieces:
+                    piece[pd.isna(piece)] = ""
+            for j, piece in enumerate(pieces):
+                col = columns[j]
+                if isinstance(col, _Coder) and not col.add(piece, at):
+                    col = columns[j] = _as_text(col, at, size)
+                if not isinstance(col, _Coder):
+                    col[at:at + n] = piece
+            at += n
+            del frame, pieces
+    out: list[Any] = []
+    for col in columns:
+        if isinstance(col, _Coder):
+            uniques = col.uniques()
+            small = np.int8 if len(uniques) < 127 else np.int16
+            codes = col.codes[:at].astype(small)
+            facts.append((codes, uniques))
+            out.append(_Coded(codes, uniques))
+        else:
+            facts.append(None)
+            out.append(col[:at] if len(col) - at <= at // 8 else col[:at].copy())
+    return out
+
+
+def _grown(col: Any, at: int, more: int) -> Any:
+    if isinstance(col, _Coder):
+        col.codes = np.concatenate([col.codes[:at], np.empty(more, dtype=np.int16)])
+        return col
+    return np.concatenate([col[:at], np.empty(more, dtype=object)])
+
+
+def _as_text(col: _Coder, at: int, size: int) -> np.ndarray:
+    """A coded column turned into text (its rows so far), room for ``size`` rows."""
+    out = np.empty(size, dtype=object)
+    out[:at] = col.uniques()[col.codes[:at]]
+    return out
+
+
 def _utf8_columns(data: bytes, suffix: str, sep: str | None
-                  ) -> tuple[list[np.ndarray], str, str] | None:
-    """``(columns, encoding, separator)`` of a UTF-8 file parsed from its bytes (the C
-    parser decodes every cell strictly, so a parse is also the check that the file is
-    UTF-8), or None: then the file is decoded first, as :func:`_decode` does."""
+                  ) -> tuple[list[np.ndarray], str, str, list[Any] | None] | None:
+    """``(columns, encoding, separator, facts)`` of a UTF-8 file parsed from its bytes
+    (the C parser decodes every cell strictly, so a parse is also the check that the
+    file is UTF-8), or None: then the file is decoded first, as :func:`_decode` does.
+    ``facts``: the columns' codes where :func:`_c_parse` made them, or None."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
     bom = data.startswith(_BOM)
@@ -598,12 +801,13 @@ def _utf8_columns(data: bytes, suffix: str, sep: str | None
             sep = _sniff_lines(lines[:20])
             if sep is None:
                 return None
+    facts: list[Any] = []
     try:
         columns = _c_parse(io.BytesIO(body), sep, "utf-8",
-                           n_lines=lambda: _lines_of(body))
+                           n_lines=lambda: _lines_of(body), facts=facts)
     except Exception:  # noqa: BLE001  (not UTF-8, ragged rows, a broken quote: the plain way says)
         return None
-    return columns, "utf-8-sig" if bom else "utf-8", sep
+    return columns, "utf-8-sig" if bom else "utf-8", sep, facts or None
 
 
 def _csv_columns(text: str, sep: str, file: str,
@@ -639,15 +843,16 @@ def read_csv_text(path: Path, *, file: str, encoding: str | None = None,
         raise DataError(f"{file} is empty: no header row and no data. "
                         "Check that this is the exported survey file.")
     fast = _utf8_columns(data, path.suffix.lower(), sep) if encoding is None else None
+    facts = None
     if fast is not None:   # UTF-8: parsed from the bytes, never decoded as a whole
-        parsed, used, sep = fast
+        parsed, used, sep, facts = fast
     else:
         text, used = _decode(data, file, encoding)
         sep = sep or _sniff_separator(text, path.suffix.lower())
         parsed = _csv_columns(text, sep, file, body=_utf8_body(data, encoding, used))
     if isinstance(parsed, list):
         table = _from_grid(None, columns=parsed, file=file, source="csv", first_row=1,
-                           encoding=used)
+                           encoding=used, facts=facts)
     else:
         table = _from_grid(parsed, file=file, source="csv", first_row=1, encoding=used)
     table.meta["separator"] = sep

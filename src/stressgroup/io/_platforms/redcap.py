@@ -55,7 +55,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .._sources import RawTable
+from .._sources import RawTable, replace_cells
 from .._text import WAVE_ORDER, is_missing, name_key, normalise_wave
 from ._common import build_table, clean_head, first_nonblank, pad, read_grid
 
@@ -243,6 +243,7 @@ def read(path: Path, *, file: str, sheet: str | int | None = None,
             continue
         if not any(not is_missing(values[i]) for i in first_rows):
             continue
+        values = values.copy()   # new cells (the codes cached of the old ones stay true)
         changed = 0
         for i in others:
             src = first.get(table.cells[idc][i].strip())
@@ -250,6 +251,7 @@ def read(path: Path, *, file: str, sheet: str | int | None = None,
                 values[i] = values[src]
                 changed += 1
         if changed:
+            replace_cells(table, c, values)
             carried.append(c)
     if carried:
         meta["carried_columns"] = carried
