@@ -187,3 +187,15 @@ def test_tiny_group_runs_without_python_warnings(sample_long_frame, five_level):
         warnings.simplefilter("ignore", DegenerateDataWarning)
         d = evaluate(few, five_level).to_dict()
     assert sum(g["n"]["pre"] for g in d["groups"].values()) == 8
+
+
+@pytest.mark.parametrize("ids", [
+    ["001", "", "002", "abc"],            # ASCII without whitespace: at once
+    ["001", " ", "\u3000", "x y", ""],    # whitespace: one by one
+    ["编号1", "", "  编号2 "],
+])
+def test_blank_ids_are_those_blank_when_stripped(ids):
+    from stressgroup.analysis._evaluate import _blank_ids
+
+    uniq = np.array(ids, dtype=object)
+    assert _blank_ids(uniq).tolist() == [not v.strip() for v in ids]
