@@ -481,7 +481,7 @@ def test_utf8_bytes_parse_as_the_decoded_text(tmp_path, body):
 
     fast = _utf8_columns(body, ".csv", None)
     assert fast is not None
-    columns, used, sep, _ = fast
+    columns, used, sep = fast
     text, used_text = _decode(body, "f", None)
     assert used == used_text
     slow = _csv_columns(text, sep, "f")
@@ -890,7 +890,7 @@ def test_body_codes_from_the_whole_column():
         values = rnd.choice(list("abcde"), size=rnd.integers(2, 12)).astype(object)
         codes, uniques = factorize_text(values)
         for start in range(len(values)):
-            got_codes, got_uniques = _body_fact((codes, uniques), start)
+            got_codes, got_uniques = _body_fact(codes, uniques, start)
             want_codes, want_uniques = factorize_text(values[start:])
             assert list(got_uniques) == list(want_uniques)
             assert got_codes.tolist() == want_codes.tolist()

@@ -210,11 +210,10 @@ class _Filled:
         return rows
 
 
-def _body_fact(fact: tuple[np.ndarray, np.ndarray], start: int
+def _body_fact(codes: np.ndarray, uniques: np.ndarray, start: int
                ) -> tuple[np.ndarray, np.ndarray]:
     """The codes and distinct values of a column's rows from ``start`` on, as factorizing
     those rows gives them (in order of first appearance there), from the whole column's."""
-    codes, uniques = fact
     rest = codes[start:]
     # the values first seen above ``start`` have the lowest codes (0 to m - 1): when
     # none recurs below, the others keep their order there
@@ -379,8 +378,7 @@ def _find_header(filled: np.ndarray, counts: np.ndarray) -> int:
 
 def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
                encoding: str | None = None,
-               columns: list[np.ndarray] | None = None,
-               facts: list[Any] | None = None) -> RawTable:
+               columns: "list[np.ndarray | _Coded] | None" = None) -> RawTable:
     """Build a RawTable from rows of text.
 
     ``grid`` is a list of rows of ``str`` or a 2-D object array (or None when
@@ -391,8 +389,8 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
     neither a header nor a value are dropped, and footer lines (text only in the first
     one or two cells, such as "制表人：张三  2024年6月") are kept as rows but listed in
     ``meta["exclude"]`` with the reason "footer/notes line, not a response".
-    ``facts``: per column of ``columns``, its codes and distinct values when the parser
-    made them (see :func:`_c_parse`), else None; the body's are derived from them.
+    A column of ``columns`` may be a :class:`_Coded` (a large file's parser coded it): its
+    body stays codes, derived from the whole column's.
     """
     if columns is None:
         arr = _as_grid(grid)
@@ -422,8 +420,8 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
         notes.append(f"{file}: the header is row {first_row + start}; row(s) {rows_text} above "
                      "it (a title or group headers) were skipped")
     header = [col[start].replace("\ufeff", "").strip() for col in columns]
-    known = {} if facts is None else {
-        j: _body_fact(f, start + 1) for j, f in enumerate(facts) if f is not None}
+    known = {j: _body_fact(col.codes, col.uniques, start + 1)
+             for j, col in enumerate(columns) if isinstance(col, _Coded)}
     # a coded column's body stays codes (see _c_parse): no object per cell
     body = [_Coded(*known[j]) if isinstance(col, _Coded) else
             np.ascontiguousarray(col[start + 1:]) for j, col in enumerate(columns)]
@@ -629,13 +627,15 @@ class _Coded:
 class _Coder:
     """One column's codes, piece by piece: each piece factorized (few distinct objects:
     by address), its distinct values numbered in order of first appearance in the whole
-    column. Gives up (``None``) once the column holds more than ``_CODED_MAX`` values."""
+    column (exactly :func:`factorize_text` of the whole column)."""
 
     def __init__(self, size: int):
         self.index: dict[str, int] = {}
-        self.codes: np.ndarray | None = np.empty(size, dtype=np.int16)
+        self.codes = np.empty(size, dtype=np.int16)
 
     def add(self, piece: np.ndarray, at: int) -> bool:
+        """Code ``piece`` as rows ``at`` on; False (nothing written) when the column would
+        hold more than ``_CODED_MAX`` distinct values: it is then kept as text."""
         codes, uniques = factorize_text(piece)
         if len(uniques) > _CODED_MAX or (len(codes) and codes.min() < 0):
             return False
@@ -659,18 +659,15 @@ class _Coder:
 
 def _c_parse(source: Any, sep: str, encoding: str | None,
              n_lines: Callable[[], int | None] | None = None,
-             facts: list[Any] | None = None) -> list[np.ndarray]:
+             coded: bool = False) -> "list[np.ndarray | _Coded]":
     """pandas' C parser, every cell as text, blank lines kept: one object array per column.
 
     ``n_lines``: counts the lines of the text, if it can (an upper bound of the rows: a
     file of more than one piece gets its columns that long at once), or returns None for
     a text that clearly has no more than two pieces' lines (see :func:`_lines_of`).
 
-    ``facts``: a list to fill, for a text of more than one piece, with each column's
-    codes and distinct values (in order of first appearance, as :func:`factorize_text`
-    of the column gives them), or None for a column of many distinct values. Such a
-    column is then made in one gather of its distinct values (every equal cell one
-    object), not copied piece by piece."""
+    ``coded``: a text of more than one piece keeps each column of few distinct values
+    as a :class:`_Coded` (its codes as the pieces come, never one object per cell)."""
     # a file of up to two pieces' lines is read as one piece (its columns as parsed)
     lines = n_lines() if n_lines else None
     one = (n_lines is not None and lines is None) or (
@@ -679,8 +676,8 @@ def _c_parse(source: Any, sep: str, encoding: str | None,
                          keep_default_na=False, na_filter=False, skip_blank_lines=False,
                          engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
                          chunksize=2 * _CHUNK_ROWS + 1 if one else _CHUNK_ROWS)
-    if not one and facts is not None:
-        return _c_parse_coded(reader, lines, facts)
+    if coded and not one:
+        return _c_parse_coded(reader, lines)
     columns: list[np.ndarray] = []
     at = 0
     with reader:
@@ -721,22 +718,21 @@ def _c_parse(source: Any, sep: str, encoding: str | None,
     return columns
 
 
-def _c_parse_coded(reader: Any, lines: int | None, facts: list[Any]) -> list[np.ndarray]:
+def _c_parse_coded(reader: Any, lines: int | None) -> "list[np.ndarray | _Coded]":
     """:func:`_c_parse` of a text of many pieces, columns of few distinct values coded
-    as the pieces come (``facts`` filled; the column a :class:`_Coded`), the others
-    copied into their place."""
+    as the pieces come (each a :class:`_Coded`), the others copied into their place."""
     columns: list[Any] = []   # per column: a _Coder, or an object array
-    at = 0
+    at = size = 0
     with reader:
         for frame in reader:
             n = len(frame)
             if not columns:
                 size = max(lines or 0, 2 * n)
                 columns = [_Coder(size) for _ in frame.columns]
-            size = len(columns[0].codes) if isinstance(columns[0], _Coder) else len(columns[0])
             if at + n > size:   # more rows than lines counted: room for more
                 grow = max(at, n)
                 columns = [_grown(c, at, grow) for c in columns]
+                size = at + grow
             pieces = [frame[name].to_numpy() for name in frame.columns]
             if pd.isna(pieces[-1]).any():   # short rows padded with NaN at the end
                 for piece in pieces:
@@ -754,11 +750,8 @@ def _c_parse_coded(reader: Any, lines: int | None, facts: list[Any]) -> list[np.
         if isinstance(col, _Coder):
             uniques = col.uniques()
             small = np.int8 if len(uniques) < 127 else np.int16
-            codes = col.codes[:at].astype(small)
-            facts.append((codes, uniques))
-            out.append(_Coded(codes, uniques))
+            out.append(_Coded(col.codes[:at].astype(small), uniques))
         else:
-            facts.append(None)
             out.append(col[:at] if len(col) - at <= at // 8 else col[:at].copy())
     return out
 
@@ -778,11 +771,11 @@ def _as_text(col: _Coder, at: int, size: int) -> np.ndarray:
 
 
 def _utf8_columns(data: bytes, suffix: str, sep: str | None
-                  ) -> tuple[list[np.ndarray], str, str, list[Any] | None] | None:
-    """``(columns, encoding, separator, facts)`` of a UTF-8 file parsed from its bytes
-    (the C parser decodes every cell strictly, so a parse is also the check that the
-    file is UTF-8), or None: then the file is decoded first, as :func:`_decode` does.
-    ``facts``: the columns' codes where :func:`_c_parse` made them, or None."""
+                  ) -> "tuple[list[np.ndarray | _Coded], str, str] | None":
+    """``(columns, encoding, separator)`` of a UTF-8 file parsed from its bytes (the C
+    parser decodes every cell strictly, so a parse is also the check that the file is
+    UTF-8), or None: then the file is decoded first, as :func:`_decode` does. A file of
+    many pieces keeps its columns of few distinct values coded (see :func:`_c_parse`)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
     bom = data.startswith(_BOM)
@@ -801,13 +794,12 @@ def _utf8_columns(data: bytes, suffix: str, sep: str | None
             sep = _sniff_lines(lines[:20])
             if sep is None:
                 return None
-    facts: list[Any] = []
     try:
         columns = _c_parse(io.BytesIO(body), sep, "utf-8",
-                           n_lines=lambda: _lines_of(body), facts=facts)
+                           n_lines=lambda: _lines_of(body), coded=True)
     except Exception:  # noqa: BLE001  (not UTF-8, ragged rows, a broken quote: the plain way says)
         return None
-    return columns, "utf-8-sig" if bom else "utf-8", sep, facts or None
+    return columns, "utf-8-sig" if bom else "utf-8", sep
 
 
 def _csv_columns(text: str, sep: str, file: str,
@@ -843,16 +835,15 @@ def read_csv_text(path: Path, *, file: str, encoding: str | None = None,
         raise DataError(f"{file} is empty: no header row and no data. "
                         "Check that this is the exported survey file.")
     fast = _utf8_columns(data, path.suffix.lower(), sep) if encoding is None else None
-    facts = None
     if fast is not None:   # UTF-8: parsed from the bytes, never decoded as a whole
-        parsed, used, sep, facts = fast
+        parsed, used, sep = fast
     else:
         text, used = _decode(data, file, encoding)
         sep = sep or _sniff_separator(text, path.suffix.lower())
         parsed = _csv_columns(text, sep, file, body=_utf8_body(data, encoding, used))
     if isinstance(parsed, list):
         table = _from_grid(None, columns=parsed, file=file, source="csv", first_row=1,
-                           encoding=used, facts=facts)
+                           encoding=used)
     else:
         table = _from_grid(parsed, file=file, source="csv", first_row=1, encoding=used)
     table.meta["separator"] = sep
