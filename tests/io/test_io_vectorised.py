@@ -7,6 +7,8 @@ whitespace-only text, personal data.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -393,6 +395,10 @@ TIME_COLUMNS = [
     ["2024-05-12T09:03:15", "May 12 2024", "garbage", "NA", "１２", " 2024/5/12 9:03:15 "],
     ["２０２４/5/12 9:03:15", "2024/5/12 9:03:15"], ["", " "], [], ["garbage"],
     ["2024-05-12 09:03", "2024-05-12", "12/05/2024 10:00"],
+    # every value read by the first format, some only once stripped or normalised
+    [" 2024/5/12 9:03:15", "2024/5/12 9:03:16 ", "2024/5/12 9:03:17"],
+    ["２０２４/5/12 9:03:15", "2024/５/12 9:03:15", "-", "2024/5/12 9:03:15"],
+    ["2024/2/30 9:00:00", "2024/2/29 9:00:00", "2024/5/12 24:00:00"],
 ]
 
 
@@ -956,3 +962,123 @@ def test_new_cells_drop_the_codes_cached_of_the_old(tmp_path, released):
     codes, uniques = _sources.factorized(raw, "sex")
     assert list(uniques) == ["m"] and codes.tolist() == [0] * 40
     assert raw.cells["sex"] is new
+
+
+# -- personal-data columns parsed as bytes ----------------------------------------------
+
+def _wjx_like(n=60, ip=lambda i: f"10.0.{i % 250}.{i % 7}(浙江-杭州)", sep=",", eol="\r\n"):
+    head = sep.join(["序号", "提交答卷时间", "来自IP", "1、工号", "2、您的性别"])
+    rows = [sep.join([str(i + 1), f"2024/5/12 9:{i % 60:02d}:00", ip(i), f"{i:06d}", str(i % 2 + 1)])
+            for i in range(n)]
+    return (head + eol + eol.join(rows) + eol).encode("utf-8")
+
+
+def _read_both(tmp_path, monkeypatch, data: bytes, name="f.csv"):
+    """read_source of ``data`` with its personal columns as bytes, and without."""
+    from stressgroup.io import _sources
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    fast = _sources.read_source(path)
+    with monkeypatch.context() as m:
+        m.setattr(_sources, "_personal_columns", lambda body, sep: {})
+        plain = _sources.read_source(path)
+    return fast, plain
+
+
+def _same_tables(a, b):
+    assert (a.columns, a.headers, a.rows.tolist(), a.encoding, a.notes) == \
+        (b.columns, b.headers, b.rows.tolist(), b.encoding, b.notes)
+    for c in a.columns:
+        assert np.asarray(a.cells[c]).tolist() == np.asarray(b.cells[c]).tolist(), c
+
+
+LONG_IP = "10.1.2.3(" + "浙江省杭州市" * 30 + ")"
+
+PERSONAL_FILES = {
+    "wjx": _wjx_like(),
+    "lf": _wjx_like(eol="\n"),
+    "a cell longer than the first rows'": _wjx_like(
+        n=200, ip=lambda i: LONG_IP if i == 150 else "1.2.3.4"),
+    "an ASCII cell longer than the first rows'": _wjx_like(
+        n=200, ip=lambda i: "1.2.3.4" * 20 if i == 150 else "1.2.3.4"),
+    # valid GBK, not UTF-8 (past the first rows), though every byte outside that column
+    # is ASCII
+    "GBK bytes in that column only": "id,time,IP,Q1\n".encode() + "".join(
+        f"{i},9:00,10.0.0.{i}{'(浙江)' if i > 15000 else ''},{i % 5}\n"
+        for i in range(16000)).encode("gbk"),
+    "quoted cells": _wjx_like(ip=lambda i: f'"1.2.3.{i}, 杭州\n滨江"' if i % 3 else "1.2.3.4"),
+    "short rows and blank lines": _wjx_like() + b"61,2024/5/12 9:00:00\r\n\r\n\r\n62\r\n",
+    "the column last, short rows": ("id,b,手机号\n" + "1,2,138\n3\n4,5,139\n" * 10).encode(),
+    "a title row": "2024年民警压力调查\n".encode() + _wjx_like(),
+    "a NUL byte": _wjx_like().replace(b"000003", b"000\x003"),
+    "tabs": _wjx_like(sep="\t"),
+    "empty column": ("手机号,x\n,1\n,2\n").encode(),
+}
+
+
+@pytest.mark.parametrize("name", list(PERSONAL_FILES))
+def test_personal_columns_as_bytes_read_as_the_plain_parse(tmp_path, monkeypatch, name):
+    data = PERSONAL_FILES[name]
+    fast, plain = _read_both(tmp_path, monkeypatch, data,
+                             "f.tsv" if name == "tabs" else "f.csv")
+    _same_tables(fast, plain)
+
+
+def test_personal_columns_as_bytes_in_a_file_of_many_pieces(tmp_path, monkeypatch):
+    from stressgroup.io import _sources
+
+    monkeypatch.setattr(_sources, "_CHUNK_ROWS", 700)
+    data = _wjx_like(n=5000, ip=lambda i: LONG_IP if i == 4321 else f"1.2.{i % 9}.4")
+    fast, plain = _read_both(tmp_path, monkeypatch, data)
+    _same_tables(fast, plain)
+    assert isinstance(fast.cells[fast.columns[2]], np.ndarray)   # parsed again as text
+    fast, plain = _read_both(tmp_path, monkeypatch, _wjx_like(n=5000))
+    _same_tables(fast, plain)
+
+
+def test_which_columns_are_parsed_as_bytes():
+    from stressgroup.io._sources import _personal_columns
+
+    plan = _personal_columns(_wjx_like(), ",")
+    assert [j for j, t in plan.items() if t is not object] == [2] and len(plan) == 5
+    widest = max(len(f"10.0.{i % 250}.{i % 7}(浙江-杭州)".encode()) for i in range(60))
+    assert plan[2] == f"S{2 * widest}"     # twice the widest of the first rows
+    assert _personal_columns(b"id,Q1\n1,2\n", ",") == {}          # none named
+    assert _personal_columns(_wjx_like().replace(b"000003", b"0\x00"), ",") == {}
+
+
+@pytest.mark.parametrize("pii", ["drop", "keep"])
+def test_a_dropped_personal_column_is_never_decoded(tmp_path, monkeypatch, pii):
+    """The loader drops 问卷星's IP column by its header: its bytes are never made text
+    (with pii='keep' they are, and the column is there)."""
+    from stressgroup.io import _sources, read_survey
+
+    decoded = []
+    real = _sources._raw_text
+    monkeypatch.setattr(_sources, "_raw_text", lambda cells: decoded.append(1) or real(cells))
+    items = [f"{p}{k}" for p in ("IND", "FAM", "WORK", "ORG", "SOC") for k in range(1, 6)]
+    head = "序号,提交答卷时间,来自IP,id," + ",".join(items)
+    rows = [f"{i + 1},2024/5/12 9:00:00,10.0.0.{i}(浙江-杭州),{i:04d},"
+            + ",".join(str((i + k) % 5 + 1) for k in range(25)) for i in range(30)]
+    path = tmp_path / "s.csv"
+    path.write_text(head + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = read_survey(path, instrument="five-level-stress", wave="pre", pii=pii)
+    if pii == "drop":
+        assert not decoded and "来自IP" not in out.data.columns
+        assert [d["column"] for d in out.report.to_dict()["columns_dropped"]] == ["来自IP"]
+    else:
+        assert decoded and out.data["来自IP"].iloc[3] == "10.0.0.3(浙江-杭州)"
+
+
+def test_bytes_cells_blank_as_their_text_is():
+    from stressgroup.io._sources import _Raw
+
+    texts = ["", " ", "\u3000", "\xa0x", "\u3000\u3000", " a", "\t\n", "x", "张三", "\x1f", "\u2003 b"]
+    raw = _Raw(np.array([t.encode() for t in texts], dtype="S16"))
+    rows = np.arange(len(texts))
+    assert raw.nonblank(rows).tolist() == [bool(t.strip()) for t in texts]
+    assert raw.nonblank(rows[::-2]).tolist() == [bool(t.strip()) for t in texts[::-2]]
+    assert raw[3] == "\xa0x" and np.asarray(raw).tolist() == texts

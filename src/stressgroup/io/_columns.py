@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -417,9 +417,12 @@ def looks_like_pii(values: np.ndarray,
     return kind if count > answered / 2 else None
 
 
-def pii_reason(column: str, values: np.ndarray, known: Iterable[str] = (),
-               fact: Any = None, clean: Any = None) -> str | None:
+def pii_reason(column: str, values: "np.ndarray | Callable[[], np.ndarray]",
+               known: Iterable[str] = (), fact: Any = None, clean: Any = None) -> str | None:
     """Why a column holds personal data (``"header names a phone number"``), or None.
+
+    ``values``: the column's cells, or a function giving them (asked only when the
+    header does not tell: a column dropped by its header is never read).
 
     ``known``: columns a reader declared personal (``meta["pii_columns"]``); ``fact``:
     a function giving the ``pandas.factorize`` of ``values`` (asked only when the
@@ -432,6 +435,8 @@ def pii_reason(column: str, values: np.ndarray, known: Iterable[str] = (),
     if kind:
         return f"personal data ({kind}, by header)"
     known_fact = fact() if fact is not None else None
+    if callable(values):   # the cells are needed only without their factorization
+        values = values() if known_fact is None else np.zeros(0, dtype=object)
     kind = looks_like_pii(values, fact=known_fact,
                           clean=clean() if clean is not None and known_fact is not None
                           else None)

@@ -116,10 +116,8 @@ def convert_items(values: np.ndarray | None, scale: Scale, *, checked: bool,
         else:
             nums[j] = number
             by_label[j] = label
-    numbers = nums[codes]   # code -1 (a missing cell): the last, NaN
-    if out is not None:
-        out[...] = numbers
-        numbers = out
+    # code -1 (a missing cell): the last, NaN
+    numbers = nums[codes] if out is None else np.take(nums, codes, out=out)
     bad = reasons != None   # elementwise
     if bad.any():
         idx = np.flatnonzero(bad[codes])
@@ -128,9 +126,11 @@ def convert_items(values: np.ndarray | None, scale: Scale, *, checked: bool,
         events = (idx.astype(np.int64), text[at], reasons[at], is_mark[at])
     else:
         events = _no_events()
-    seen = codes[codes >= 0] if len(codes) and codes.min() < 0 else codes
-    counts = np.bincount(seen, minlength=k + 1)
-    return Converted(numbers, given_u[codes], *events, n_labels=int(counts[by_label].sum()))
+    n_labels = 0
+    if by_label.any():   # the cells answered by a response label
+        seen = codes[codes >= 0] if len(codes) and codes.min() < 0 else codes
+        n_labels = int(np.bincount(seen, minlength=k + 1)[by_label].sum())
+    return Converted(numbers, given_u[codes], *events, n_labels=n_labels)
 
 
 def convert_by_item(values: np.ndarray, items: np.ndarray, scale: Scale, *, checked: bool,

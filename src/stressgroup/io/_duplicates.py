@@ -147,7 +147,23 @@ def _duplicated(columns: list[np.ndarray]) -> np.ndarray:
     return np.bincount(key)[key] > 1
 
 
-def parse_times(values: np.ndarray,
+def _first_format(values: np.ndarray, blank: np.ndarray) -> np.ndarray | None:
+    """The times of ``values`` (NaT where ``blank``) when the first format of
+    :func:`parse_times` reads every value not blank as it is, else None.
+
+    A value read as it is reads the same stripped and NFKC-normalised (the format's
+    digits and separators are ASCII, and whitespace is no digit), so this is what the
+    full rule gives whenever it applies: the first format then reads every value."""
+    given = values.copy()
+    given[blank] = None
+    parsed = pd.to_datetime(given, errors="coerce", format="%Y/%m/%d %H:%M:%S")
+    times = np.asarray(parsed, dtype="datetime64[ns]")
+    if int((~np.isnat(times)).sum()) != int((~blank).sum()):
+        return None
+    return times
+
+
+def parse_times(values: np.ndarray | None,
                 fact: tuple[np.ndarray, np.ndarray] | None = None,
                 clean: tuple[list[str], np.ndarray] | None = None) -> np.ndarray:
     """Submit times as datetime64 (NaT where unreadable); 问卷星's ``2024/5/12 9:03:15`` too.
@@ -155,14 +171,21 @@ def parse_times(values: np.ndarray,
     The format that reads the most values is used (tried in order: ``%Y/%m/%d %H:%M:%S``,
     ``%Y-%m-%d %H:%M:%S``, ISO 8601); the values it cannot read are read one by one
     (``format="mixed"``). Each distinct value is parsed once (counted as often as it
-    occurs); ``fact``: the ``pandas.factorize`` of ``values`` when it is known, ``clean``:
-    its distinct values stripped and which are missing.
+    occurs); ``fact``: the ``pandas.factorize`` of ``values`` when it is known (``values``
+    may then be None), ``clean``: its distinct values stripped and which are missing.
     """
     codes, uniques = fact if fact is not None else \
         pd.factorize(np.asarray(values, dtype=object), sort=False)
-    weights = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    weights = np.bincount(codes[codes >= 0] if len(codes) and codes.min() < 0 else codes,
+                          minlength=len(uniques))
     present = np.flatnonzero(weights > 0)
     values_u = np.asarray(uniques, dtype=object)[present]
+    if clean is not None:
+        fast = _first_format(values_u, np.asarray(clean[1], dtype=bool)[present])
+        if fast is not None:
+            out = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
+            out[present] = fast
+            return out[codes]
     texts_u = Texts(values_u.tolist())
     weights = weights[present]
     if clean is not None:

@@ -44,7 +44,7 @@ def personal_data(raw: RawTable, idc: str, ids_raw: np.ndarray, ids: np.ndarray,
     pseudo: list[dict[str, Any]] = []
     pii_cols: dict[str, str] = {}
     for c in columns:
-        reason = pii_reason(c, raw.cells[c], meta.get("pii_columns", ()),
+        reason = pii_reason(c, lambda c=c: raw.cells[c], meta.get("pii_columns", ()),
                             fact=lambda c=c: factorized_exactly(raw, c),
                             clean=lambda c=c: stripped_distinct(raw, c))
         if reason:

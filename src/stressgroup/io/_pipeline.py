@@ -192,7 +192,7 @@ def _times(raw: RawTable, kept: np.ndarray) -> dict[str, Any]:
     if tcol is None:
         return {}
     codes, uniques = factorized(raw, tcol)
-    times = parse_times(raw.cells[tcol][kept], fact=(codes[kept], uniques),
+    times = parse_times(None, fact=(codes[kept], uniques),
                         clean=stripped_distinct(raw, tcol))
     times = np.sort(times[~np.isnat(times)])
     if not len(times):

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError
-from ._distinct import Texts, factorize_text
+from ._distinct import ASCII_SPACE, Texts, factorize_text
 from ._text import cell_text
 
 __all__ = [
@@ -195,6 +195,8 @@ class _Filled:
 
     def at(self, j: int, rows: np.ndarray) -> np.ndarray:
         """Non-blank mask of column ``j`` at ``rows``."""
+        if isinstance(self.columns[j], _Raw) and j not in self.facts:
+            return self.columns[j].nonblank(rows)
         if j in self.facts or 4 * len(rows) > len(self.columns[j]):
             return self.fact(j)[0][rows]
         return np.fromiter((bool(str(v).strip()) for v in self.columns[j][rows]), dtype=bool,
@@ -249,17 +251,25 @@ def factorized(table: RawTable, column: str) -> tuple[np.ndarray, np.ndarray]:
 
 class _Cells(dict):
     """``RawTable.cells`` with columns held as codes: released ones (see :func:`release`)
-    and those a large file's parser coded (see :func:`_c_parse`). Such a column's cells
+    and those a large file's parser coded (see :func:`_c_parse`), or as the parser's
+    bytes (a personal-data column, see :class:`_Raw`). Such a column's cells
     are rebuilt from its codes when asked for; :func:`factorized` gives its codes
     without rebuilding them (and those of a rebuilt column while it is not replaced)."""
 
     def __init__(self, cells: dict[str, np.ndarray],
-                 released: dict[str, tuple[np.ndarray, np.ndarray]] | None = None):
+                 released: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+                 raw: "dict[str, _Raw] | None" = None):
         super().__init__(cells)
         self.released: dict[str, tuple[np.ndarray, np.ndarray]] = dict(released or {})
         self.rebuilt: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        #: columns held as the parser's bytes (see _Raw): decoded when asked for
+        self.raw: dict[str, _Raw] = dict(raw or {})
 
     def __missing__(self, column: str) -> np.ndarray:
+        if column in self.raw:
+            values = np.asarray(self.raw.pop(column))
+            dict.__setitem__(self, column, values)
+            return values
         if column not in self.released:
             raise KeyError(column)
         codes, uniques = self.released.pop(column)
@@ -272,6 +282,7 @@ class _Cells(dict):
         # new cells: the codes held for the column no longer describe them
         self.released.pop(column, None)
         self.rebuilt.pop(column, None)
+        self.raw.pop(column, None)
         dict.__setitem__(self, column, values)
 
     def codes(self, column: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -286,7 +297,7 @@ class _Cells(dict):
         return None
 
     def __contains__(self, column: object) -> bool:
-        return super().__contains__(column) or column in self.released
+        return super().__contains__(column) or column in self.released or column in self.raw
 
     def get(self, column: str, default: Any = None) -> Any:
         try:
@@ -306,7 +317,7 @@ def _small_codes(codes: np.ndarray, n: int) -> np.ndarray:
     """``codes`` (0 to n - 1) in the smallest integer type that holds them."""
     for kind in (np.int8, np.int16, np.int32):
         if n < np.iinfo(kind).max:
-            return codes.astype(kind)
+            return codes.astype(kind, copy=False)
     return codes
 
 
@@ -424,6 +435,7 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
              for j, col in enumerate(columns) if isinstance(col, _Coded)}
     # a coded column's body stays codes (see _c_parse): no object per cell
     body = [_Coded(*known[j]) if isinstance(col, _Coded) else
+            _Raw(col.cells[start + 1:]) if isinstance(col, _Raw) else
             np.ascontiguousarray(col[start + 1:]) for j, col in enumerate(columns)]
     n_body = n_all - start - 1
     row_numbers = np.arange(n_body, dtype=np.int64) + first_row + start + 1
@@ -476,9 +488,10 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
         keep.append(j)
     headers = [header[j] for j in keep]
     cells: dict[str, Any] = {name: body[j] for name, j in zip(names, keep)
-                             if not isinstance(body[j], _Coded)}
+                             if not isinstance(body[j], (_Coded, _Raw))}
     coded = {name: (body[j].codes, body[j].uniques) for name, j in zip(names, keep)
              if isinstance(body[j], _Coded)}
+    raw = {name: body[j] for name, j in zip(names, keep) if isinstance(body[j], _Raw)}
     meta: dict[str, Any] = {"letters": {nm: _column_letter(j) for nm, j in zip(names, keep)},
                             "positions": dict(zip(names, keep)),
                             "header_row": first_row + start,
@@ -490,7 +503,7 @@ def _from_grid(grid: Any, *, file: str, source: str, first_row: int,
     if footer.any():
         meta["exclude"] = {int(r): FOOTER_REASON for r in row_numbers[footer]}
     return RawTable(file=file, source=source, columns=names, headers=headers,
-                    cells=_Cells(cells, released=coded) if coded else cells,
+                    cells=_Cells(cells, released=coded, raw=raw) if coded or raw else cells,
                     rows=row_numbers, encoding=encoding, notes=notes, meta=meta)
 
 
@@ -657,9 +670,148 @@ class _Coder:
         return out
 
 
+class _Raw:
+    """A column kept as the parser's bytes (UTF-8, checked; one fixed-width cell per row)
+    instead of one ``str`` per cell: its header names personal data (see
+    :func:`_personal_columns`), which the loader drops unread. Indexed like the object
+    array it stands for; its text is made only if a step asks for it."""
+
+    __slots__ = ("cells",)
+
+    def __init__(self, cells: np.ndarray):
+        self.cells = cells
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def __getitem__(self, at: Any) -> Any:
+        if isinstance(at, (int, np.integer)):
+            return self.cells[at].decode("utf-8")
+        return _raw_text(self.cells[at])
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return _raw_text(self.cells)
+
+    def nonblank(self, rows: np.ndarray) -> np.ndarray:
+        """Whether the cells at ``rows`` hold more than whitespace (``str.strip``'s): a
+        cell that starts with a byte of no whitespace does; the others are decoded."""
+        cells = self.cells[rows]
+        out = cells != b""
+        first = cells.view(np.uint8).reshape(len(cells), -1)[:, 0] if len(cells) else \
+            np.zeros(0, dtype=np.uint8)
+        look = np.flatnonzero(out & (np.isin(first, _ASCII_SPACE_BYTES) | (first >= 0x80)))
+        for k in look.tolist():
+            out[k] = bool(cells[k].decode("utf-8").strip())
+        return out
+
+
+_ASCII_SPACE_BYTES = np.frombuffer(ASCII_SPACE.encode(), dtype=np.uint8)
+
+
+def _raw_text(cells: np.ndarray) -> np.ndarray:
+    out = np.empty(len(cells), dtype=object)
+    out[:] = [c.decode("utf-8") for c in cells.tolist()]
+    return out
+
+
+#: A personal-data column is parsed as bytes this many times as wide as its widest cell
+#: among the first rows (at least 32 bytes); a column holding a cell that wide is parsed
+#: again as text (see :func:`_checked_raw`).
+_RAW_SLACK = 2
+
+
+def _personal_columns(body: bytes, sep: str) -> dict[int, Any]:
+    """The parser's type of each column of the first line: ``"S<bytes>"`` (fixed-width
+    bytes, see :class:`_Raw`) for a column whose header (in the first rows, found as
+    :func:`_from_grid` finds it) names personal data, ``object`` (text) for the others.
+    Empty when no header names personal data, for a text with a NUL byte (the parser's
+    bytes would drop it) or when the first rows cannot be read by the csv module."""
+    if b"\x00" in body:
+        return {}
+    head = body[:65_536]
+    head = head[:head.rfind(b"\n") + 1] if len(body) > len(head) else head
+    try:
+        rows = list(csv.reader(io.StringIO(head.decode("utf-8"), newline=""),
+                               delimiter=sep, strict=True))[:60]
+    except (UnicodeDecodeError, csv.Error):
+        return {}
+    if not rows:
+        return {}
+    width = max(map(len, rows))
+    filled = np.array([[j < len(r) and bool(r[j].strip()) for j in range(width)]
+                       for r in rows], dtype=bool)
+    counts = filled.sum(axis=1)
+    if not counts.any():
+        return {}
+    from ..core.vocab import strip_question_number
+    from ._columns import pii_header_reason
+
+    start = _find_header(filled, counts)
+    out: dict[int, Any] = {}
+    for j, name in enumerate(rows[start]):
+        name = name.replace("\ufeff", "").strip()
+        if name and (pii_header_reason(name) or pii_header_reason(strip_question_number(name))):
+            longest = max((len(r[j].encode("utf-8")) for r in rows[start + 1:] if j < len(r)),
+                          default=0)
+            out[j] = f"S{max(32, _RAW_SLACK * longest)}"
+    if not out:
+        return {}
+    return {j: out.get(j, object) for j in range(len(rows[0]))}
+
+
+def _parse_utf8(body: bytes, sep: str, coded: bool = False) -> "list[np.ndarray | _Coded]":
+    """:func:`_c_parse` of UTF-8 bytes, the columns whose header names personal data kept
+    as bytes (:func:`_personal_columns`, :func:`_checked_raw`): exactly the columns of
+    the plain parse (or its error), without one ``str`` per cell of those columns."""
+    n_lines = (lambda: _lines_of(body))
+    raw = _personal_columns(body, sep)
+    if raw:
+        columns = _c_parse(io.BytesIO(body), sep, "utf-8", n_lines=n_lines, coded=coded,
+                           raw=raw)
+        checked = _checked_raw(columns, raw, body, sep)
+        if checked is not None:
+            return checked
+    return _c_parse(io.BytesIO(body), sep, "utf-8", n_lines=n_lines, coded=coded)
+
+
+def _checked_raw(columns: list[Any], raw: dict[int, Any], body: bytes, sep: str
+                 ) -> list[Any] | None:
+    """The parser's columns with each bytes column as a :class:`_Raw`, once checked: a
+    column with a cell that may have been cut (as wide as the column) is parsed again
+    as text; bytes that are not UTF-8 raise UnicodeDecodeError, as the parser decoding
+    them would have. None when the columns are not of the types ``raw`` planned."""
+    if len(columns) != len(raw) or any(
+            (c.dtype == object) != (raw[j] is object) for j, c in enumerate(columns)
+            if isinstance(c, np.ndarray)):
+        return None
+    for j, kind in raw.items():
+        cells = columns[j]
+        if kind is object:
+            continue
+        if not len(cells):
+            columns[j] = np.zeros(0, dtype=object)
+            continue
+        if (cells.view(np.uint8).reshape(len(cells), -1)[:, -1] != 0).any():
+            text = pd.read_csv(io.BytesIO(body), sep=sep, header=None, usecols=[j],
+                               dtype=object, encoding="utf-8", keep_default_na=False,
+                               na_filter=False, skip_blank_lines=False, engine="c",
+                               quoting=csv.QUOTE_MINIMAL, doublequote=True)[j].to_numpy()
+            missing = pd.isna(text)
+            if missing.any():
+                text[missing] = ""
+            columns[j] = text
+            continue
+        flat = cells.tobytes()
+        if not flat.isascii():
+            flat.decode("utf-8")   # raises for bytes that are not UTF-8
+        columns[j] = _Raw(cells)
+    return columns
+
+
 def _c_parse(source: Any, sep: str, encoding: str | None,
              n_lines: Callable[[], int | None] | None = None,
-             coded: bool = False) -> "list[np.ndarray | _Coded]":
+             coded: bool = False, raw: dict[int, Any] | None = None
+             ) -> "list[np.ndarray | _Coded]":
     """pandas' C parser, every cell as text, blank lines kept: one object array per column.
 
     ``n_lines``: counts the lines of the text, if it can (an upper bound of the rows: a
@@ -667,12 +819,16 @@ def _c_parse(source: Any, sep: str, encoding: str | None,
     a text that clearly has no more than two pieces' lines (see :func:`_lines_of`).
 
     ``coded``: a text of more than one piece keeps each column of few distinct values
-    as a :class:`_Coded` (its codes as the pieces come, never one object per cell)."""
+    as a :class:`_Coded` (its codes as the pieces come, never one object per cell).
+
+    ``raw``: the type of every column (``object``, or ``"S<bytes>"`` for a column parsed
+    as fixed-width bytes, not text: see :func:`_personal_columns`); the caller applies
+    :func:`_checked_raw`."""
     # a file of up to two pieces' lines is read as one piece (its columns as parsed)
     lines = n_lines() if n_lines else None
     one = (n_lines is not None and lines is None) or (
         lines is not None and lines <= 2 * _CHUNK_ROWS)
-    reader = pd.read_csv(source, sep=sep, header=None, dtype=object, encoding=encoding,
+    reader = pd.read_csv(source, sep=sep, header=None, dtype=raw or object, encoding=encoding,
                          keep_default_na=False, na_filter=False, skip_blank_lines=False,
                          engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
                          chunksize=2 * _CHUNK_ROWS + 1 if one else _CHUNK_ROWS)
@@ -689,12 +845,12 @@ def _c_parse(source: Any, sep: str, encoding: str | None,
             if not columns:   # a second piece: the columns made at full length
                 at = len(first[0])
                 size = max(lines or 0, at + n)
-                columns = [np.empty(size, dtype=object) for _ in first]
+                columns = [np.empty(size, dtype=piece.dtype) for piece in first]
                 for col, piece in zip(columns, first):
                     col[:at] = piece
                 first = []
             if at + n > len(columns[0]):   # more rows than lines counted: room for more
-                columns = [np.concatenate([c[:at], np.empty(max(at, n), dtype=object)])
+                columns = [np.concatenate([c[:at], np.empty(max(at, n), dtype=c.dtype)])
                            for c in columns]
             for j, name in enumerate(frame.columns):
                 columns[j][at:at + n] = frame[name].to_numpy()
@@ -710,12 +866,19 @@ def _c_parse(source: Any, sep: str, encoding: str | None,
                     columns[j] = col.copy()
     # quoted line breaks leave room unused: trimmed when it is worth a copy
     columns = [c[:at] if len(c) - at <= at // 8 else c[:at].copy() for c in columns]
-    if columns and pd.isna(columns[-1]).any():   # short rows padded with NaN at the end
-        for col in columns:
+    _fill_short_rows(columns)
+    return columns
+
+
+def _fill_short_rows(columns: list[np.ndarray]) -> None:
+    """``""`` for the NaN the parser pads short rows with (a bytes column has ``b""``).
+    A short row leaves the last text column NaN, so it alone is looked at first."""
+    text = [c for c in columns if c.dtype == object]
+    if text and pd.isna(text[-1]).any():
+        for col in text:
             missing = pd.isna(col)
             if missing.any():
                 col[missing] = ""
-    return columns
 
 
 def _c_parse_coded(reader: Any, lines: int | None) -> "list[np.ndarray | _Coded]":
@@ -726,17 +889,16 @@ def _c_parse_coded(reader: Any, lines: int | None) -> "list[np.ndarray | _Coded]
     with reader:
         for frame in reader:
             n = len(frame)
-            if not columns:
-                size = max(lines or 0, 2 * n)
-                columns = [_Coder(size) for _ in frame.columns]
-            if at + n > size:   # more rows than lines counted: room for more
+            if at + n > size and columns:   # more rows than lines counted: room for more
                 grow = max(at, n)
                 columns = [_grown(c, at, grow) for c in columns]
                 size = at + grow
             pieces = [frame[name].to_numpy() for name in frame.columns]
-            if pd.isna(pieces[-1]).any():   # short rows padded with NaN at the end
-                for piece in pieces:
-                    piece[pd.isna(piece)] = ""
+            if not columns:   # a bytes column is copied into its place, as text is
+                size = max(lines or 0, 2 * n)
+                columns = [np.empty(size, dtype=p.dtype) if p.dtype != object else
+                           _Coder(size) for p in pieces]
+            _fill_short_rows(pieces)
             for j, piece in enumerate(pieces):
                 col = columns[j]
                 if isinstance(col, _Coder) and not col.add(piece, at):
@@ -760,7 +922,7 @@ def _grown(col: Any, at: int, more: int) -> Any:
     if isinstance(col, _Coder):
         col.codes = np.concatenate([col.codes[:at], np.empty(more, dtype=np.int16)])
         return col
-    return np.concatenate([col[:at], np.empty(more, dtype=object)])
+    return np.concatenate([col[:at], np.empty(more, dtype=col.dtype)])
 
 
 def _as_text(col: _Coder, at: int, size: int) -> np.ndarray:
@@ -795,8 +957,7 @@ def _utf8_columns(data: bytes, suffix: str, sep: str | None
             if sep is None:
                 return None
     try:
-        columns = _c_parse(io.BytesIO(body), sep, "utf-8",
-                           n_lines=lambda: _lines_of(body), coded=True)
+        columns = _parse_utf8(body, sep, coded=True)
     except Exception:  # noqa: BLE001  (not UTF-8, ragged rows, a broken quote: the plain way says)
         return None
     return columns, "utf-8-sig" if bom else "utf-8", sep
@@ -809,8 +970,7 @@ def _csv_columns(text: str, sep: str, file: str,
     ``body``: the text as UTF-8 bytes, when at hand (parsed without encoding it again)."""
     try:  # fast path: pandas' C parser, every cell as text, blank lines kept
         if body is not None:
-            return _c_parse(io.BytesIO(body), sep, "utf-8",
-                            n_lines=lambda: _lines_of(body))
+            return _parse_utf8(body, sep)
         return _c_parse(io.StringIO(text), sep, None, n_lines=lambda: _lines_of(text))
     except (pd.errors.ParserError, ValueError):
         pass   # ragged rows or a broken quote: the csv module says where
