@@ -491,7 +491,7 @@ def test_utf8_bytes_parse_as_the_decoded_text(tmp_path, body):
     text, used_text = _decode(body, "f", None)
     assert used == used_text
     slow = _csv_columns(text, sep, "f")
-    assert [c.tolist() for c in columns] == [c.tolist() for c in slow]
+    assert [np.asarray(c).tolist() for c in columns] == [np.asarray(c).tolist() for c in slow]
 
 
 def test_make_table_from_columns_is_the_table_from_records():
@@ -981,7 +981,7 @@ def _read_both(tmp_path, monkeypatch, data: bytes, name="f.csv"):
     path.write_bytes(data)
     fast = _sources.read_source(path)
     with monkeypatch.context() as m:
-        m.setattr(_sources, "_personal_columns", lambda body, sep: {})
+        m.setattr(_sources, "_column_types", lambda body, sep: None)
         plain = _sources.read_source(path)
     return fast, plain
 
@@ -1014,6 +1014,18 @@ PERSONAL_FILES = {
     "a NUL byte": _wjx_like().replace(b"000003", b"000\x003"),
     "tabs": _wjx_like(sep="\t"),
     "empty column": ("手机号,x\n,1\n,2\n").encode(),
+    # short columns (coded from 8-byte cells): a later cell of 7, 8 or more bytes, text
+    # of several bytes per character, a column of many distinct values, an empty one
+    "short, then longer": ("id,Q1,Q2\n" + "".join(
+        f"{i},{i % 5},{'abcdefg' if i == 70 else 'abcdefgh' if i == 80 else 'x' * 30 if i == 90 else i % 3}\n"
+        for i in range(100))).encode(),
+    "short text": ("编号,性别,满意度\n" + "".join(
+        f"{i},{'男女'[i % 2]},{['非常', '一般', '', ' 不 '][i % 4]}\n" for i in range(300))).encode(),
+    "many distinct short": ("id,Q1\n" + "".join(f"{i},{i * 7 % 9973}\n" for i in range(9000))).encode(),
+    "not UTF-8 past the first rows": ("id,Q1\n" + "".join(
+        f"{i},{'男' if i == 55000 else i % 5}\n" for i in range(60000))).encode("gbk"),
+    "header as a row of the head": ("Q1,Q2\n1,2\nQ1,Q2\n" + "".join(
+        f"{i % 4},Q{i % 2 + 1}\n" for i in range(200))).encode(),
 }
 
 
@@ -1038,14 +1050,16 @@ def test_personal_columns_as_bytes_in_a_file_of_many_pieces(tmp_path, monkeypatc
 
 
 def test_which_columns_are_parsed_as_bytes():
-    from stressgroup.io._sources import _personal_columns
+    from stressgroup.io._sources import _column_types
 
-    plan = _personal_columns(_wjx_like(), ",")
-    assert [j for j, t in plan.items() if t is not object] == [2] and len(plan) == 5
+    plan = _column_types(_wjx_like(), ",")
+    # 序号, 工号 and 性别 short (coded from 8-byte cells); the IP column bytes; the time text
+    assert plan.short == {0, 3, 4} and plan.types[1] is object and len(plan.types) == 5
     widest = max(len(f"10.0.{i % 250}.{i % 7}(浙江-杭州)".encode()) for i in range(60))
-    assert plan[2] == f"S{2 * widest}"     # twice the widest of the first rows
-    assert _personal_columns(b"id,Q1\n1,2\n", ",") == {}          # none named
-    assert _personal_columns(_wjx_like().replace(b"000003", b"0\x00"), ",") == {}
+    assert plan.types[2] == f"S{2 * widest}"     # twice the widest of the first rows
+    assert len(plan.head) == 61 and plan.head[0][2] == "来自IP"
+    assert _column_types(b"id,Q1\n12345678,abcdefgh\n", ",") is None   # none typed
+    assert _column_types(_wjx_like().replace(b"000003", b"0\x00"), ",") is None
 
 
 @pytest.mark.parametrize("pii", ["drop", "keep"])
@@ -1082,3 +1096,27 @@ def test_bytes_cells_blank_as_their_text_is():
     assert raw.nonblank(rows).tolist() == [bool(t.strip()) for t in texts]
     assert raw.nonblank(rows[::-2]).tolist() == [bool(t.strip()) for t in texts[::-2]]
     assert raw[3] == "\xa0x" and np.asarray(raw).tolist() == texts
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_short_cells_coded_from_their_bytes_as_the_text_factorizes(seed):
+    from stressgroup.io._distinct import factorize_text
+    from stressgroup.io._sources import _CODED_MAX, _Coded, _short_coded
+
+    rng = np.random.default_rng(seed)
+    words = ["", "1", "2", "-2", "男", "非常", "7", " 3", "abc", "ab\u3000"][: 3 + seed]
+    n = 500 if seed < 5 else 3 * _CODED_MAX
+    texts = [str(x) for x in rng.integers(0, 10 * _CODED_MAX, n)] if seed == 5 else \
+        [words[k] for k in rng.integers(0, len(words), n)]
+    head = ["题目一（很长的题干）", "1"] + texts[2:5]
+    column = np.array([t.encode() for t in head + texts[5:]], dtype="S8")
+    got = _short_coded(column, head)
+    want = np.array(head + texts[5:], dtype=object)
+    if isinstance(got, _Coded):
+        codes, uniques = factorize_text(want)
+        assert got.codes.tolist() == codes.tolist() and list(got.uniques) == list(uniques)
+    else:
+        assert seed == 5 and got.tolist() == want.tolist()
+    cut = column.copy()
+    cut[-1] = b"abcdefgh"   # 8 bytes: may have been cut
+    assert _short_coded(cut, head) is None

@@ -673,7 +673,7 @@ class _Coder:
 class _Raw:
     """A column kept as the parser's bytes (UTF-8, checked; one fixed-width cell per row)
     instead of one ``str`` per cell: its header names personal data (see
-    :func:`_personal_columns`), which the loader drops unread. Indexed like the object
+    :func:`_column_types`), which the loader drops unread. Indexed like the object
     array it stands for; its text is made only if a step asks for it."""
 
     __slots__ = ("cells",)
@@ -718,94 +718,180 @@ def _raw_text(cells: np.ndarray) -> np.ndarray:
 #: among the first rows (at least 32 bytes); a column holding a cell that wide is parsed
 #: again as text (see :func:`_checked_raw`).
 _RAW_SLACK = 2
+#: A column whose first rows' cells are all shorter than this (answers, codes, small
+#: numbers) is parsed as bytes of this width and coded from them (see :func:`_short_coded`).
+_SHORT = 8
+#: The first rows of a text parsed as text, to plan the others' types.
+_HEAD_BYTES = 65_536
+_HEAD_ROWS = 61
 
 
-def _personal_columns(body: bytes, sep: str) -> dict[int, Any]:
-    """The parser's type of each column of the first line: ``"S<bytes>"`` (fixed-width
-    bytes, see :class:`_Raw`) for a column whose header (in the first rows, found as
-    :func:`_from_grid` finds it) names personal data, ``object`` (text) for the others.
-    Empty when no header names personal data, for a text with a NUL byte (the parser's
-    bytes would drop it) or when the first rows cannot be read by the csv module."""
+@dataclass
+class _Plan:
+    """How :func:`_c_parse` reads each column (see :func:`_column_types`): ``types`` for
+    pandas (``object``, or ``"S<bytes>"``), ``short`` the columns coded from 8-byte cells,
+    and ``head`` the first rows' cells as text (the parse of those rows, exact)."""
+
+    types: dict[int, Any]
+    short: set[int]
+    head: list[list[str]]
+
+
+def _column_types(body: bytes, sep: str) -> _Plan | None:
+    """How to parse each column of a UTF-8 text without one ``str`` per cell where none
+    is needed, judged from its first rows (parsed as text by the C parser, exactly as the
+    whole parse reads them):
+
+    - a column whose header (found as :func:`_from_grid` finds it) names personal data is
+      parsed as bytes (a :class:`_Raw`: the loader drops it unread);
+    - a column whose cells in those rows are all shorter than 8 bytes is parsed as 8-byte
+      cells and coded from their bytes (:func:`_short_coded`);
+    - the others as text.
+
+    None when every column is text, for a text with a NUL byte (the parser's bytes would
+    drop it) or when its first rows cannot be parsed alone."""
     if b"\x00" in body:
-        return {}
-    head = body[:65_536]
-    head = head[:head.rfind(b"\n") + 1] if len(body) > len(head) else head
+        return None
+    head = body[:_HEAD_BYTES]
+    if len(body) > len(head):
+        head = head[:head.rfind(b"\n") + 1]
     try:
-        rows = list(csv.reader(io.StringIO(head.decode("utf-8"), newline=""),
-                               delimiter=sep, strict=True))[:60]
-    except (UnicodeDecodeError, csv.Error):
-        return {}
-    if not rows:
-        return {}
-    width = max(map(len, rows))
-    filled = np.array([[j < len(r) and bool(r[j].strip()) for j in range(width)]
-                       for r in rows], dtype=bool)
+        first = _c_parse(io.BytesIO(head), sep, "utf-8")
+    except Exception:  # noqa: BLE001  (a quote open past the cut, ragged rows: no plan)
+        return None
+    if not first or not len(first[0]):
+        return None
+    h = min(len(first[0]), _HEAD_ROWS)
+    if len(body) > len(head) and h < _HEAD_ROWS:
+        h -= 1   # the last row may continue past the cut (a quoted line break)
+    if h < 2:
+        return None
+    rows = [[str(col[i]) for col in first] for i in range(h)]
+    width = len(first)
+    filled = np.array([[bool(c.strip()) for c in r] for r in rows], dtype=bool)
     counts = filled.sum(axis=1)
     if not counts.any():
-        return {}
+        return None
     from ..core.vocab import strip_question_number
     from ._columns import pii_header_reason
 
     start = _find_header(filled, counts)
-    out: dict[int, Any] = {}
-    for j, name in enumerate(rows[start]):
-        name = name.replace("\ufeff", "").strip()
+    types: dict[int, Any] = {}
+    short: set[int] = set()
+    for j in range(width):
+        name = rows[start][j].replace("\ufeff", "").strip()
+        sizes = [len(r[j].encode("utf-8")) for r in rows[start + 1:]]
         if name and (pii_header_reason(name) or pii_header_reason(strip_question_number(name))):
-            longest = max((len(r[j].encode("utf-8")) for r in rows[start + 1:] if j < len(r)),
-                          default=0)
-            out[j] = f"S{max(32, _RAW_SLACK * longest)}"
-    if not out:
-        return {}
-    return {j: out.get(j, object) for j in range(len(rows[0]))}
+            widest = max(len(r[j].encode("utf-8")) for r in rows)   # the header's too
+            types[j] = f"S{max(32, _RAW_SLACK * widest)}"
+        elif sizes and max(sizes) < _SHORT:
+            types[j] = f"S{_SHORT}"
+            short.add(j)
+        else:
+            types[j] = object
+    if all(t is object for t in types.values()):
+        return None
+    return _Plan(types, short, rows)
 
 
 def _parse_utf8(body: bytes, sep: str, coded: bool = False) -> "list[np.ndarray | _Coded]":
-    """:func:`_c_parse` of UTF-8 bytes, the columns whose header names personal data kept
-    as bytes (:func:`_personal_columns`, :func:`_checked_raw`): exactly the columns of
-    the plain parse (or its error), without one ``str`` per cell of those columns."""
+    """:func:`_c_parse` of UTF-8 bytes, its columns typed as :func:`_column_types` plans
+    (checked by :func:`_checked_raw`): exactly the columns of the plain parse (or its
+    error), without one ``str`` per cell where none is needed."""
     n_lines = (lambda: _lines_of(body))
-    raw = _personal_columns(body, sep)
-    if raw:
+    plan = _column_types(body, sep)
+    if plan is not None:
         columns = _c_parse(io.BytesIO(body), sep, "utf-8", n_lines=n_lines, coded=coded,
-                           raw=raw)
-        checked = _checked_raw(columns, raw, body, sep)
+                           raw=plan.types)
+        checked = _checked_raw(columns, plan, body, sep)
         if checked is not None:
             return checked
     return _c_parse(io.BytesIO(body), sep, "utf-8", n_lines=n_lines, coded=coded)
 
 
-def _checked_raw(columns: list[Any], raw: dict[int, Any], body: bytes, sep: str
-                 ) -> list[Any] | None:
-    """The parser's columns with each bytes column as a :class:`_Raw`, once checked: a
-    column with a cell that may have been cut (as wide as the column) is parsed again
-    as text; bytes that are not UTF-8 raise UnicodeDecodeError, as the parser decoding
-    them would have. None when the columns are not of the types ``raw`` planned."""
-    if len(columns) != len(raw) or any(
-            (c.dtype == object) != (raw[j] is object) for j, c in enumerate(columns)
+def _as_text_column(body: bytes, sep: str, j: int) -> np.ndarray:
+    """Column ``j`` of the text parsed as text alone (every row as the whole parse has
+    it: the whole parse found no row too long)."""
+    text = pd.read_csv(io.BytesIO(body), sep=sep, header=None, usecols=[j], dtype=object,
+                       encoding="utf-8", keep_default_na=False, na_filter=False,
+                       skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
+                       doublequote=True)[j].to_numpy()
+    missing = pd.isna(text)
+    if missing.any():
+        text[missing] = ""
+    return text
+
+
+def _checked_raw(columns: list[Any], plan: _Plan, body: bytes, sep: str) -> list[Any] | None:
+    """The parser's columns as planned, once checked: a bytes column becomes a
+    :class:`_Raw`, a short one a :class:`_Coded` (:func:`_short_coded`); a column with a
+    cell that may have been cut (as wide as the column) is parsed again as text; bytes
+    that are not UTF-8 raise UnicodeDecodeError, as the parser decoding them would have.
+    None when the columns are not of the types planned."""
+    types = plan.types
+    if len(columns) != len(types) or any(
+            (c.dtype == object) != (types[j] is object) for j, c in enumerate(columns)
             if isinstance(c, np.ndarray)):
         return None
-    for j, kind in raw.items():
+    h = len(plan.head)
+    if columns and len(columns[0]) < h:
+        return None
+    for j, kind in types.items():
         cells = columns[j]
         if kind is object:
             continue
-        if not len(cells):
-            columns[j] = np.zeros(0, dtype=object)
+        if j in plan.short:
+            coded = _short_coded(cells, [r[j] for r in plan.head])
+            columns[j] = coded if coded is not None else _as_text_column(body, sep, j)
             continue
         if (cells.view(np.uint8).reshape(len(cells), -1)[:, -1] != 0).any():
-            text = pd.read_csv(io.BytesIO(body), sep=sep, header=None, usecols=[j],
-                               dtype=object, encoding="utf-8", keep_default_na=False,
-                               na_filter=False, skip_blank_lines=False, engine="c",
-                               quoting=csv.QUOTE_MINIMAL, doublequote=True)[j].to_numpy()
-            missing = pd.isna(text)
-            if missing.any():
-                text[missing] = ""
-            columns[j] = text
+            columns[j] = _as_text_column(body, sep, j)
             continue
-        flat = cells.tobytes()
-        if not flat.isascii():
-            flat.decode("utf-8")   # raises for bytes that are not UTF-8
+        _check_utf8(cells)
         columns[j] = _Raw(cells)
     return columns
+
+
+def _check_utf8(cells: np.ndarray) -> None:
+    flat = cells.tobytes()
+    if not flat.isascii():
+        flat.decode("utf-8")   # raises for bytes that are not UTF-8
+
+
+def _short_coded(cells: np.ndarray, head: list[str]) -> "_Coded | np.ndarray | None":
+    """A column parsed as 8-byte cells, as codes (a :class:`_Coded`, numbered as
+    :func:`factorize_text` numbers the whole column) or, with more than ``_CODED_MAX``
+    distinct values, as text. ``head``: its first rows as text (their 8-byte cells may
+    be cut: a header's). None when a later cell may have been cut (8 bytes wide);
+    UnicodeDecodeError for a cell that is not UTF-8.
+
+    Each 8-byte cell is one unsigned integer (the bytes past a cell's end are 0, and no
+    byte of the text is), so factorizing those integers is factorizing the text."""
+    k = len(head)
+    rest = cells[k:]
+    if len(rest) and (rest.view(np.uint8).reshape(len(rest), -1)[:, -1] != 0).any():
+        return None
+    # decoding the distinct cells checks that every cell is UTF-8
+    codes, keys = pd.factorize(rest.view(np.uint64), sort=False)
+    texts = b"\x00".join(keys.view(f"S{_SHORT}").tolist()).decode("utf-8").split("\x00") \
+        if len(keys) else []
+    if len(keys) > _CODED_MAX:
+        out = np.empty(len(cells), dtype=object)
+        out[:k] = head
+        distinct = np.empty(len(texts), dtype=object)
+        distinct[:] = texts
+        out[k:] = distinct[codes]
+        return out
+    index: dict[str, int] = {}
+    head_codes = [index.setdefault(t, len(index)) for t in head]
+    mapped = np.array([index.setdefault(t, len(index)) for t in texts], dtype=np.int16)
+    uniques = np.empty(len(index), dtype=object)
+    uniques[:] = list(index)
+    small = np.int8 if len(uniques) < 127 else np.int16
+    whole = np.empty(len(cells), dtype=small)
+    whole[:k] = head_codes
+    whole[k:] = mapped[codes]
+    return _Coded(whole, uniques)
 
 
 def _c_parse(source: Any, sep: str, encoding: str | None,
@@ -822,7 +908,7 @@ def _c_parse(source: Any, sep: str, encoding: str | None,
     as a :class:`_Coded` (its codes as the pieces come, never one object per cell).
 
     ``raw``: the type of every column (``object``, or ``"S<bytes>"`` for a column parsed
-    as fixed-width bytes, not text: see :func:`_personal_columns`); the caller applies
+    as fixed-width bytes, not text: see :func:`_column_types`); the caller applies
     :func:`_checked_raw`."""
     # a file of up to two pieces' lines is read as one piece (its columns as parsed)
     lines = n_lines() if n_lines else None
