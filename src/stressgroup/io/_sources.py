@@ -752,8 +752,13 @@ def _column_types(body: bytes, sep: str) -> _Plan | None:
     drop it) or when its first rows cannot be parsed alone."""
     if b"\x00" in body:
         return None
-    head = body[:_HEAD_BYTES]
-    if len(body) > len(head):
+    end = -1
+    for _ in range(_HEAD_ROWS + 2):   # a few lines more than the rows looked at
+        end = body.find(b"\n", end + 1, _HEAD_BYTES)
+        if end < 0:
+            break
+    head = body[:end + 1] if end >= 0 else body[:_HEAD_BYTES]
+    if len(body) > len(head) and end < 0:
         head = head[:head.rfind(b"\n") + 1]
     try:
         first = _c_parse(io.BytesIO(head), sep, "utf-8")
@@ -858,40 +863,43 @@ def _check_utf8(cells: np.ndarray) -> None:
         flat.decode("utf-8")   # raises for bytes that are not UTF-8
 
 
-def _short_coded(cells: np.ndarray, head: list[str]) -> "_Coded | np.ndarray | None":
-    """A column parsed as 8-byte cells, as codes (a :class:`_Coded`, numbered as
-    :func:`factorize_text` numbers the whole column) or, with more than ``_CODED_MAX``
-    distinct values, as text. ``head``: its first rows as text (their 8-byte cells may
-    be cut: a header's). None when a later cell may have been cut (8 bytes wide);
-    UnicodeDecodeError for a cell that is not UTF-8.
+def _short_coded(cells: np.ndarray, head: list[str]) -> "_Coded | None":
+    """A column parsed as 8-byte cells, as codes numbered as :func:`factorize_text`
+    numbers the whole column (a :class:`_Coded`). ``head``: its first rows as text (their
+    8-byte cells may be cut: a header's). None when a later cell may have been cut (8
+    bytes wide); UnicodeDecodeError for a cell that is not UTF-8.
 
     Each 8-byte cell is one unsigned integer (the bytes past a cell's end are 0, and no
-    byte of the text is), so factorizing those integers is factorizing the text."""
+    byte of the text is), so factorizing those integers is factorizing the text; only
+    the distinct cells are decoded."""
     k = len(head)
     rest = cells[k:]
     if len(rest) and (rest.view(np.uint8).reshape(len(rest), -1)[:, -1] != 0).any():
         return None
+    # the first rows' cells as integers too: a text of 8 bytes or more (no later cell is)
+    # as one with a top byte 0xFF, which no UTF-8 text holds
+    long_of: dict[str, int] = {}
+    first = np.empty(k, dtype=np.uint64)
+    for i, text in enumerate(head):
+        raw = text.encode("utf-8")
+        if len(raw) < _SHORT:
+            first[i] = int.from_bytes(raw, "little")
+        else:
+            first[i] = long_of.setdefault(text, 2**64 - 1 - len(long_of))
+    codes, keys = pd.factorize(np.concatenate([first, rest.view("<u8")]), sort=False)
+    uniques = np.empty(len(keys), dtype=object)
+    longs = np.flatnonzero(keys >> np.uint64(56))
+    plain = np.ones(len(keys), dtype=bool)
+    plain[longs] = False
+    if len(longs):
+        text_of = {key: text for text, key in long_of.items()}
+        uniques[longs] = [text_of[int(key)] for key in keys[longs].tolist()]
     # decoding the distinct cells checks that every cell is UTF-8
-    codes, keys = pd.factorize(rest.view(np.uint64), sort=False)
-    texts = b"\x00".join(keys.view(f"S{_SHORT}").tolist()).decode("utf-8").split("\x00") \
-        if len(keys) else []
-    if len(keys) > _CODED_MAX:
-        out = np.empty(len(cells), dtype=object)
-        out[:k] = head
-        distinct = np.empty(len(texts), dtype=object)
-        distinct[:] = texts
-        out[k:] = distinct[codes]
-        return out
-    index: dict[str, int] = {}
-    head_codes = [index.setdefault(t, len(index)) for t in head]
-    mapped = np.array([index.setdefault(t, len(index)) for t in texts], dtype=np.int16)
-    uniques = np.empty(len(index), dtype=object)
-    uniques[:] = list(index)
-    small = np.int8 if len(uniques) < 127 else np.int16
-    whole = np.empty(len(cells), dtype=small)
-    whole[:k] = head_codes
-    whole[k:] = mapped[codes]
-    return _Coded(whole, uniques)
+    shorts = keys[plain]
+    if len(shorts):
+        cells_u = shorts.astype("<u8").view(f"S{_SHORT}").tolist()
+        uniques[plain] = b"\x00".join(cells_u).decode("utf-8").split("\x00")
+    return _Coded(_small_codes(codes, len(uniques)), uniques)
 
 
 def _c_parse(source: Any, sep: str, encoding: str | None,
