@@ -1024,6 +1024,9 @@ PERSONAL_FILES = {
     "many distinct short": ("id,Q1\n" + "".join(f"{i},{i * 7 % 9973}\n" for i in range(9000))).encode(),
     "not UTF-8 past the first rows": ("id,Q1\n" + "".join(
         f"{i},{'男' if i == 55000 else i % 5}\n" for i in range(60000))).encode("gbk"),
+    "answer labels (按文本)": ("id,Q1,Q2\n" + "".join(
+        f"{i},{['比较不符合', '非常符合', '一般', '(跳过)'][i % 4]},"
+        f"{'比较不符合（1）' if i == 150 else '符合'}\n" for i in range(200))).encode(),
     "header as a row of the head": ("Q1,Q2\n1,2\nQ1,Q2\n" + "".join(
         f"{i % 4},Q{i % 2 + 1}\n" for i in range(200))).encode(),
 }
@@ -1058,7 +1061,8 @@ def test_which_columns_are_parsed_as_bytes():
     widest = max(len(f"10.0.{i % 250}.{i % 7}(浙江-杭州)".encode()) for i in range(60))
     assert plan.types[2] == f"S{2 * widest}"     # twice the widest of the first rows
     assert len(plan.head) == 61 and plan.head[0][2] == "来自IP"
-    assert _column_types(b"id,Q1\n12345678,abcdefgh\n", ",") is None   # none typed
+    assert _column_types(b"id,Q1\n1234567890123456,abcdefghijklmnop\n", ",") is None
+    assert _column_types("编号,Q1\n1,比较不符合\n".encode(), ",").types == {0: "S8", 1: "S16"}
     assert _column_types(_wjx_like().replace(b"000003", b"0\x00"), ",") is None
 
 
@@ -1098,23 +1102,26 @@ def test_bytes_cells_blank_as_their_text_is():
     assert raw[3] == "\xa0x" and np.asarray(raw).tolist() == texts
 
 
+@pytest.mark.parametrize("width", [8, 16])
 @pytest.mark.parametrize("seed", range(6))
-def test_short_cells_coded_from_their_bytes_as_the_text_factorizes(seed):
+def test_short_cells_coded_from_their_bytes_as_the_text_factorizes(seed, width):
     from stressgroup.io._distinct import factorize_text
     from stressgroup.io._sources import _CODED_MAX, _Coded, _short_coded
 
     rng = np.random.default_rng(seed)
     words = ["", "1", "2", "-2", "男", "非常", "7", " 3", "abc", "ab\u3000"][: 3 + seed]
+    if width == 16:
+        words += ["比较不符合", "abcdefghijklmno", "1234567"]
     n = 500 if seed < 5 else 3 * _CODED_MAX
     texts = [str(x) for x in rng.integers(0, 10 * _CODED_MAX, n)] if seed == 5 else \
         [words[k] for k in rng.integers(0, len(words), n)]
     head = ["题目一（很长的题干）", "1", "abcdefghij"] + texts[3:5]
-    column = np.array([t.encode() for t in head + texts[5:]], dtype="S8")
+    column = np.array([t.encode() for t in head + texts[5:]], dtype=f"S{width}")
     got = _short_coded(column, head)
     want = np.array(head + texts[5:], dtype=object)
     assert isinstance(got, _Coded)   # many distinct values too: their codes are known
     codes, uniques = factorize_text(want)
     assert got.codes.tolist() == codes.tolist() and list(got.uniques) == list(uniques)
     cut = column.copy()
-    cut[-1] = b"abcdefgh"   # 8 bytes: may have been cut
+    cut[-1] = b"abcdefghijklmnop"[:width]   # as wide as the column: may have been cut
     assert _short_coded(cut, head) is None

@@ -719,7 +719,8 @@ def _raw_text(cells: np.ndarray) -> np.ndarray:
 #: again as text (see :func:`_checked_raw`).
 _RAW_SLACK = 2
 #: A column whose first rows' cells are all shorter than this (answers, codes, small
-#: numbers) is parsed as bytes of this width and coded from them (see :func:`_short_coded`).
+#: numbers) is parsed as bytes of this width, or twice it for cells shorter than that
+#: (answer labels: "比较不符合" is 15 bytes), and coded from them (see :func:`_short_coded`).
 _SHORT = 8
 #: The first rows of a text parsed as text, to plan the others' types.
 _HEAD_BYTES = 65_536
@@ -789,8 +790,8 @@ def _column_types(body: bytes, sep: str) -> _Plan | None:
         if name and (pii_header_reason(name) or pii_header_reason(strip_question_number(name))):
             widest = max(len(r[j].encode("utf-8")) for r in rows)   # the header's too
             types[j] = f"S{max(32, _RAW_SLACK * widest)}"
-        elif sizes and max(sizes) < _SHORT:
-            types[j] = f"S{_SHORT}"
+        elif sizes and max(sizes) < 2 * _SHORT:
+            types[j] = f"S{_SHORT if max(sizes) < _SHORT else 2 * _SHORT}"
             short.add(j)
         else:
             types[j] = object
@@ -864,40 +865,50 @@ def _check_utf8(cells: np.ndarray) -> None:
 
 
 def _short_coded(cells: np.ndarray, head: list[str]) -> "_Coded | None":
-    """A column parsed as 8-byte cells, as codes numbered as :func:`factorize_text`
+    """A column parsed as 8- or 16-byte cells, as codes numbered as :func:`factorize_text`
     numbers the whole column (a :class:`_Coded`). ``head``: its first rows as text (their
-    8-byte cells may be cut: a header's). None when a later cell may have been cut (8
-    bytes wide); UnicodeDecodeError for a cell that is not UTF-8.
+    cells may be cut: a header's). None when a later cell may have been cut (as wide as
+    the column); UnicodeDecodeError for a cell that is not UTF-8.
 
-    Each 8-byte cell is one unsigned integer (the bytes past a cell's end are 0, and no
+    Each cell is one or two unsigned integers (the bytes past a cell's end are 0, and no
     byte of the text is), so factorizing those integers is factorizing the text; only
     the distinct cells are decoded."""
+    width = cells.dtype.itemsize
+    words = width // 8
     k = len(head)
     rest = cells[k:]
     if len(rest) and (rest.view(np.uint8).reshape(len(rest), -1)[:, -1] != 0).any():
         return None
-    # the first rows' cells as integers too: a text of 8 bytes or more (no later cell is)
-    # as one with a top byte 0xFF, which no UTF-8 text holds
+    # the first rows' cells as integers too: a text as wide as the column or wider (no
+    # later cell is) as one whose last byte is 0xFF, which no UTF-8 text holds
     long_of: dict[str, int] = {}
-    first = np.empty(k, dtype=np.uint64)
+    first = np.zeros((k, words), dtype="<u8")
     for i, text in enumerate(head):
         raw = text.encode("utf-8")
-        if len(raw) < _SHORT:
-            first[i] = int.from_bytes(raw, "little")
+        if len(raw) < width:
+            first[i] = np.frombuffer(raw.ljust(width, b"\x00"), dtype="<u8")
         else:
-            first[i] = long_of.setdefault(text, 2**64 - 1 - len(long_of))
-    codes, keys = pd.factorize(np.concatenate([first, rest.view("<u8")]), sort=False)
+            first[i, -1] = long_of.setdefault(text, 2**64 - 1 - len(long_of))
+    every = np.concatenate([first, rest.view("<u8").reshape(len(rest), words)])
+    if words == 1:
+        codes, keys = pd.factorize(every[:, 0], sort=False)
+        keys = keys.reshape(-1, 1)
+    else:   # the two halves factorized, then their pairs
+        c0, u0 = pd.factorize(every[:, 0], sort=False)
+        c1, u1 = pd.factorize(every[:, 1], sort=False)
+        codes, pairs = pd.factorize(c0.astype(np.int64) * len(u1) + c1, sort=False)
+        keys = np.column_stack([u0[pairs // len(u1)], u1[pairs % len(u1)]])
     uniques = np.empty(len(keys), dtype=object)
-    longs = np.flatnonzero(keys >> np.uint64(56))
+    longs = np.flatnonzero(keys[:, -1] >> np.uint64(56))
     plain = np.ones(len(keys), dtype=bool)
     plain[longs] = False
     if len(longs):
         text_of = {key: text for text, key in long_of.items()}
-        uniques[longs] = [text_of[int(key)] for key in keys[longs].tolist()]
+        uniques[longs] = [text_of[int(key)] for key in keys[longs, -1].tolist()]
     # decoding the distinct cells checks that every cell is UTF-8
     shorts = keys[plain]
     if len(shorts):
-        cells_u = shorts.astype("<u8").view(f"S{_SHORT}").tolist()
+        cells_u = np.ascontiguousarray(shorts, dtype="<u8").view(f"S{width}").ravel().tolist()
         uniques[plain] = b"\x00".join(cells_u).decode("utf-8").split("\x00")
     return _Coded(_small_codes(codes, len(uniques)), uniques)
 
