@@ -1125,3 +1125,17 @@ def test_short_cells_coded_from_their_bytes_as_the_text_factorizes(seed, width):
     cut = column.copy()
     cut[-1] = b"abcdefghijklmnop"[:width]   # as wide as the column: may have been cut
     assert _short_coded(cut, head) is None
+
+
+def test_first_cells_of_a_coded_column_leave_the_rest_as_codes(tmp_path):
+    from stressgroup.io import _sources
+
+    path = tmp_path / "f.csv"
+    path.write_text("id,Q1,手机号\n" + "".join(f"{i},{i % 3},1380000{i:04d}\n" for i in range(900)),
+                    encoding="utf-8")
+    raw = _sources.read_source(path)
+    assert "Q1" in raw.cells.released and "手机号" in raw.cells.raw
+    assert _sources.first_cells(raw.cells, "Q1", 4).tolist() == ["0", "1", "2", "0"]
+    assert _sources.first_cells(raw.cells, "手机号", 2).tolist() == ["13800000000", "13800000001"]
+    assert "Q1" in raw.cells.released and "手机号" in raw.cells.raw   # still held so
+    assert _sources.first_cells(raw.cells, "id", 2).tolist() == ["0", "1"]

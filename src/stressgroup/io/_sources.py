@@ -306,6 +306,18 @@ class _Cells(dict):
             return default
 
 
+def first_cells(cells: dict[str, Any], column: str, n: int) -> np.ndarray:
+    """The first ``n`` cells of a column, without making text of the rest of a column
+    held as codes or as bytes (``cells[column][:n]`` would make all of it)."""
+    if isinstance(cells, _Cells) and not dict.__contains__(cells, column):
+        if column in cells.released:
+            codes, uniques = cells.released[column]
+            return np.asarray(uniques, dtype=object)[codes[:n]]
+        if column in cells.raw:
+            return cells.raw[column][:n]
+    return cells[column][:n]
+
+
 def replace_cells(table: RawTable, column: str, values: np.ndarray) -> None:
     """Give a column new cells (a reader's change): what was cached of it is dropped."""
     table.cells[column] = values

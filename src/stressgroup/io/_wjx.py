@@ -41,6 +41,7 @@ from ._sources import (
     CSV_SUFFIXES,
     EXCEL_SUFFIXES,
     RawTable,
+    first_cells,
     read_csv_text,
     read_excel_text,
 )
@@ -125,7 +126,7 @@ def _variant(path: Path, cells: dict[str, Any], questions: list[str],
             return variant
     numeric = other = 0
     for col in (matrix or questions):
-        for v in cells[col][:500].tolist():
+        for v in first_cells(cells, col, 500).tolist():
             v = v.strip()
             if not v or v in ("(空)", "（空）", "(跳过)", "（跳过）", "-2", "-3"):
                 continue
