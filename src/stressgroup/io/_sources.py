@@ -742,7 +742,7 @@ _HEAD_ROWS = 61
 @dataclass
 class _Plan:
     """How :func:`_c_parse` reads each column (see :func:`_column_types`): ``types`` for
-    pandas (``object``, or ``"S<bytes>"``), ``short`` the columns coded from 8-byte cells,
+    pandas (``object``, or ``"S<bytes>"``), ``short`` the columns coded from their cells,
     and ``head`` the first rows' cells as text (the parse of those rows, exact)."""
 
     types: dict[int, Any]
@@ -757,8 +757,8 @@ def _column_types(body: bytes, sep: str) -> _Plan | None:
 
     - a column whose header (found as :func:`_from_grid` finds it) names personal data is
       parsed as bytes (a :class:`_Raw`: the loader drops it unread);
-    - a column whose cells in those rows are all shorter than 8 bytes is parsed as 8-byte
-      cells and coded from their bytes (:func:`_short_coded`);
+    - a column whose cells in those rows are all shorter than 8 (or 16) bytes is parsed as
+      8- (or 16-) byte cells and coded from their bytes (:func:`_short_coded`);
     - the others as text.
 
     None when every column is text, for a text with a NUL byte (the parser's bytes would
