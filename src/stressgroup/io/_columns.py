@@ -376,14 +376,14 @@ def pii_header_reason(column: str) -> str | None:
 _value_kind = personal_kind
 
 
-def looks_like_pii(values: np.ndarray,
+def looks_like_pii(values: np.ndarray | None,
                    fact: tuple[np.ndarray, np.ndarray] | None = None,
                    clean: tuple[list[str], np.ndarray] | None = None) -> str | None:
     """The kind of personal data most (> half) of the answered values look like, or None.
 
     Each distinct value is looked at once (at most the first 2000 distinct values,
     weighted by how often they occur). ``fact``: the ``pandas.factorize`` of ``values``
-    when it is known; ``clean``: its distinct values stripped and which are missing
+    when it is known (``values`` may then be None); ``clean``: its distinct values stripped and which are missing
     (``stripped_missing`` of them), when known.
     """
     import pandas as pd
@@ -436,7 +436,7 @@ def pii_reason(column: str, values: "np.ndarray | Callable[[], np.ndarray]",
         return f"personal data ({kind}, by header)"
     known_fact = fact() if fact is not None else None
     if callable(values):   # the cells are needed only without their factorization
-        values = values() if known_fact is None else np.zeros(0, dtype=object)
+        values = values() if known_fact is None else None
     kind = looks_like_pii(values, fact=known_fact,
                           clean=clean() if clean is not None and known_fact is not None
                           else None)

@@ -49,6 +49,7 @@ from ._pipeline import _source_exclusions, unusable_message
 from ._report import _reason_head, make_table
 from ._scale import Scale
 from ._sources import (
+    _C_OPTIONS,
     _NOTE_RE,
     CSV_SUFFIXES,
     EXCEL_SUFFIXES,
@@ -331,10 +332,8 @@ class _CsvInput(_Input):
         self.separator = sep = _sniff_separator(text, path.suffix.lower())
         self.width = _width(text, sep, at_eof)
         self._reader = pd.read_csv(
-            path, sep=sep, header=None, names=list(range(self.width)), index_col=False,
-            dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=False,
-            engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True, encoding=used,
-            chunksize=chunksize)
+            path, sep=sep, names=list(range(self.width)), index_col=False, dtype=object,
+            encoding=used, chunksize=chunksize, **_C_OPTIONS)
         self._row = 0
         try:
             self.head = self._next(head_records)

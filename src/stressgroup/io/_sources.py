@@ -728,7 +728,7 @@ def _raw_text(cells: np.ndarray) -> np.ndarray:
 
 #: A personal-data column is parsed as bytes this many times as wide as its widest cell
 #: among the first rows (at least 32 bytes); a column holding a cell that wide is parsed
-#: again as text (see :func:`_checked_raw`).
+#: again as text (see :func:`_checked_columns`).
 _RAW_SLACK = 2
 #: A column whose first rows' cells are all shorter than this (answers, codes, small
 #: numbers) is parsed as bytes of this width, or twice it for cells shorter than that
@@ -814,14 +814,14 @@ def _column_types(body: bytes, sep: str) -> _Plan | None:
 
 def _parse_utf8(body: bytes, sep: str, coded: bool = False) -> "list[np.ndarray | _Coded]":
     """:func:`_c_parse` of UTF-8 bytes, its columns typed as :func:`_column_types` plans
-    (checked by :func:`_checked_raw`): exactly the columns of the plain parse (or its
+    (checked by :func:`_checked_columns`): exactly the columns of the plain parse (or its
     error), without one ``str`` per cell where none is needed."""
     n_lines = (lambda: _lines_of(body))
     plan = _column_types(body, sep)
     if plan is not None:
         columns = _c_parse(io.BytesIO(body), sep, "utf-8", n_lines=n_lines, coded=coded,
-                           raw=plan.types)
-        checked = _checked_raw(columns, plan, body, sep)
+                           types=plan.types)
+        checked = _checked_columns(columns, plan, body, sep)
         if checked is not None:
             return checked
     return _c_parse(io.BytesIO(body), sep, "utf-8", n_lines=n_lines, coded=coded)
@@ -830,17 +830,14 @@ def _parse_utf8(body: bytes, sep: str, coded: bool = False) -> "list[np.ndarray 
 def _as_text_column(body: bytes, sep: str, j: int) -> np.ndarray:
     """Column ``j`` of the text parsed as text alone (every row as the whole parse has
     it: the whole parse found no row too long)."""
-    text = pd.read_csv(io.BytesIO(body), sep=sep, header=None, usecols=[j], dtype=object,
-                       encoding="utf-8", keep_default_na=False, na_filter=False,
-                       skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
-                       doublequote=True)[j].to_numpy()
-    missing = pd.isna(text)
-    if missing.any():
-        text[missing] = ""
+    text = pd.read_csv(io.BytesIO(body), sep=sep, usecols=[j], dtype=object,
+                       encoding="utf-8", **_C_OPTIONS)[j].to_numpy()
+    _fill_short_rows([text])
     return text
 
 
-def _checked_raw(columns: list[Any], plan: _Plan, body: bytes, sep: str) -> list[Any] | None:
+def _checked_columns(columns: list[Any], plan: _Plan, body: bytes, sep: str
+                     ) -> list[Any] | None:
     """The parser's columns as planned, once checked: a bytes column becomes a
     :class:`_Raw`, a short one a :class:`_Coded` (:func:`_short_coded`); a column with a
     cell that may have been cut (as wide as the column) is parsed again as text; bytes
@@ -925,9 +922,15 @@ def _short_coded(cells: np.ndarray, head: list[str]) -> "_Coded | None":
     return _Coded(_small_codes(codes, len(uniques)), uniques)
 
 
+#: How pandas' C parser reads a text here: every cell as it is written, blank lines kept.
+_C_OPTIONS: dict[str, Any] = dict(header=None, keep_default_na=False, na_filter=False,
+                                  skip_blank_lines=False, engine="c",
+                                  quoting=csv.QUOTE_MINIMAL, doublequote=True)
+
+
 def _c_parse(source: Any, sep: str, encoding: str | None,
              n_lines: Callable[[], int | None] | None = None,
-             coded: bool = False, raw: dict[int, Any] | None = None
+             coded: bool = False, types: dict[int, Any] | None = None
              ) -> "list[np.ndarray | _Coded]":
     """pandas' C parser, every cell as text, blank lines kept: one object array per column.
 
@@ -938,17 +941,15 @@ def _c_parse(source: Any, sep: str, encoding: str | None,
     ``coded``: a text of more than one piece keeps each column of few distinct values
     as a :class:`_Coded` (its codes as the pieces come, never one object per cell).
 
-    ``raw``: the type of every column (``object``, or ``"S<bytes>"`` for a column parsed
+    ``types``: the type of every column (``object``, or ``"S<bytes>"`` for a column parsed
     as fixed-width bytes, not text: see :func:`_column_types`); the caller applies
-    :func:`_checked_raw`."""
+    :func:`_checked_columns`."""
     # a file of up to two pieces' lines is read as one piece (its columns as parsed)
     lines = n_lines() if n_lines else None
     one = (n_lines is not None and lines is None) or (
         lines is not None and lines <= 2 * _CHUNK_ROWS)
-    reader = pd.read_csv(source, sep=sep, header=None, dtype=raw or object, encoding=encoding,
-                         keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                         engine="c", quoting=csv.QUOTE_MINIMAL, doublequote=True,
-                         chunksize=2 * _CHUNK_ROWS + 1 if one else _CHUNK_ROWS)
+    reader = pd.read_csv(source, sep=sep, dtype=types or object, encoding=encoding,
+                         chunksize=2 * _CHUNK_ROWS + 1 if one else _CHUNK_ROWS, **_C_OPTIONS)
     if coded and not one:
         return _c_parse_coded(reader, lines)
     columns: list[np.ndarray] = []
